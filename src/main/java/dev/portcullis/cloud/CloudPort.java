@@ -1,0 +1,68 @@
+package dev.portcullis.cloud;
+
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.Rule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The EC2 operations Portcullis uses, per region. Every call is atomic as in EC2: it succeeds whole
+ * or fails with a {@link CloudException} and changes nothing.
+ */
+public interface CloudPort {
+
+  /** Creates a group; it starts with EC2's default egress rule (all traffic to 0.0.0.0/0). */
+  SecurityGroupInfo createSecurityGroup(
+      String region, String vpcId, String groupName, String description, Map<String, String> tags);
+
+  /** One page of groups matching the filter; {@code maxResults} null means the service default. */
+  Page<SecurityGroupInfo> describeSecurityGroups(
+      String region, GroupFilter filter, String nextToken, Integer maxResults);
+
+  /** Every group matching the filter, following pages. */
+  default List<SecurityGroupInfo> describeAllSecurityGroups(String region, GroupFilter filter) {
+    List<SecurityGroupInfo> out = new ArrayList<>();
+    String token = null;
+    do {
+      Page<SecurityGroupInfo> page = describeSecurityGroups(region, filter, token, null);
+      out.addAll(page.items());
+      token = page.nextToken();
+    } while (token != null);
+    return out;
+  }
+
+  /** Deletes a group; DependencyViolation while an interface or another group uses it. */
+  void deleteSecurityGroup(String region, String groupId);
+
+  /** Adds or overwrites tags on a group. */
+  void createTags(String region, String resourceId, Map<String, String> tags);
+
+  /** Adds rules of one direction to a group, all or none; returns their {@code sgr-} ids. */
+  List<String> authorize(String region, String groupId, Direction direction, List<Rule> rules);
+
+  /** Removes rules of one direction from a group, all or none. */
+  void revoke(String region, String groupId, Direction direction, List<Rule> rules);
+
+  /** Changes the descriptions of existing rules, matched by everything but the description. */
+  void updateRuleDescriptions(String region, String groupId, Direction direction, List<Rule> rules);
+
+  /** One page of instances matching the filter. */
+  Page<InstanceInfo> describeInstances(
+      String region, InstanceFilter filter, String nextToken, Integer maxResults);
+
+  /** Every instance matching the filter, following pages. */
+  default List<InstanceInfo> describeAllInstances(String region, InstanceFilter filter) {
+    List<InstanceInfo> out = new ArrayList<>();
+    String token = null;
+    do {
+      Page<InstanceInfo> page = describeInstances(region, filter, token, null);
+      out.addAll(page.items());
+      token = page.nextToken();
+    } while (token != null);
+    return out;
+  }
+
+  /** Replaces the groups of a network interface (ModifyNetworkInterfaceAttribute). */
+  void setInterfaceGroups(String region, String interfaceId, List<String> groupIds);
+}

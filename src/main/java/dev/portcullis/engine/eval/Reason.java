@@ -1,0 +1,11 @@
+package dev.portcullis.engine.eval;
+
+/** Why a flow got its verdict, as a stable code for conditions and metrics. */
+public enum Reason {
+  ALLOWED_LISTENING,
+  ALLOWED_NOT_LISTENING,
+  NO_INGRESS_RULE,
+  NO_EGRESS_RULE,
+  UNKNOWN_INSTANCE,
+  UNKNOWN_GROUP
+}

@@ -1,0 +1,314 @@
+package dev.portcullis.engine.eval;
+
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Cidr6;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.GroupPeer;
+import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.Peer;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Rule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The reference evaluator: for every flow it scans every rule of every group involved. Slow on a
+ * large estate, but short enough to read against the EC2 documentation; the indexed evaluator is
+ * tested against it.
+ *
+ * <p>Which rule is reported when several allow a flow: the first group in the interface's group
+ * order, and within it the first matching rule in canonical order.
+ */
+public final class NaiveEvaluator implements FlowEvaluator {
+  private final Map<String, InstanceState> instances = new HashMap<>();
+  private final Map<String, GroupState> groups = new HashMap<>();
+
+  public NaiveEvaluator(Estate estate) {
+    for (InstanceState i : estate.instances()) {
+      instances.put(i.instanceId(), i);
+    }
+    for (GroupState g : estate.groups()) {
+      List<Rule> sorted = new ArrayList<>(g.rules());
+      sorted.sort(null);
+      groups.put(
+          g.groupId(), new GroupState(g.groupId(), g.groupName(), g.region(), g.vpcId(), sorted));
+    }
+  }
+
+  @Override
+  public Verdict verdict(Flow flow) {
+    return decide(flow).verdict();
+  }
+
+  /** The source of a flow, made concrete: where it is, which address it shows, which groups. */
+  private record Origin(
+      String region,
+      String vpcId,
+      Integer ipv4,
+      long[] ipv6,
+      Peer range,
+      List<String> groupIds,
+      String label) {}
+
+  @Override
+  public Decision decide(Flow flow) {
+    InstanceState dst = instances.get(flow.destinationInstanceId());
+    if (dst == null) {
+      return denied(
+          Reason.UNKNOWN_INSTANCE, "there is no instance " + flow.destinationInstanceId(), null);
+    }
+    NetworkInterface dstIf = dst.primary();
+    Source src = flow.source();
+    Origin origin;
+    InstanceState srcInstance = null;
+    if (src instanceof Source.Instance si) {
+      srcInstance = instances.get(si.instanceId());
+      if (srcInstance == null) {
+        return denied(Reason.UNKNOWN_INSTANCE, "there is no instance " + si.instanceId(), null);
+      }
+      NetworkInterface srcIf = srcInstance.primary();
+      boolean sameVpc = sameNetwork(srcInstance.region(), srcInstance.vpcId(), dst);
+      if (!sameVpc && (srcIf.publicIp() == null || dstIf.publicIp() == null)) {
+        return denied(
+            Reason.NO_ROUTE,
+            srcInstance.instanceId()
+                + " ("
+                + srcInstance.region()
+                + "/"
+                + srcInstance.vpcId()
+                + ") and "
+                + dst.instanceId()
+                + " ("
+                + dst.region()
+                + "/"
+                + dst.vpcId()
+                + ") are in different networks and "
+                + (dstIf.publicIp() == null
+                    ? dst.instanceId() + " has no public IP"
+                    : srcInstance.instanceId() + " has no public IP")
+                + "; packets have no path and the client times out",
+            null);
+      }
+      origin =
+          new Origin(
+              srcInstance.region(),
+              srcInstance.vpcId(),
+              sameVpc ? srcIf.privateIp() : srcIf.publicIp(),
+              null,
+              null,
+              srcIf.groupIds(),
+              srcInstance.instanceId()
+                  + " ("
+                  + Ip.format4(sameVpc ? srcIf.privateIp() : srcIf.publicIp())
+                  + ")");
+    } else if (src instanceof Source.Address4 a) {
+      origin = new Origin(null, null, a.address(), null, null, List.of(), Ip.format4(a.address()));
+    } else if (src instanceof Source.Address6 a) {
+      origin =
+          new Origin(
+              null,
+              null,
+              null,
+              new long[] {a.high(), a.low()},
+              null,
+              List.of(),
+              Ip.format6(a.high(), a.low()));
+    } else if (src instanceof Source.Range r) {
+      origin = new Origin(null, null, null, null, r.cidr(), List.of(), r.cidr().display());
+    } else if (src instanceof Source.GroupMember gm) {
+      GroupState g = groups.get(gm.groupId());
+      if (g == null) {
+        return denied(Reason.UNKNOWN_GROUP, "there is no security group " + gm.groupId(), null);
+      }
+      origin =
+          new Origin(
+              g.region(),
+              g.vpcId(),
+              null,
+              null,
+              null,
+              List.of(g.groupId()),
+              "a member of " + g.groupId() + " (" + g.groupName() + ")");
+    } else {
+      throw new IllegalStateException("unknown source " + src);
+    }
+
+    String traffic = trafficDisplay(flow);
+    Match egress = null;
+    if (srcInstance != null) {
+      boolean sameVpc = sameNetwork(srcInstance.region(), srcInstance.vpcId(), dst);
+      int dstIp = sameVpc ? dstIf.privateIp() : dstIf.publicIp();
+      egress = firstEgressMatch(srcInstance, dst, dstIp, sameVpc, flow);
+      if (egress == null) {
+        return denied(
+            Reason.NO_EGRESS_RULE,
+            "no egress rule of "
+                + groupList(srcInstance.primary().groupIds())
+                + " on "
+                + srcInstance.instanceId()
+                + " allows "
+                + traffic
+                + " to "
+                + dst.instanceId()
+                + " ("
+                + Ip.format4(dstIp)
+                + "); security groups drop what no rule allows, so the client times out",
+            null);
+      }
+    }
+    Match ingress = firstIngressMatch(origin, dst, flow);
+    if (ingress == null) {
+      return denied(
+          Reason.NO_INGRESS_RULE,
+          "no ingress rule of "
+              + groupList(dstIf.groupIds())
+              + " on "
+              + dst.instanceId()
+              + " allows "
+              + traffic
+              + " from "
+              + origin.label()
+              + "; security groups drop what no rule allows, so the client times out",
+          egress);
+    }
+    String allowed =
+        (egress == null ? "" : "egress allowed by " + egress.display() + "; ")
+            + "ingress allowed by "
+            + ingress.display()
+            + "; replies are allowed back because security groups are stateful";
+    if (listens(dst, flow)) {
+      return new Decision(
+          Verdict.REACHABLE, Reason.ALLOWED_LISTENING, "reachable: " + allowed, egress, ingress);
+    }
+    return new Decision(
+        Verdict.CONNECTION_REFUSED,
+        Reason.ALLOWED_NOT_LISTENING,
+        "the security groups allow "
+            + traffic
+            + " ("
+            + allowed
+            + "), but nothing listens on "
+            + dst.instanceId()
+            + " at "
+            + traffic
+            + ", so the instance refuses the connection at once (not a time-out: a time-out would"
+            + " mean a security group blocked it)",
+        egress,
+        ingress);
+  }
+
+  /** Whether something on the destination answers: ICMP is answered by the operating system. */
+  static boolean listens(InstanceState dst, Flow flow) {
+    if (flow.protocol().isIcmp()) {
+      return true;
+    }
+    return dst.listeners().contains(new Listener(flow.protocol(), flow.port()))
+        || (!flow.protocol().hasPorts()
+            && dst.listeners().stream().anyMatch(l -> l.protocol().equals(flow.protocol())));
+  }
+
+  private static boolean sameNetwork(String region, String vpcId, InstanceState other) {
+    return region != null
+        && region.equals(other.region())
+        && vpcId != null
+        && vpcId.equals(other.vpcId());
+  }
+
+  private Match firstEgressMatch(
+      InstanceState src, InstanceState dst, int dstIp, boolean sameVpc, Flow flow) {
+    for (String gid : src.primary().groupIds()) {
+      GroupState g = groups.get(gid);
+      if (g == null) {
+        continue;
+      }
+      for (Rule r : g.rules()) {
+        if (r.direction() != Direction.EGRESS
+            || !r.coversTraffic(flow.protocol().number(), flow.port())) {
+          continue;
+        }
+        Peer p = r.peer();
+        boolean hit =
+            (p instanceof Cidr4 c && c.contains(dstIp))
+                || (p instanceof GroupPeer gp
+                    && sameVpc
+                    && dst.primary().groupIds().contains(gp.groupId()));
+        if (hit) {
+          return new Match(g.groupId(), g.groupName(), r);
+        }
+      }
+    }
+    return null;
+  }
+
+  private Match firstIngressMatch(Origin origin, InstanceState dst, Flow flow) {
+    boolean sameVpc = sameNetwork(origin.region(), origin.vpcId(), dst);
+    for (String gid : dst.primary().groupIds()) {
+      GroupState g = groups.get(gid);
+      if (g == null) {
+        continue;
+      }
+      for (Rule r : g.rules()) {
+        if (r.direction() != Direction.INGRESS
+            || !r.coversTraffic(flow.protocol().number(), flow.port())) {
+          continue;
+        }
+        if (peerMatchesOrigin(r.peer(), origin, sameVpc)) {
+          return new Match(g.groupId(), g.groupName(), r);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean peerMatchesOrigin(Peer p, Origin o, boolean sameVpc) {
+    if (p instanceof Cidr4 c) {
+      if (o.ipv4() != null) {
+        return c.contains(o.ipv4());
+      }
+      return o.range() instanceof Cidr4 r && c.contains(r);
+    }
+    if (p instanceof Cidr6 c) {
+      if (o.ipv6() != null) {
+        return c.contains(o.ipv6()[0], o.ipv6()[1]);
+      }
+      return o.range() instanceof Cidr6 r
+          && r.prefixLength() >= c.prefixLength()
+          && c.contains(r.high(), r.low());
+    }
+    if (p instanceof GroupPeer gp) {
+      return sameVpc && o.groupIds().contains(gp.groupId());
+    }
+    // Prefix lists: their entries are not part of the estate, so they never match here.
+    return false;
+  }
+
+  private String groupList(List<String> ids) {
+    if (ids.isEmpty()) {
+      return "the groups (none attached)";
+    }
+    StringJoiner j = new StringJoiner(", ", ids.size() == 1 ? "group " : "groups ", "");
+    for (String id : ids) {
+      GroupState g = groups.get(id);
+      j.add(g == null ? id : id + " (" + g.groupName() + ")");
+    }
+    return j.toString();
+  }
+
+  static String trafficDisplay(Flow flow) {
+    Protocol p = flow.protocol();
+    if (p.hasPorts()) {
+      return p.name() + " port " + flow.port();
+    }
+    if (p.isIcmp()) {
+      return p.name() + " type " + flow.port();
+    }
+    return "protocol " + p.name();
+  }
+
+  private static Decision denied(Reason reason, String explanation, Match egress) {
+    return new Decision(Verdict.TIMED_OUT, reason, explanation, egress, null);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.portcullis.sync;
+
+import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.ObservedRule;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.engine.Ownership;
+import dev.portcullis.engine.Plan;
+import dev.portcullis.engine.Planner;
+import dev.portcullis.engine.Rule;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Finds or creates a group, and brings its rules to the desired set. */
+public final class GroupSync {
+  private final CloudPort cloud;
+
+  public GroupSync(CloudPort cloud) {
+    this.cloud = cloud;
+  }
+
+  /** A group that exists in EC2, and whether this call created it. */
+  public record Ensured(SecurityGroupInfo group, boolean created) {}
+
+  /**
+   * Returns the group tagged for this owner, creating it when there is none. Looking up by tag
+   * first makes this safe to repeat after a crash between creating a group and recording its id.
+   */
+  public Ensured ensureGroup(
+      String region,
+      String vpcId,
+      String groupName,
+      String description,
+      OwnerTags owner,
+      Map<String, String> userTags) {
+    List<SecurityGroupInfo> found =
+        cloud.describeAllSecurityGroups(
+            region, new GroupFilter(null, null, vpcId, owner.lookupFilter()));
+    if (!found.isEmpty()) {
+      return new Ensured(found.get(0), false);
+    }
+    Map<String, String> tags = new HashMap<>(userTags);
+    tags.putAll(owner.asTags());
+    return new Ensured(
+        cloud.createSecurityGroup(region, vpcId, groupName, description, tags), true);
+  }
+
+  /** The plan that was computed, and whether its steps were carried out. */
+  public record Outcome(Plan plan, boolean applied) {
+    /** Whether EC2 differed from the desired rules before this sync (drift or a spec change). */
+    public boolean differed() {
+      return !plan.isEmpty();
+    }
+  }
+
+  /**
+   * Plans the group's rules against what EC2 holds, and applies the plan when {@code correct}. A
+   * failing step leaves the earlier steps in place; the next sync plans from what EC2 then holds.
+   */
+  public Outcome syncRules(
+      String region,
+      SecurityGroupInfo group,
+      List<Rule> desired,
+      Ownership ownership,
+      boolean correct) {
+    List<Rule> observed = group.rules().stream().map(ObservedRule::rule).toList();
+    Plan plan = Planner.plan(desired, observed, ownership);
+    if (!correct || plan.isEmpty()) {
+      return new Outcome(plan, false);
+    }
+    for (Plan.Step step : plan.steps()) {
+      switch (step.action()) {
+        case AUTHORIZE -> cloud.authorize(region, group.groupId(), step.direction(), step.rules());
+        case UPDATE_DESCRIPTION ->
+            cloud.updateRuleDescriptions(region, group.groupId(), step.direction(), step.rules());
+        case REVOKE -> cloud.revoke(region, group.groupId(), step.direction(), step.rules());
+      }
+    }
+    return new Outcome(plan, true);
+  }
+}

@@ -15,19 +15,23 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Region",
     jsonPath = ".spec.region",
-    type = AdditionalPrinterColumn.Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "The AWS region.")
 @AdditionalPrinterColumn(
     name = "Drifted",
     jsonPath = ".status.conditions[?(@.type==\"Drifted\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Whether the rules in EC2 differ from the spec.")
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Whether EC2 matches the spec.")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.DATE,
+    getDescription = "Time since the resource was created.")
 public class SecurityGroup extends CustomResource<SecurityGroupSpec, SecurityGroupStatus>
     implements Namespaced {
   public static final String GROUP = "ec2.portcullis.dev";

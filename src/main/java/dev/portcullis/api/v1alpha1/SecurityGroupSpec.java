@@ -86,16 +86,16 @@ public class SecurityGroupSpec {
   private String adoptGroupId;
 
   @JsonPropertyDescription(
-      "Inbound rules, up to 60. Left out or empty, the group allows no inbound traffic (another"
-          + " group of the same instance may still allow some: security groups only ever allow).")
+      "Inbound rules, up to 60. Left out or empty, the spec allows nothing in; another group"
+          + " on the same instance may still allow traffic, as security groups only ever allow.")
   @Size(max = 60)
   private List<IngressRule> ingress;
 
   @JsonPropertyDescription(
-      "Outbound rules, up to 60. Left out, the group has EC2's default egress: the one rule"
+      "Outbound rules, up to 60. Left out, the group keeps EC2's default egress: the one rule"
           + " EC2 gives every new group, allowing all traffic to 0.0.0.0/0. An empty list"
-          + " (egress: []) means no egress at all: every outbound rule is removed, EC2's default"
-          + " one included. A non-empty list replaces the default rule with the listed ones.")
+          + " (egress: []) means no egress at all: EC2's default rule is removed. A non-empty"
+          + " list replaces the default rule with the listed ones.")
   @Size(max = 60)
   private List<EgressRule> egress;
 

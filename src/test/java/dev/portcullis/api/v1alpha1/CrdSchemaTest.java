@@ -400,6 +400,16 @@ class CrdSchemaTest {
                 "Age", ".metadata.creationTimestamp"));
   }
 
+  @Test
+  void everyPrinterColumnHasADescription() {
+    for (String kind : KINDS) {
+      for (CustomResourceColumnDefinition c :
+          GeneratedCrds.crd(kind).getSpec().getVersions().get(0).getAdditionalPrinterColumns()) {
+        assertThat(c.getDescription()).as("%s column %s", kind, c.getName()).isNotBlank();
+      }
+    }
+  }
+
   private static List<String> rules(String kind, String path) {
     List<ValidationRule> rules = GeneratedCrds.at(kind, path).getXKubernetesValidations();
     return rules == null ? List.of() : rules.stream().map(ValidationRule::getRule).toList();

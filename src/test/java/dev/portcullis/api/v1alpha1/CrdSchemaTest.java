@@ -42,14 +42,12 @@ class CrdSchemaTest {
           "pvc",
           "pv",
           "po",
-          "pods",
           "rc",
           "quota",
           "sa",
           "svc",
           "crd",
           "crds",
-          "apiservice",
           "ds",
           "deploy",
           "rs",
@@ -58,22 +56,15 @@ class CrdSchemaTest {
           "cj",
           "csr",
           "ing",
-          "ingclass",
           "netpol",
           "pdb",
           "pc",
           "psp",
           "sc",
           "vac",
-          "ipa",
           "sg",
           "sgs",
-          "secgroup",
-          "secret",
-          "node",
-          "event",
-          "job",
-          "cronjob");
+          "secgroup");
 
   @Test
   void thereIsOneCrdPerKind() {

@@ -21,7 +21,8 @@ class CrdsUpToDateTest {
   private static final String HOW_TO_FIX =
       "crds/ is out of date with the Java types in dev.portcullis.api.v1alpha1. Regenerate it"
           + " with ./scripts/update-crds.sh (or: mvn -q process-classes && rm crds/*.yml && cp"
-          + " target/crds/*.yml crds/), review the diff and commit it.";
+          + " target/crds/*.yml crds/), review the diff and commit it. A file in target/crds"
+          + " for a kind that no longer exists is left over from an earlier build: mvn clean.";
 
   @Test
   void committedCrdsEqualGeneratedOnes() throws IOException {

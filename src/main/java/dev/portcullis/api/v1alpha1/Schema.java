@@ -54,7 +54,7 @@ final class Schema {
 
   /**
    * A port ({@code 443}), a range ({@code 8000-8080}) or one of the names of {@link
-   * dev.portcullis.engine.NamedPorts}; {@code NamedPortsInSchemaTest} keeps the two lists equal.
+   * dev.portcullis.engine.NamedPorts}; {@code CrdSchemaValidationTest} keeps the two lists equal.
    * Numbers are checked against 65535 and ranges for their order by CEL.
    */
   static final String PORT =

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates the CRDs from the Java types in dev.portcullis.api.v1alpha1 and copies them to crds/,
+# where CrdsUpToDateTest expects them. Review the diff and commit it with the Java change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -rf target/crds   # the generator never removes the file of a kind that went away
+mvn -B -q process-classes
+rm -f crds/*.yml
+mkdir -p crds
+cp target/crds/*.yml crds/
+git status --short crds/

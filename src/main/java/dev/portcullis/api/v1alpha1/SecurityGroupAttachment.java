@@ -1,0 +1,45 @@
+package dev.portcullis.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Security groups of this namespace put on EC2 instances, by id or by tags. */
+@Group(SecurityGroup.GROUP)
+@Version(SecurityGroup.VERSION)
+@ShortNames("psga")
+@AdditionalPrinterColumn(
+    name = "Region",
+    jsonPath = ".spec.region",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "The AWS region.")
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Whether every selected instance carries every group.")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE,
+    getDescription = "Time since the resource was created.")
+public class SecurityGroupAttachment
+    extends CustomResource<SecurityGroupAttachmentSpec, SecurityGroupAttachmentStatus>
+    implements Namespaced {
+
+  @Override
+  @JsonPropertyDescription("Which groups go on which instances.")
+  public SecurityGroupAttachmentSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("What the operator last observed; written by the operator.")
+  public SecurityGroupAttachmentStatus getStatus() {
+    return super.getStatus();
+  }
+}

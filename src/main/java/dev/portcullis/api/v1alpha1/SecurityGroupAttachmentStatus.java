@@ -1,0 +1,77 @@
+package dev.portcullis.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Objects;
+
+/** Where the attachment's groups are, as last observed. Written by the operator only. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SecurityGroupAttachmentStatus {
+  @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Ready: every selected instance carries every group of the spec. Its reason and message"
+          + " say what is missing otherwise.")
+  @SchemaFrom(type = ConditionSchema[].class)
+  private List<Condition> conditions;
+
+  @JsonPropertyDescription("How many instances carry the groups (the Instances column).")
+  @PrinterColumn(name = "Instances")
+  private Integer instanceCount;
+
+  @JsonPropertyDescription("The network interfaces that carry the groups, one entry each.")
+  private List<AttachedInstance> attachedInstances;
+
+  public SecurityGroupAttachmentStatus() {}
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Integer getInstanceCount() {
+    return instanceCount;
+  }
+
+  public void setInstanceCount(Integer instanceCount) {
+    this.instanceCount = instanceCount;
+  }
+
+  public List<AttachedInstance> getAttachedInstances() {
+    return attachedInstances;
+  }
+
+  public void setAttachedInstances(List<AttachedInstance> attachedInstances) {
+    this.attachedInstances = attachedInstances;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SecurityGroupAttachmentStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(instanceCount, s.instanceCount)
+        && Objects.equals(attachedInstances, s.attachedInstances);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, instanceCount, attachedInstances);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.portcullis.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRDs committed in {@code crds/} are exactly the ones the build generates from the Java types
+ * in this package. A change to the API without regenerating them fails here, so that what is
+ * installed in a cluster never differs from what the operator was built against.
+ */
+class CrdsUpToDateTest {
+  private static final String HOW_TO_FIX =
+      "crds/ is out of date with the Java types in dev.portcullis.api.v1alpha1. Regenerate it"
+          + " with ./scripts/update-crds.sh (or: mvn -q process-classes && rm crds/*.yml && cp"
+          + " target/crds/*.yml crds/), review the diff and commit it. A file in target/crds"
+          + " for a kind that no longer exists is left over from an earlier build: mvn clean.";
+
+  @Test
+  void committedCrdsEqualGeneratedOnes() throws IOException {
+    List<Path> generated = GeneratedCrds.files(GeneratedCrds.GENERATED);
+    assertThat(generated)
+        .as(
+            "no CRDs in target/crds: the crd-generator plugin runs in process-classes; run the"
+                + " tests with mvn")
+        .isNotEmpty();
+
+    Set<String> generatedNames = names(generated);
+    Set<String> committedNames = names(GeneratedCrds.files(GeneratedCrds.COMMITTED));
+    List<String> problems = new ArrayList<>();
+    for (String name : generatedNames) {
+      if (!committedNames.contains(name)) {
+        problems.add("missing from crds/: " + name);
+      } else if (Files.mismatch(
+              GeneratedCrds.GENERATED.resolve(name), GeneratedCrds.COMMITTED.resolve(name))
+          != -1) {
+        problems.add("differs from the generated file: crds/" + name);
+      }
+    }
+    for (String name : committedNames) {
+      if (!generatedNames.contains(name)) {
+        problems.add("no longer generated, remove it: crds/" + name);
+      }
+    }
+    if (!problems.isEmpty()) {
+      fail(HOW_TO_FIX + "\n  " + String.join("\n  ", problems));
+    }
+  }
+
+  private static Set<String> names(List<Path> files) {
+    Set<String> out = new TreeSet<>();
+    files.forEach(f -> out.add(f.getFileName().toString()));
+    return out;
+  }
+}

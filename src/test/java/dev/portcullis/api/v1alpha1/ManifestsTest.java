@@ -1,0 +1,147 @@
+package dev.portcullis.api.v1alpha1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The example manifests. Good ones pass the OpenAPI schema and read into the Java types. Each bad
+ * one names, in its header, the field the API server must reject and a fragment of the message: the
+ * ones the OpenAPI schema rejects are checked here; for the ones a CEL rule rejects, this test
+ * checks that they pass the OpenAPI schema (so that the rule is what rejects them) and that the CRD
+ * holds a rule with that message on that field. An API-server test applies them all.
+ */
+class ManifestsTest {
+  private static final Path GOOD = Path.of("src", "test", "resources", "good-manifests");
+  private static final Path BAD = Path.of("src", "test", "resources", "bad-manifests");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final Map<String, Class<?>> TYPES =
+      Map.of(
+          "SecurityGroup", SecurityGroup.class,
+          "SecurityGroupAttachment", SecurityGroupAttachment.class,
+          "ReachabilityCheck", ReachabilityCheck.class);
+
+  /** A bad manifest: its header and its documents (two for an update: before and after). */
+  record Bad(
+      String file,
+      String field,
+      String expect,
+      String rejectedBy,
+      boolean update,
+      List<JsonNode> docs) {
+    @Override
+    public String toString() {
+      return file;
+    }
+  }
+
+  static Stream<Path> good() {
+    return GeneratedCrds.files(GOOD).stream();
+  }
+
+  static Stream<Bad> bad() throws IOException {
+    List<Bad> out = new ArrayList<>();
+    for (Path f : GeneratedCrds.files(BAD)) {
+      String text = Files.readString(f);
+      Map<String, String> header = new LinkedHashMap<>();
+      for (String line : text.lines().takeWhile(l -> l.startsWith("#")).toList()) {
+        int colon = line.indexOf(':');
+        header.put(line.substring(1, colon).trim(), line.substring(colon + 1).trim());
+      }
+      List<JsonNode> docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(text).readAll();
+      out.add(
+          new Bad(
+              f.getFileName().toString(),
+              header.get("field"),
+              header.get("expect"),
+              header.get("rejected-by"),
+              header.getOrDefault("operation", "create").startsWith("update"),
+              docs));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("good")
+  void goodManifestPassesTheSchemaAndReads(Path file) throws IOException {
+    JsonNode doc = YAML.readTree(file.toFile());
+    String kind = doc.get("kind").asText();
+    assertThat(SchemaValidator.validate(GeneratedCrds.root(kind), doc)).isEmpty();
+
+    Object read = SERIALIZATION.unmarshal(Files.readString(file), TYPES.get(kind));
+    assertThat(read).isInstanceOf(TYPES.get(kind));
+    if (read instanceof SecurityGroup sg) {
+      int rules = size(sg.getSpec().getIngress()) + size(sg.getSpec().getEgress());
+      assertThat(RuleSpecs.toRuleSpecs(sg.getSpec())).hasSize(rules);
+    }
+  }
+
+  @Test
+  void thereAreEnoughBadManifests() throws IOException {
+    List<Bad> all = bad().toList();
+    assertThat(all).hasSizeGreaterThanOrEqualTo(28);
+    for (Bad b : all) {
+      assertThat(b.field()).as("%s names a field", b).isNotBlank();
+      assertThat(b.expect()).as("%s names a message", b).isNotBlank();
+      assertThat(b.rejectedBy()).as("%s says what rejects it", b).isIn("schema", "cel");
+      assertThat(b.docs()).as("%s documents", b).hasSize(b.update() ? 2 : 1);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("bad")
+  void badManifestIsRejectedWhereItsHeaderSays(Bad bad) {
+    JsonNode last = bad.docs().get(bad.docs().size() - 1);
+    String kind = last.get("kind").asText();
+    JSONSchemaProps root = GeneratedCrds.root(kind);
+    if (bad.update()) {
+      assertThat(SchemaValidator.validate(root, bad.docs().get(0)))
+          .as("the object before the update is valid")
+          .isEmpty();
+    }
+    List<SchemaValidator.Violation> violations = SchemaValidator.validate(root, last);
+    if (bad.rejectedBy().equals("schema")) {
+      assertThat(violations)
+          .as("OpenAPI violations")
+          .anySatisfy(
+              v -> {
+                assertThat(v.field()).isEqualTo(bad.field());
+                assertThat(v.message()).contains(bad.expect());
+              });
+    } else {
+      assertThat(violations).as("passes the OpenAPI schema, so that CEL rejects it").isEmpty();
+      List<ValidationRule> rules =
+          GeneratedCrds.at(kind, bad.field().replaceAll("\\[[0-9]+]", "[]"))
+              .getXKubernetesValidations();
+      assertThat(rules).as("CEL rules on %s", bad.field()).isNotNull();
+      assertThat(rules)
+          .as("a rule on %s with the message \"%s\"", bad.field(), bad.expect())
+          .anySatisfy(
+              r -> {
+                assertThat(r.getMessage()).contains(bad.expect());
+                assertThat(r.getRule().contains("oldSelf")).isEqualTo(bad.update());
+              });
+    }
+  }
+
+  private static int size(List<?> list) {
+    return list == null ? 0 : list.size();
+  }
+}

@@ -1,0 +1,183 @@
+package dev.portcullis.api.v1alpha1;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The OpenAPI part of what the API server checks on a custom resource: types, unknown fields (as
+ * with strict field validation), required fields, patterns, lengths, bounds, enums and sizes. CEL
+ * rules are left to a real API server. Messages and field paths follow the API server's wording, so
+ * that one expected fragment serves both.
+ */
+final class SchemaValidator {
+  /** One failed check: the field ({@code spec.ingress[0].ports[1]}) and the message. */
+  record Violation(String field, String message) {
+    @Override
+    public String toString() {
+      return field + ": " + message;
+    }
+  }
+
+  private static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "metadata");
+
+  private SchemaValidator() {}
+
+  /** Checks an object against the root schema of its CRD. */
+  static List<Violation> validate(JSONSchemaProps root, JsonNode object) {
+    List<Violation> out = new ArrayList<>();
+    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      if (ROOT_FIELDS.contains(f.getKey())) {
+        continue;
+      }
+      JSONSchemaProps s = root.getProperties().get(f.getKey());
+      if (s == null) {
+        out.add(new Violation(f.getKey(), "unknown field \"" + f.getKey() + "\""));
+      } else {
+        check(s, f.getValue(), f.getKey(), out);
+      }
+    }
+    return out;
+  }
+
+  private static void check(JSONSchemaProps s, JsonNode v, String path, List<Violation> out) {
+    if (v == null || v.isNull()) {
+      return; // the API server prunes nulls of fields that are not nullable
+    }
+    switch (s.getType()) {
+      case "object" -> checkObject(s, v, path, out);
+      case "array" -> checkArray(s, v, path, out);
+      case "string" -> checkString(s, v, path, out);
+      case "integer" -> checkInteger(s, v, path, out);
+      case "boolean" -> {
+        if (!v.isBoolean()) {
+          out.add(typeError(path, v, "boolean"));
+        }
+      }
+      default -> throw new IllegalStateException("type " + s.getType() + " at " + path);
+    }
+  }
+
+  private static void checkObject(JSONSchemaProps s, JsonNode v, String path, List<Violation> out) {
+    if (!v.isObject()) {
+      out.add(typeError(path, v, "object"));
+      return;
+    }
+    if (s.getRequired() != null) {
+      for (String r : s.getRequired()) {
+        if (!v.hasNonNull(r)) {
+          out.add(new Violation(path + "." + r, "Required value"));
+        }
+      }
+    }
+    if (s.getMaxProperties() != null && v.size() > s.getMaxProperties()) {
+      out.add(
+          new Violation(
+              path,
+              "Too many: " + v.size() + ": must have at most " + s.getMaxProperties() + " items"));
+    }
+    if (s.getMinProperties() != null && v.size() < s.getMinProperties()) {
+      out.add(new Violation(path, "should have at least " + s.getMinProperties() + " properties"));
+    }
+    JSONSchemaProps values =
+        s.getAdditionalProperties() == null ? null : s.getAdditionalProperties().getSchema();
+    Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      String child = path + "." + f.getKey();
+      JSONSchemaProps fs = s.getProperties() == null ? null : s.getProperties().get(f.getKey());
+      if (fs == null) {
+        fs = values;
+      }
+      if (fs == null) {
+        out.add(new Violation(child, "unknown field \"" + child + "\""));
+      } else {
+        check(fs, f.getValue(), child, out);
+      }
+    }
+  }
+
+  private static void checkArray(JSONSchemaProps s, JsonNode v, String path, List<Violation> out) {
+    if (!v.isArray()) {
+      out.add(typeError(path, v, "array"));
+      return;
+    }
+    if (s.getMaxItems() != null && v.size() > s.getMaxItems()) {
+      out.add(
+          new Violation(
+              path, "Too many: " + v.size() + ": must have at most " + s.getMaxItems() + " items"));
+    }
+    if (s.getMinItems() != null && v.size() < s.getMinItems()) {
+      out.add(new Violation(path, "should have at least " + s.getMinItems() + " items"));
+    }
+    for (int i = 0; i < v.size(); i++) {
+      check(s.getItems().getSchema(), v.get(i), path + "[" + i + "]", out);
+    }
+  }
+
+  private static void checkString(JSONSchemaProps s, JsonNode v, String path, List<Violation> out) {
+    if (!v.isTextual()) {
+      out.add(typeError(path, v, "string"));
+      return;
+    }
+    String t = v.asText();
+    if (s.getEnum() != null && !s.getEnum().isEmpty()) {
+      Set<String> allowed = s.getEnum().stream().map(JsonNode::asText).collect(Collectors.toSet());
+      if (!allowed.contains(t)) {
+        out.add(
+            new Violation(
+                path,
+                "Unsupported value: \"" + t + "\": supported values: " + quoted(s.getEnum())));
+      }
+    }
+    // Lengths count characters, as the API server does, although its message says bytes.
+    long chars = t.codePointCount(0, t.length());
+    if (s.getMaxLength() != null && chars > s.getMaxLength()) {
+      out.add(new Violation(path, "Too long: may not be more than " + s.getMaxLength() + " bytes"));
+    }
+    if (s.getMinLength() != null && chars < s.getMinLength()) {
+      out.add(new Violation(path, "should be at least " + s.getMinLength() + " chars long"));
+    }
+    // OpenAPI patterns are not anchored: like Go's MatchString, look for a match anywhere.
+    if (s.getPattern() != null && !GoRegex.matches(s.getPattern(), t)) {
+      out.add(new Violation(path, path + " in body should match '" + s.getPattern() + "'"));
+    }
+  }
+
+  private static void checkInteger(
+      JSONSchemaProps s, JsonNode v, String path, List<Violation> out) {
+    if (!v.isIntegralNumber()) {
+      out.add(typeError(path, v, "integer"));
+      return;
+    }
+    long n = v.asLong();
+    if (s.getMaximum() != null && n > s.getMaximum()) {
+      out.add(
+          new Violation(
+              path,
+              path + " in body should be less than or equal to " + s.getMaximum().longValue()));
+    }
+    if (s.getMinimum() != null && n < s.getMinimum()) {
+      out.add(
+          new Violation(
+              path,
+              path + " in body should be greater than or equal to " + s.getMinimum().longValue()));
+    }
+  }
+
+  private static Violation typeError(String path, JsonNode v, String type) {
+    return new Violation(
+        path, "Invalid value: \"" + v.getNodeType().name().toLowerCase() + "\": must be " + type);
+  }
+
+  private static String quoted(List<JsonNode> values) {
+    return values.stream().map(n -> "\"" + n.asText() + "\"").collect(Collectors.joining(", "));
+  }
+}

@@ -11,8 +11,8 @@
  *       dev.portcullis.engine.Rule}s, one peer each;
  *   <li>{@link dev.portcullis.engine.Planner} diffs desired and observed rules into a {@link
  *       dev.portcullis.engine.Plan};
- *   <li>{@link dev.portcullis.engine.Estate} plus an evaluator decides whether a flow is allowed,
- *       and explains why.
+ *   <li>{@link dev.portcullis.engine.eval.Estate} plus an evaluator decides whether a flow is
+ *       allowed, and explains why.
  * </ul>
  */
 package dev.portcullis.engine;

@@ -15,9 +15,11 @@ import java.util.Map;
 /** Finds or creates a group, and brings its rules to the desired set. */
 public final class GroupSync {
   private final CloudPort cloud;
+  private final Retry retry;
 
-  public GroupSync(CloudPort cloud) {
+  public GroupSync(CloudPort cloud, Retry retry) {
     this.cloud = cloud;
+    this.retry = retry;
   }
 
   /** A group that exists in EC2, and whether this call created it. */
@@ -35,15 +37,18 @@ public final class GroupSync {
       OwnerTags owner,
       Map<String, String> userTags) {
     List<SecurityGroupInfo> found =
-        cloud.describeAllSecurityGroups(
-            region, new GroupFilter(null, null, vpcId, owner.lookupFilter()));
+        retry.call(
+            () ->
+                cloud.describeAllSecurityGroups(
+                    region, new GroupFilter(null, null, vpcId, owner.lookupFilter())));
     if (!found.isEmpty()) {
       return new Ensured(found.get(0), false);
     }
     Map<String, String> tags = new HashMap<>(userTags);
     tags.putAll(owner.asTags());
     return new Ensured(
-        cloud.createSecurityGroup(region, vpcId, groupName, description, tags), true);
+        retry.call(() -> cloud.createSecurityGroup(region, vpcId, groupName, description, tags)),
+        true);
   }
 
   /** The plan that was computed, and whether its steps were carried out. */
@@ -71,10 +76,16 @@ public final class GroupSync {
     }
     for (Plan.Step step : plan.steps()) {
       switch (step.action()) {
-        case AUTHORIZE -> cloud.authorize(region, group.groupId(), step.direction(), step.rules());
+        case AUTHORIZE ->
+            retry.call(
+                () -> cloud.authorize(region, group.groupId(), step.direction(), step.rules()));
         case UPDATE_DESCRIPTION ->
-            cloud.updateRuleDescriptions(region, group.groupId(), step.direction(), step.rules());
-        case REVOKE -> cloud.revoke(region, group.groupId(), step.direction(), step.rules());
+            retry.run(
+                () ->
+                    cloud.updateRuleDescriptions(
+                        region, group.groupId(), step.direction(), step.rules()));
+        case REVOKE ->
+            retry.run(() -> cloud.revoke(region, group.groupId(), step.direction(), step.rules()));
       }
     }
     return new Outcome(plan, true);

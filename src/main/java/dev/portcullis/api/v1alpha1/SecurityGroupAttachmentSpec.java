@@ -2,6 +2,7 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -45,6 +46,14 @@ public class SecurityGroupAttachmentSpec {
   @Required
   private InstanceTargets instances;
 
+  @JsonPropertyDescription(
+      "Whether to keep the VPC's default group on the interfaces. EC2 puts it on an interface"
+          + " launched without groups, and it admits all traffic from every other member, which is"
+          + " rarely wanted next to groups of your own: by default (false) it is taken off when"
+          + " these groups go on. Every other group already on an interface is always kept.")
+  @Default("false")
+  private Boolean keepDefaultGroup;
+
   public SecurityGroupAttachmentSpec() {}
 
   public String getRegion() {
@@ -71,6 +80,14 @@ public class SecurityGroupAttachmentSpec {
     this.securityGroupIds = securityGroupIds;
   }
 
+  public Boolean getKeepDefaultGroup() {
+    return keepDefaultGroup;
+  }
+
+  public void setKeepDefaultGroup(Boolean keepDefaultGroup) {
+    this.keepDefaultGroup = keepDefaultGroup;
+  }
+
   public InstanceTargets getInstances() {
     return instances;
   }
@@ -85,11 +102,12 @@ public class SecurityGroupAttachmentSpec {
         && Objects.equals(region, s.region)
         && Objects.equals(securityGroups, s.securityGroups)
         && Objects.equals(securityGroupIds, s.securityGroupIds)
-        && Objects.equals(instances, s.instances);
+        && Objects.equals(instances, s.instances)
+        && Objects.equals(keepDefaultGroup, s.keepDefaultGroup);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(region, securityGroups, securityGroupIds, instances);
+    return Objects.hash(region, securityGroups, securityGroupIds, instances, keepDefaultGroup);
   }
 }

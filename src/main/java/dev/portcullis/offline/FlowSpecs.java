@@ -1,0 +1,171 @@
+package dev.portcullis.offline;
+
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Cidr6;
+import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.Problem;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.eval.Flow;
+import dev.portcullis.engine.eval.Source;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns the parts of a reachability question (from, to, protocol, port) into an engine {@link
+ * Flow}, with a problem naming the field when a part is wrong.
+ */
+final class FlowSpecs {
+  private FlowSpecs() {}
+
+  /**
+   * @param cidr a source address or CIDR, or null
+   * @param instanceId a source instance, or null
+   * @param groupId a source group id (already resolved from a name), or null
+   */
+  static Flow flow(
+      String field,
+      String cidr,
+      String instanceId,
+      String groupId,
+      String to,
+      String protocol,
+      Integer port,
+      List<Problem> problems) {
+    int before = problems.size();
+    Source source = null;
+    int set = (cidr != null ? 1 : 0) + (instanceId != null ? 1 : 0) + (groupId != null ? 1 : 0);
+    if (set != 1) {
+      problems.add(
+          Problem.error(
+              field + ".from",
+              "set exactly one of cidr, instanceId, securityGroup or securityGroupId"));
+    } else if (cidr != null) {
+      source = source(cidr, field + ".from.cidr", problems);
+    } else if (instanceId != null) {
+      source = new Source.Instance(instanceId);
+    } else {
+      source = new Source.GroupMember(groupId);
+    }
+    if (to == null || to.isBlank()) {
+      problems.add(Problem.error(field + ".to.instanceId", "required"));
+    }
+    String protoText = protocol == null ? "tcp" : protocol;
+    Optional<Protocol> p = Protocol.parse(protoText);
+    if (p.isEmpty() || p.get().number() < 0) {
+      problems.add(
+          Problem.error(
+              field + ".protocol",
+              "\""
+                  + protoText
+                  + "\" is not a protocol a connection can use: tcp, udp, icmp, icmpv6 or a number"
+                  + " 0-255"));
+    }
+    int portNumber = port == null ? -1 : port;
+    if (p.isPresent() && (p.get().hasPorts() || p.get().isIcmp())) {
+      int max = p.get().hasPorts() ? 65535 : 255;
+      if (port == null || port < 0 || port > max) {
+        problems.add(
+            Problem.error(
+                field + ".port",
+                (port == null ? "required" : port + " is outside 0-" + max)
+                    + " for protocol "
+                    + p.get().name()
+                    + (p.get().isIcmp() ? " (the ICMP type)" : "")));
+      }
+    }
+    if (problems.size() > before) {
+      return null;
+    }
+    return new Flow(source, to, p.get(), portNumber);
+  }
+
+  /** An address (a host) or a CIDR (a range, allowed only when all of it is). */
+  static Source source(String text, String field, List<Problem> problems) {
+    String t = text.trim();
+    if (t.indexOf('/') < 0) {
+      Optional<Integer> v4 = Ip.parse4(t);
+      if (v4.isPresent()) {
+        return new Source.Address4(v4.get());
+      }
+      Optional<long[]> v6 = Ip.parse6(t);
+      if (v6.isPresent()) {
+        return new Source.Address6(v6.get()[0], v6.get()[1]);
+      }
+      problems.add(Problem.error(field, "\"" + text + "\" is not an IP address or CIDR"));
+      return null;
+    }
+    Ip.CidrParse c = Ip.parseCidr(t);
+    if (!c.ok()) {
+      problems.add(Problem.error(field, c.error()));
+      return null;
+    }
+    if (c.cidr() instanceof Cidr4 c4 && c4.prefixLength() == 32) {
+      return new Source.Address4(c4.address());
+    }
+    if (c.cidr() instanceof Cidr6 c6 && c6.prefixLength() == 128) {
+      return new Source.Address6(c6.high(), c6.low());
+    }
+    return new Source.Range(c.cidr());
+  }
+
+  /**
+   * Parses a question written on the command line: {@code SOURCE DESTINATION [PROTOCOL/]PORT}, such
+   * as {@code 203.0.113.7 i-0a000001 tcp/22}. The source is an address, a CIDR, an instance id, a
+   * group id, or a SecurityGroup resource name (resolved by {@code groupIdsByName}).
+   */
+  static Flow question(
+      String text, Function<String, String> groupIdsByName, List<Problem> problems) {
+    String field = "--ask \"" + text + "\"";
+    String[] parts = text.trim().split("\\s+");
+    if (parts.length != 3) {
+      problems.add(
+          Problem.error(
+              field,
+              "write SOURCE DESTINATION PROTOCOL/PORT, such as \"203.0.113.7 i-0a000001 tcp/22\""));
+      return null;
+    }
+    String src = parts[0];
+    String proto = "tcp";
+    String portText = parts[2];
+    int slash = portText.indexOf('/');
+    if (slash >= 0) {
+      proto = portText.substring(0, slash);
+      portText = portText.substring(slash + 1);
+    }
+    Integer port = null;
+    if (!portText.isEmpty()) {
+      try {
+        port = Integer.valueOf(portText);
+      } catch (NumberFormatException e) {
+        Optional<Integer> named = dev.portcullis.engine.NamedPorts.lookup(portText);
+        if (named.isEmpty()) {
+          problems.add(Problem.error(field, "\"" + portText + "\" is not a port"));
+          return null;
+        }
+        port = named.get();
+      }
+    }
+    if (src.startsWith("i-")) {
+      return flow(field, null, src, null, parts[1], proto, port, problems);
+    }
+    if (src.startsWith("sg-")) {
+      return flow(field, null, null, src, parts[1], proto, port, problems);
+    }
+    if (Character.isDigit(src.charAt(0)) || src.indexOf(':') >= 0) {
+      return flow(field, src, null, null, parts[1], proto, port, problems);
+    }
+    String id = groupIdsByName.apply(src);
+    if (id == null) {
+      problems.add(
+          Problem.error(
+              field,
+              "\""
+                  + src
+                  + "\" is neither an address, an instance id, a group id nor a SecurityGroup in"
+                  + " the manifests"));
+      return null;
+    }
+    return flow(field, null, null, id, parts[1], proto, port, problems);
+  }
+}

@@ -1,0 +1,546 @@
+package dev.portcullis.offline;
+
+import dev.portcullis.api.v1alpha1.FlowSource;
+import dev.portcullis.api.v1alpha1.InstanceTargets;
+import dev.portcullis.api.v1alpha1.ReachabilityCheck;
+import dev.portcullis.api.v1alpha1.ReachabilityCheckSpec;
+import dev.portcullis.api.v1alpha1.RuleOwnership;
+import dev.portcullis.api.v1alpha1.RuleSpecs;
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
+import dev.portcullis.api.v1alpha1.SecurityGroupAttachmentSpec;
+import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
+import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.InstanceFilter;
+import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.engine.Canonicalizer;
+import dev.portcullis.engine.Ownership;
+import dev.portcullis.engine.Problem;
+import dev.portcullis.engine.Resolver;
+import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.Validation;
+import dev.portcullis.engine.eval.Flow;
+import dev.portcullis.engine.eval.FlowEvaluator;
+import dev.portcullis.offline.Manifests.Loaded;
+import dev.portcullis.offline.OfflineReport.Answer;
+import dev.portcullis.offline.OfflineReport.Attached;
+import dev.portcullis.offline.OfflineReport.AttachmentOutcome;
+import dev.portcullis.offline.OfflineReport.GroupOutcome;
+import dev.portcullis.sync.GroupSync;
+import dev.portcullis.sync.OwnerTags;
+import dev.portcullis.sync.Retry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Applies manifests to the simulator the way the operator applies them to EC2: every resource is
+ * checked first, and nothing at all is applied when any is invalid; then groups are found or
+ * created by their ownership tags, their rules planned and applied, attachments set, and
+ * reachability questions answered against what the simulator then holds.
+ */
+public final class OfflineRunner {
+  private final Ec2Simulator cloud;
+  private final GroupSync sync;
+  private final Retry retry;
+
+  public OfflineRunner(Ec2Simulator cloud, Retry retry) {
+    this.cloud = cloud;
+    this.retry = retry;
+    this.sync = new GroupSync(cloud, retry);
+  }
+
+  /** The name EC2 gets when a SecurityGroup sets none: unique per namespace and name. */
+  public static String defaultGroupName(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  /** A stable stand-in for the uid the API server would give the resource. */
+  static String uid(Loaded<?> r) {
+    return UUID.nameUUIDFromBytes(r.ref().getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private record Checked(Loaded<SecurityGroup> sg, List<Rule> rules, List<Problem> warnings) {}
+
+  /**
+   * Applies the manifests and answers the checks and the extra {@code questions}.
+   *
+   * @throws ManifestException when any resource is invalid; nothing was applied then
+   */
+  public OfflineReport run(Manifests m, List<String> questions) throws ManifestException {
+    List<String> invalid = new ArrayList<>();
+    List<Checked> checked = new ArrayList<>();
+    for (Loaded<SecurityGroup> sg : m.securityGroups()) {
+      SecurityGroupSpec spec = sg.resource().getSpec();
+      String at = sg.file() + ": " + sg.ref() + ": ";
+      if (spec == null) {
+        invalid.add(at + "spec is required");
+        continue;
+      }
+      List<Problem> problems = new ArrayList<>();
+      if (spec.getRegion() == null) {
+        problems.add(Problem.error("spec.region", "required"));
+      }
+      if (spec.getVpcId() == null && spec.getAdoptGroupId() == null) {
+        problems.add(Problem.error("spec.vpcId", "required"));
+      }
+      if (spec.getGroupName() != null) {
+        problems.addAll(Validation.groupName("spec.groupName", spec.getGroupName()));
+      }
+      problems.addAll(Validation.description("spec.description", spec.getDescription()));
+      Canonicalizer.Result result =
+          Canonicalizer.canonicalize(RuleSpecs.toRuleSpecs(spec), cloud.quotas(), Map.of());
+      problems.addAll(result.problems());
+      List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+      errors.forEach(p -> invalid.add(at + p));
+      if (errors.isEmpty()) {
+        List<Rule> rules = new ArrayList<>(result.rules());
+        if (RuleSpecs.keepsDefaultEgress(spec)) {
+          rules.add(Rule.DEFAULT_EGRESS);
+        }
+        checked.add(new Checked(sg, rules, problems.stream().filter(p -> !p.isError()).toList()));
+      }
+    }
+    Map<String, Loaded<SecurityGroup>> byName = new HashMap<>();
+    m.securityGroups().forEach(sg -> byName.put(key(sg.resource()), sg));
+    checkReferences(checked, byName, invalid);
+    checkAttachments(m, byName, invalid);
+    checkChecks(m, byName, invalid);
+    if (!invalid.isEmpty()) {
+      throw new ManifestException(invalid);
+    }
+
+    // Create (or find) every group first, so references between them resolve.
+    Map<String, GroupOutcome> outcomes = new LinkedHashMap<>();
+    Map<String, String> ids = new HashMap<>();
+    for (Checked c : checked) {
+      SecurityGroup sg = c.sg().resource();
+      SecurityGroupSpec spec = sg.getSpec();
+      String ns = sg.getMetadata().getNamespace();
+      String name = sg.getMetadata().getName();
+      try {
+        SecurityGroupInfo info;
+        boolean created = false;
+        if (spec.getAdoptGroupId() != null) {
+          info =
+              retry
+                  .call(
+                      () ->
+                          cloud.describeSecurityGroups(
+                              spec.getRegion(),
+                              GroupFilter.ids(spec.getAdoptGroupId()),
+                              null,
+                              null))
+                  .items()
+                  .get(0);
+          OwnerTags owner = new OwnerTags(ns, name, uid(c.sg()));
+          retry.run(() -> cloud.createTags(spec.getRegion(), info.groupId(), owner.asTags()));
+        } else {
+          String groupName =
+              spec.getGroupName() != null ? spec.getGroupName() : defaultGroupName(ns, name);
+          GroupSync.Ensured e =
+              sync.ensureGroup(
+                  spec.getRegion(),
+                  spec.getVpcId(),
+                  groupName,
+                  spec.getDescription() == null ? "Managed by Portcullis" : spec.getDescription(),
+                  new OwnerTags(ns, name, uid(c.sg())),
+                  spec.getTags() == null ? Map.of() : spec.getTags());
+          info = e.group();
+          created = e.created();
+        }
+        ids.put(key(sg), info.groupId());
+        outcomes.put(
+            key(sg),
+            new GroupOutcome(c.sg().ref(), spec.getRegion(), info, created, c.warnings(), null));
+      } catch (CloudException e) {
+        outcomes.put(
+            key(sg),
+            new GroupOutcome(
+                c.sg().ref(), spec.getRegion(), null, false, c.warnings(), e.getMessage()));
+      }
+    }
+    // Then bring each group's rules to the desired set.
+    for (Checked c : checked) {
+      SecurityGroup sg = c.sg().resource();
+      GroupOutcome o = outcomes.get(key(sg));
+      if (o.group() == null) {
+        continue;
+      }
+      String ns = sg.getMetadata().getNamespace();
+      Map<String, String> namesInNamespace = new HashMap<>();
+      ids.forEach(
+          (k, id) -> {
+            if (k.startsWith(ns + "/")) {
+              namesInNamespace.put(k.substring(ns.length() + 1), id);
+            }
+          });
+      Resolver.Resolution res = Resolver.resolve(c.rules(), o.group().groupId(), namesInNamespace);
+      if (!res.complete()) {
+        replace(
+            outcomes,
+            sg,
+            o,
+            "references groups that EC2 refused or that do not exist: "
+                + String.join(", ", res.missing()));
+        continue;
+      }
+      SecurityGroupSpec spec = sg.getSpec();
+      Ownership ownership =
+          spec.getRuleOwnership() == RuleOwnership.ADDITIVE
+              ? Ownership.additive(java.util.Set.of())
+              : Ownership.AUTHORITATIVE;
+      try {
+        sync.syncRules(o.region(), o.group(), res.rules(), ownership, true);
+        SecurityGroupInfo after = describe(o.region(), o.group().groupId());
+        outcomes.put(
+            key(sg), new GroupOutcome(o.ref(), o.region(), after, o.created(), o.warnings(), null));
+      } catch (CloudException e) {
+        replace(outcomes, sg, o, e.getMessage());
+      }
+    }
+
+    List<AttachmentOutcome> attachments = new ArrayList<>();
+    for (Loaded<SecurityGroupAttachment> a : m.attachments()) {
+      attachments.add(attach(a, ids, byName));
+    }
+
+    FlowEvaluator evaluator = cloud.evaluator();
+    List<Answer> answers = new ArrayList<>();
+    for (Loaded<ReachabilityCheck> c : m.checks()) {
+      ReachabilityCheckSpec s = c.resource().getSpec();
+      FlowSource f = s.getFrom();
+      String ns = c.resource().getMetadata().getNamespace();
+      String groupId =
+          f.getSecurityGroupId() != null
+              ? f.getSecurityGroupId()
+              : f.getSecurityGroup() == null ? null : ids.get(ns + "/" + f.getSecurityGroup());
+      List<Problem> problems = new ArrayList<>();
+      Flow flow =
+          FlowSpecs.flow(
+              "spec",
+              f.getCidr(),
+              f.getInstanceId(),
+              groupId,
+              s.getTo().getInstanceId(),
+              s.getProtocol(),
+              s.getPort(),
+              problems);
+      answers.add(
+          new Answer(c.ref(), describeFlow(flow), flow, evaluator.decide(flow), s.getExpect()));
+    }
+    List<Problem> problems = new ArrayList<>();
+    for (String q : questions) {
+      Flow flow =
+          FlowSpecs.question(
+              q,
+              n -> {
+                for (Map.Entry<String, String> e : ids.entrySet()) {
+                  if (e.getKey().endsWith("/" + n)) {
+                    return e.getValue();
+                  }
+                }
+                return null;
+              },
+              problems);
+      if (flow != null) {
+        answers.add(new Answer("--ask", describeFlow(flow), flow, evaluator.decide(flow), null));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ManifestException(problems.stream().map(Problem::toString).toList());
+    }
+    return new OfflineReport(new ArrayList<>(outcomes.values()), attachments, answers);
+  }
+
+  private static String key(SecurityGroup sg) {
+    return sg.getMetadata().getNamespace() + "/" + sg.getMetadata().getName();
+  }
+
+  private static void replace(
+      Map<String, GroupOutcome> outcomes, SecurityGroup sg, GroupOutcome o, String refusal) {
+    outcomes.put(
+        key(sg),
+        new GroupOutcome(o.ref(), o.region(), o.group(), o.created(), o.warnings(), refusal));
+  }
+
+  private SecurityGroupInfo describe(String region, String groupId) {
+    return retry
+        .call(() -> cloud.describeSecurityGroups(region, GroupFilter.ids(groupId), null, null))
+        .items()
+        .get(0);
+  }
+
+  /** The id of a VPC's default group (as a list: empty if the VPC has none). */
+  private List<String> defaultGroupIds(String region, String vpcId) {
+    return retry
+        .call(
+            () ->
+                cloud.describeAllSecurityGroups(
+                    region, new GroupFilter(null, List.of("default"), vpcId, null)))
+        .stream()
+        .map(SecurityGroupInfo::groupId)
+        .toList();
+  }
+
+  static String describeFlow(Flow f) {
+    dev.portcullis.engine.eval.Source s = f.source();
+    String src;
+    if (s instanceof dev.portcullis.engine.eval.Source.Address4 a) {
+      src = dev.portcullis.engine.Ip.format4(a.address());
+    } else if (s instanceof dev.portcullis.engine.eval.Source.Address6 a) {
+      src = dev.portcullis.engine.Ip.format6(a.high(), a.low());
+    } else if (s instanceof dev.portcullis.engine.eval.Source.Range r) {
+      src = r.cidr().display();
+    } else if (s instanceof dev.portcullis.engine.eval.Source.Instance i) {
+      src = i.instanceId();
+    } else {
+      src = "member of " + ((dev.portcullis.engine.eval.Source.GroupMember) s).groupId();
+    }
+    String what =
+        f.protocol().hasPorts()
+            ? f.protocol().name() + "/" + f.port()
+            : f.protocol().isIcmp()
+                ? f.protocol().name() + " type " + f.port()
+                : f.protocol().name();
+    return src + " -> " + f.destinationInstanceId() + " " + what;
+  }
+
+  /**
+   * References the schema cannot check: a group named in a rule must be a SecurityGroup of the
+   * namespace in the same region and VPC, because groups never match across regions or VPCs.
+   */
+  private static void checkReferences(
+      List<Checked> checked, Map<String, Loaded<SecurityGroup>> byName, List<String> invalid) {
+    for (Checked c : checked) {
+      SecurityGroup sg = c.sg().resource();
+      String ns = sg.getMetadata().getNamespace();
+      for (Rule r : c.rules()) {
+        if (!(r.peer() instanceof dev.portcullis.engine.NamedGroupPeer n)) {
+          continue;
+        }
+        Loaded<SecurityGroup> target = byName.get(ns + "/" + n.name());
+        String at =
+            c.sg().file()
+                + ": "
+                + c.sg().ref()
+                + ": "
+                + r.direction().word()
+                + " rule \""
+                + r.display()
+                + "\": ";
+        if (target == null) {
+          invalid.add(at + "there is no SecurityGroup " + ns + "/" + n.name());
+          continue;
+        }
+        SecurityGroupSpec mine = sg.getSpec();
+        SecurityGroupSpec theirs = target.resource().getSpec();
+        if (theirs == null) {
+          continue;
+        }
+        if (!mine.getRegion().equals(theirs.getRegion())) {
+          invalid.add(
+              at
+                  + "SecurityGroup "
+                  + n.name()
+                  + " is in region "
+                  + theirs.getRegion()
+                  + " but this group is in "
+                  + mine.getRegion()
+                  + "; a group reference never matches across regions (use the other region's"
+                  + " public addresses as a cidr instead)");
+        } else if (mine.getVpcId() != null
+            && theirs.getVpcId() != null
+            && !mine.getVpcId().equals(theirs.getVpcId())) {
+          invalid.add(
+              at
+                  + "SecurityGroup "
+                  + n.name()
+                  + " is in "
+                  + theirs.getVpcId()
+                  + " but this group is in "
+                  + mine.getVpcId()
+                  + "; a group reference only matches within one VPC");
+        }
+      }
+    }
+  }
+
+  private void checkAttachments(
+      Manifests m, Map<String, Loaded<SecurityGroup>> byName, List<String> invalid) {
+    for (Loaded<SecurityGroupAttachment> a : m.attachments()) {
+      SecurityGroupAttachmentSpec s = a.resource().getSpec();
+      String at = a.file() + ": " + a.ref() + ": ";
+      if (s == null || s.getRegion() == null) {
+        invalid.add(at + "spec.region: required");
+        continue;
+      }
+      String ns = a.resource().getMetadata().getNamespace();
+      List<String> names = s.getSecurityGroups() == null ? List.of() : s.getSecurityGroups();
+      for (int i = 0; i < names.size(); i++) {
+        Loaded<SecurityGroup> target = byName.get(ns + "/" + names.get(i));
+        if (target == null) {
+          invalid.add(
+              at
+                  + "spec.securityGroups["
+                  + i
+                  + "]: there is no SecurityGroup "
+                  + ns
+                  + "/"
+                  + names.get(i));
+        } else if (!s.getRegion().equals(target.resource().getSpec().getRegion())) {
+          invalid.add(
+              at
+                  + "spec.securityGroups["
+                  + i
+                  + "]: SecurityGroup "
+                  + names.get(i)
+                  + " is in region "
+                  + target.resource().getSpec().getRegion()
+                  + ", not "
+                  + s.getRegion());
+        }
+      }
+      InstanceTargets t = s.getInstances();
+      if (t == null
+          || ((t.getIds() == null || t.getIds().isEmpty())
+              && (t.getSelector() == null || t.getSelector().getTags() == null))) {
+        invalid.add(at + "spec.instances: set ids, a selector, or both");
+      }
+      int total =
+          names.size() + (s.getSecurityGroupIds() == null ? 0 : s.getSecurityGroupIds().size());
+      Validation.groupsPerInterface("spec.securityGroups", total, cloud.quotas())
+          .forEach(p -> invalid.add(at + p));
+    }
+  }
+
+  private static void checkChecks(
+      Manifests m, Map<String, Loaded<SecurityGroup>> byName, List<String> invalid) {
+    for (Loaded<ReachabilityCheck> c : m.checks()) {
+      ReachabilityCheckSpec s = c.resource().getSpec();
+      String at = c.file() + ": " + c.ref() + ": ";
+      if (s == null || s.getFrom() == null || s.getTo() == null) {
+        invalid.add(at + "spec.from and spec.to are required");
+        continue;
+      }
+      FlowSource f = s.getFrom();
+      String ns = c.resource().getMetadata().getNamespace();
+      if (f.getSecurityGroup() != null && !byName.containsKey(ns + "/" + f.getSecurityGroup())) {
+        invalid.add(
+            at
+                + "spec.from.securityGroup: there is no SecurityGroup "
+                + ns
+                + "/"
+                + f.getSecurityGroup());
+        continue;
+      }
+      List<Problem> problems = new ArrayList<>();
+      String groupId =
+          f.getSecurityGroupId() != null
+              ? f.getSecurityGroupId()
+              : f.getSecurityGroup() != null ? "sg-00000000" : null;
+      FlowSpecs.flow(
+          "spec",
+          f.getCidr(),
+          f.getInstanceId(),
+          groupId,
+          s.getTo().getInstanceId(),
+          s.getProtocol(),
+          s.getPort(),
+          problems);
+      problems.forEach(p -> invalid.add(at + p));
+    }
+  }
+
+  private AttachmentOutcome attach(
+      Loaded<SecurityGroupAttachment> a,
+      Map<String, String> ids,
+      Map<String, Loaded<SecurityGroup>> byName) {
+    SecurityGroupAttachmentSpec s = a.resource().getSpec();
+    String ns = a.resource().getMetadata().getNamespace();
+    List<String> refusals = new ArrayList<>();
+    List<String> wanted = new ArrayList<>();
+    Map<String, String> vpcOf = new HashMap<>();
+    for (String n : s.getSecurityGroups() == null ? List.<String>of() : s.getSecurityGroups()) {
+      String id = ids.get(ns + "/" + n);
+      if (id == null) {
+        refusals.add("SecurityGroup " + n + " was refused by EC2, so it cannot be attached");
+        continue;
+      }
+      wanted.add(id);
+      vpcOf.put(id, byName.get(ns + "/" + n).resource().getSpec().getVpcId());
+    }
+    if (s.getSecurityGroupIds() != null) {
+      wanted.addAll(s.getSecurityGroupIds());
+    }
+    InstanceTargets t = s.getInstances();
+    LinkedHashMap<String, InstanceInfo> instances = new LinkedHashMap<>();
+    try {
+      if (t.getIds() != null && !t.getIds().isEmpty()) {
+        for (InstanceInfo i :
+            retry.call(
+                () ->
+                    cloud.describeAllInstances(
+                        s.getRegion(), new InstanceFilter(t.getIds(), null)))) {
+          instances.put(i.instanceId(), i);
+        }
+      }
+      if (t.getSelector() != null && t.getSelector().getTags() != null) {
+        for (InstanceInfo i :
+            retry.call(
+                () ->
+                    cloud.describeAllInstances(
+                        s.getRegion(), new InstanceFilter(null, t.getSelector().getTags())))) {
+          instances.put(i.instanceId(), i);
+        }
+      }
+    } catch (CloudException e) {
+      refusals.add(e.getMessage());
+    }
+    List<Attached> attached = new ArrayList<>();
+    for (InstanceInfo i : instances.values()) {
+      InstanceInfo.InterfaceInfo primary = i.interfaces().get(0);
+      List<String> mismatched =
+          wanted.stream()
+              .filter(g -> vpcOf.containsKey(g) && !i.vpcId().equals(vpcOf.get(g)))
+              .toList();
+      if (!mismatched.isEmpty()) {
+        refusals.add(
+            i.instanceId()
+                + " is in "
+                + i.vpcId()
+                + " but "
+                + String.join(", ", mismatched)
+                + " belong"
+                + (mismatched.size() == 1 ? "s" : "")
+                + " to "
+                + vpcOf.get(mismatched.get(0))
+                + ": a security group can only be attached to interfaces of its own VPC");
+        continue;
+      }
+      LinkedHashSet<String> groups = new LinkedHashSet<>(primary.groupIds());
+      if (!Boolean.TRUE.equals(s.getKeepDefaultGroup())) {
+        groups.removeAll(defaultGroupIds(s.getRegion(), i.vpcId()));
+      }
+      groups.addAll(wanted);
+      try {
+        retry.run(
+            () ->
+                cloud.setInterfaceGroups(
+                    s.getRegion(), primary.interfaceId(), List.copyOf(groups)));
+        attached.add(new Attached(i.instanceId(), primary.interfaceId(), List.copyOf(groups)));
+      } catch (CloudException e) {
+        refusals.add(i.instanceId() + " (" + primary.interfaceId() + "): " + e.getMessage());
+      }
+    }
+    return new AttachmentOutcome(a.ref(), attached, refusals);
+  }
+}

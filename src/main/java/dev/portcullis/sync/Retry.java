@@ -1,0 +1,78 @@
+package dev.portcullis.sync;
+
+import dev.portcullis.cloud.CloudException;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * Retries cloud calls that failed for a passing reason (throttling, a transient fault), with
+ * exponential backoff and full jitter, a bounded number of times. Errors that a retry cannot fix
+ * are thrown at once.
+ */
+public final class Retry {
+  /** Waits; tests pass one that only records. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  private final int maxAttempts;
+  private final long baseMillis;
+  private final long capMillis;
+  private final Sleeper sleeper;
+  private final SplittableRandom random;
+  private long retries;
+
+  public Retry(int maxAttempts, long baseMillis, long capMillis, Sleeper sleeper, long seed) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1");
+    }
+    this.maxAttempts = maxAttempts;
+    this.baseMillis = baseMillis;
+    this.capMillis = capMillis;
+    this.sleeper = sleeper;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /** Eight attempts, from 100 ms up to 5 s apart, sleeping for real. */
+  public static Retry standard() {
+    return new Retry(8, 100, 5_000, Thread::sleep, System.nanoTime());
+  }
+
+  /** How many retries this instance has made, over all calls. */
+  public synchronized long retries() {
+    return retries;
+  }
+
+  public <T> T call(Supplier<T> action) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return action.get();
+      } catch (CloudException e) {
+        if (!e.retryable() || attempt >= maxAttempts) {
+          throw e;
+        }
+        long delay;
+        synchronized (this) {
+          retries++;
+          long ceiling = Math.min(capMillis, baseMillis << Math.min(attempt - 1, 20));
+          delay = random.nextLong(ceiling + 1);
+        }
+        try {
+          sleeper.sleep(delay);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  public void run(Runnable action) {
+    call(
+        () -> {
+          action.run();
+          return null;
+        });
+  }
+}

@@ -1,0 +1,168 @@
+package dev.portcullis.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to the offline command: a clear message naming file, resource and field; exit 2. */
+class OfflineBadInputTest {
+  private static final String WORLD = "examples/05-refused-or-timed-out/world.yaml";
+  private static final String HEADER =
+      "apiVersion: ec2.portcullis.dev/v1alpha1\n"
+          + "kind: SecurityGroup\n"
+          + "metadata: {name: web, namespace: demo}\n";
+
+  @TempDir Path dir;
+
+  private OfflineRun apply(String yaml) throws IOException {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, yaml);
+    return OfflineRun.of("offline", "--world", WORLD, "--manifests", f.toString());
+  }
+
+  private static void assertRejected(OfflineRun r, String... fragments) {
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(r.err()).contains("bad.yaml").contains("Nothing was applied.");
+    for (String f : fragments) {
+      assertThat(r.err()).contains(f);
+    }
+    assertThat(r.out()).as("nothing printed as applied").isEmpty();
+  }
+
+  @Test
+  void unknownField() throws IOException {
+    assertRejected(
+        apply(
+            HEADER
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "  ingress:\n    - ports: [ssh]\n      form: [{cidr: 10.0.0.0/8}]\n"),
+        "SecurityGroup demo/web",
+        "unknown field spec.ingress[0].form");
+  }
+
+  @Test
+  void unknownMetadataField() throws IOException {
+    assertRejected(
+        apply(
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+                + "metadata: {name: web, nmespace: demo}\n"
+                + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n"),
+        "unknown field metadata.nmespace");
+  }
+
+  @Test
+  void malformedYaml() throws IOException {
+    assertRejected(
+        apply(HEADER + "spec:\n  region: eu-west-1\n   vpcId: [unclosed\n"), "malformed YAML");
+  }
+
+  @Test
+  void unknownEnumValue() throws IOException {
+    assertRejected(
+        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001, ruleOwnership: Owned}\n"),
+        "spec.ruleOwnership",
+        "\"Owned\"",
+        "Authoritative, Additive");
+  }
+
+  @Test
+  void notAPortcullisKind() throws IOException {
+    assertRejected(
+        apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
+        "v1 ConfigMap is not a Portcullis resource");
+  }
+
+  @Test
+  void invalidRuleNamesTheField() throws IOException {
+    assertRejected(
+        apply(
+            HEADER
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "  ingress:\n    - ports: [\"70000\"]\n      from: [{cidr: 10.0.0.0/33}]\n"),
+        "SecurityGroup demo/web: spec.ingress[0].ports[0]: port 70000 is outside 0-65535",
+        "spec.ingress[0].from[0].cidr: \"10.0.0.0/33\": prefix length /33 is out of range");
+  }
+
+  @Test
+  void invalidGroupName() throws IOException {
+    assertRejected(
+        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001, groupName: sg-web}\n"),
+        "spec.groupName: \"sg-web\" starts with \"sg-\"");
+  }
+
+  @Test
+  void oneBadResourceStopsTheOthersToo() throws IOException {
+    OfflineRun r =
+        apply(
+            HEADER
+                + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n"
+                + "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+                + "metadata: {name: broken, namespace: demo}\n"
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "  ingress: [{protocol: all, ports: [\"80\"], from: [{cidr: 0.0.0.0/0}]}]\n");
+    assertRejected(r, "SecurityGroup demo/broken", "ports are not allowed with protocol all");
+  }
+
+  @Test
+  void missingReference() throws IOException {
+    assertRejected(
+        apply(
+            HEADER
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "  ingress: [{ports: [ssh], from: [{securityGroup: bastion}]}]\n"),
+        "there is no SecurityGroup demo/bastion");
+  }
+
+  @Test
+  void tooManyGroupsPerInterface() throws IOException {
+    StringBuilder y = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n")
+          .append("metadata: {name: g")
+          .append(i)
+          .append(", namespace: demo}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n");
+      names.append(i == 0 ? "" : ", ").append("g").append(i);
+    }
+    y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n")
+        .append("metadata: {name: a, namespace: demo}\n")
+        .append("spec: {region: eu-west-1, securityGroups: [")
+        .append(names)
+        .append("], instances: {ids: [i-0a000001]}}\n");
+    assertRejected(
+        apply(y.toString()),
+        "SecurityGroupAttachment demo/a: spec.securityGroups: 6 security groups on one network"
+            + " interface exceed the quota of 5");
+  }
+
+  @Test
+  void badWorldFile() throws IOException {
+    Path w = dir.resolve("world.yaml");
+    Files.writeString(
+        w,
+        "regions:\n  eu-west-1:\n    vpcs: [{id: vpc-0a000001, cidr: 10.0.0.0/16}]\n    instances: [{id: i-0a000001, vpc: vpc-0a000001, privateIp: 10.9.0.1}]\n");
+    Path m = dir.resolve("m.yaml");
+    Files.writeString(m, HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n");
+    OfflineRun r = OfflineRun.of("offline", "--world", w.toString(), "--manifests", m.toString());
+    assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(r.err()).contains("world.yaml").contains("privateIp").contains("outside");
+  }
+
+  @Test
+  void expectationNotMetExitsThree() throws IOException {
+    OfflineRun r =
+        apply(
+            HEADER
+                + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n"
+                + "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
+                + "metadata: {name: c, namespace: demo}\n"
+                + "spec: {region: eu-west-1, from: {cidr: 192.0.2.1/32},"
+                + " to: {instanceId: i-0a000001}, port: 22, expect: Reachable}\n");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.NOT_MET);
+    assertThat(r.out()).contains("expected Reachable: NOT MET").contains("0 of 1 expectations met");
+  }
+}

@@ -1,0 +1,117 @@
+package dev.portcullis.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The five scenarios shipped in {@code examples/}, run through the same command a user runs. Each
+ * states its verdicts; the manifests' own expectations must hold too.
+ */
+class ScenariosTest {
+  private static OfflineRun run(String scenario, String manifests, String... extra) {
+    String base = "examples/" + scenario + "/";
+    String[] args = new String[5 + extra.length];
+    args[0] = "offline";
+    args[1] = "--world";
+    args[2] = base + "world.yaml";
+    args[3] = "--manifests";
+    args[4] = base + manifests;
+    System.arraycopy(extra, 0, args, 5, extra.length);
+    return OfflineRun.of(args);
+  }
+
+  @Test
+  void sshFromMyComputerOnly() {
+    OfflineRun r =
+        run(
+            "01-ssh-from-my-computer",
+            "manifests",
+            "--ask",
+            "203.0.113.8 i-0a000001 tcp/22",
+            "--ask",
+            "i-0a000001 i-0f000001 tcp/443");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.answer("my-computer-gets-in")).contains("Reachable  expected Reachable: ok");
+    assertThat(r.explanation("my-computer-gets-in"))
+        .contains("ingress tcp port 22 from 203.0.113.7/32")
+        .contains("demo/ssh-from-laptop");
+    assertThat(r.answer("another-computer-times-out")).contains("TimedOut  expected Blocked: ok");
+    assertThat(r.explanation("another-computer-times-out"))
+        .contains("no ingress rule")
+        .contains("times out");
+    assertThat(r.answer("dev-box-reaches-out")).contains("Reachable");
+    assertThat(r.explanation("dev-box-reaches-out")).contains("egress all traffic to 0.0.0.0/0");
+    // the neighbouring address of my computer is another computer
+    assertThat(r.out()).containsPattern("203.0.113.8 -> i-0a000001 tcp/22  TimedOut");
+    assertThat(r.out()).contains("1 groups, 1 attachments, 5 questions; 3 of 3 expectations met");
+  }
+
+  @Test
+  void groupReferencesMatchByMembershipNotAddress() {
+    OfflineRun r = run("02-group-references", "manifests");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.answer("group-1-gets-in")).contains("Reachable  expected Reachable: ok");
+    assertThat(r.explanation("group-1-gets-in")).contains("demo/database");
+    assertThat(r.answer("group-2-gets-in")).contains("Reachable  expected Reachable: ok");
+    assertThat(r.answer("any-member-of-group-1")).contains("Reachable");
+    assertThat(r.answer("group-3-is-blocked")).contains("TimedOut  expected Blocked: ok");
+    assertThat(r.answer("same-ip-other-group-is-blocked")).contains("TimedOut");
+    assertThat(r.answer("app-1-address-alone-is-blocked")).contains("TimedOut");
+    assertThat(r.explanation("app-1-address-alone-is-blocked"))
+        .contains("no ingress rule")
+        .contains("from 10.0.1.11");
+    assertThat(r.out()).contains("6 of 6 expectations met");
+  }
+
+  @Test
+  void anInstanceGetsTheUnionOfItsGroups() {
+    OfflineRun r = run("03-union-of-groups", "manifests");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.answer("http-from-anywhere")).contains("Reachable");
+    assertThat(r.explanation("http-from-anywhere")).contains("(demo/web)");
+    assertThat(r.answer("https-from-ipv6")).contains("Reachable");
+    assertThat(r.explanation("https-from-ipv6")).contains("from ::/0");
+    assertThat(r.answer("ssh-from-bastion")).contains("Reachable");
+    assertThat(r.explanation("ssh-from-bastion")).contains("(demo/admin)");
+    assertThat(r.answer("ssh-from-internet-blocked")).contains("TimedOut");
+    assertThat(r.answer("rdp-from-bastion-blocked")).contains("TimedOut");
+    assertThat(r.out()).contains("5 of 5 expectations met");
+  }
+
+  @Test
+  void aGroupCannotBeAttachedInAnotherVpc() {
+    OfflineRun r = run("04-vpc-and-region-boundaries", "attach-across-vpcs");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.NOT_MET);
+    assertThat(r.out())
+        .contains("REFUSED  i-0b000001 is in vpc-0b000001")
+        .contains("can only be attached to interfaces of its own VPC");
+    assertThat(r.out()).containsPattern("i-0a000001 \\(eni-[0-9a-f]+\\): sg-");
+    assertThat(r.answer("app-in-b-cannot-use-the-group")).contains("TimedOut");
+  }
+
+  @Test
+  void aGroupCannotBeReferencedFromAnotherRegion() {
+    OfflineRun r = run("04-vpc-and-region-boundaries", "reference-across-regions");
+    assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(r.err())
+        .contains("reference-across-regions/manifests.yaml: SecurityGroup demo/us-app")
+        .contains("SecurityGroup app is in region eu-west-1 but this group is in us-east-1")
+        .contains("never matches across regions")
+        .contains("Nothing was applied.");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void allowedButNotListeningIsRefusedBlockedIsATimeOut() {
+    OfflineRun r = run("05-refused-or-timed-out", "manifests");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.answer("http-is-served")).contains("Reachable");
+    assertThat(r.answer("nothing-listens-on-8080")).contains("ConnectionRefused");
+    assertThat(r.explanation("nothing-listens-on-8080"))
+        .contains("nothing listens")
+        .contains("refuses the connection");
+    assertThat(r.answer("ssh-is-blocked")).contains("TimedOut");
+    assertThat(r.explanation("ssh-is-blocked")).contains("times out");
+  }
+}

@@ -30,6 +30,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private static final int NO_NETWORK = -1;
   private static final int[] NO_MEMBERS = new int[0];
   private static final int NO_MATCH = -1;
+  private static final int OPEN = Integer.MIN_VALUE;
 
   private final RuleIndex index;
 
@@ -54,10 +55,18 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private final int[] publicIp;
   private final boolean[] hasPublicIp;
 
-  /** The estate's groups on an instance's primary interface, in the interface's order. */
-  private final int[] groupStart;
+  private final int classes;
 
-  private final int[] groupOf;
+  /**
+   * Row {@code (instance * 2 + direction) * classes + protocol class}: the axes of the instance's
+   * groups that have rules for it, in the interface's group order, are {@code rowAxis[rows[row]]}
+   * to {@code rowAxis[rows[row + 1] - 1]}, with their groups in {@code rowGroup}. The sign bit of
+   * {@code rows[row]} says that one of them lets everything through to or from any IPv4 address.
+   */
+  private final int[] rows;
+
+  private final int[] rowAxis;
+  private final int[] rowGroup;
 
   /** The ids of every group on the primary interface, known or not, sorted: for references. */
   private final int[] memberStart;
@@ -116,13 +125,12 @@ public final class IndexedEvaluator implements FlowEvaluator {
     privateIp = new int[n];
     publicIp = new int[n];
     hasPublicIp = new boolean[n];
-    groupStart = new int[n + 1];
     memberStart = new int[n + 1];
     listenStart = new int[n + 1];
     groupsText = new String[n];
     privateText = new String[n];
     publicText = new String[n];
-    List<Integer> known = new ArrayList<>();
+    List<List<Integer>> known = new ArrayList<>();
     List<Integer> carried = new ArrayList<>();
     List<Long> sockets = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -133,13 +141,14 @@ public final class IndexedEvaluator implements FlowEvaluator {
       privateIp[i] = nic.privateIp();
       hasPublicIp[i] = nic.publicIp() != null;
       publicIp[i] = hasPublicIp[i] ? nic.publicIp() : 0;
-      groupStart[i] = known.size();
+      List<Integer> own = new ArrayList<>();
       for (String id : nic.groupIds()) {
         int g = groupId(id);
-        if (g < groupCount && !known.subList(groupStart[i], known.size()).contains(g)) {
-          known.add(g);
+        if (g < groupCount && !own.contains(g)) {
+          own.add(g);
         }
       }
+      known.add(own);
       memberStart[i] = carried.size();
       TreeSet<Integer> ids = new TreeSet<>();
       for (String id : nic.groupIds()) {
@@ -156,10 +165,33 @@ public final class IndexedEvaluator implements FlowEvaluator {
       privateText[i] = Ip.format4(nic.privateIp());
       publicText[i] = hasPublicIp[i] ? Ip.format4(nic.publicIp()) : null;
     }
-    groupStart[n] = known.size();
     memberStart[n] = carried.size();
     listenStart[n] = sockets.size();
-    groupOf = known.stream().mapToInt(Integer::intValue).toArray();
+    classes = index.classes();
+    rows = new int[n * 2 * classes + 1];
+    List<Integer> axes = new ArrayList<>();
+    List<Integer> axisGroups = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      for (int dir = 0; dir < 2; dir++) {
+        for (int c = 0; c < classes; c++) {
+          int row = (i * 2 + dir) * classes + c;
+          rows[row] = axes.size();
+          for (int g : known.get(i)) {
+            int axis = index.axis(g, dir, c);
+            if (axis != RuleIndex.NONE) {
+              axes.add(axis);
+              axisGroups.add(g);
+              if (index.opensEverything(axis)) {
+                rows[row] |= OPEN;
+              }
+            }
+          }
+        }
+      }
+    }
+    rows[n * 2 * classes] = axes.size();
+    rowAxis = axes.stream().mapToInt(Integer::intValue).toArray();
+    rowGroup = axisGroups.stream().mapToInt(Integer::intValue).toArray();
     members = carried.stream().mapToInt(Integer::intValue).toArray();
     listening = sockets.stream().mapToLong(Long::longValue).toArray();
   }
@@ -243,10 +275,16 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   private boolean anyAllows(
       int instance, int dir, int cls, int port, int address, boolean sameVpc, int peer) {
+    int row = ((instance << 1) | dir) * classes + cls;
+    int start = rows[row];
+    if (start < 0) {
+      return true; // OPEN
+    }
+    int end = rows[row + 1] & ~OPEN;
     int from = sameVpc ? memberStart[peer] : 0;
     int to = sameVpc ? memberStart[peer + 1] : 0;
-    for (int k = groupStart[instance], end = groupStart[instance + 1]; k < end; k++) {
-      if (index.allows(groupOf[k], dir, cls, port, address, members, from, to)) {
+    for (int k = start; k < end; k++) {
+      if (index.allows(rowAxis[k], port, address, members, from, to)) {
         return true;
       }
     }
@@ -390,7 +428,8 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
       int net = groupNetwork[g];
       boolean sameVpc = net != NO_NETWORK && net == network[dst];
-      ingress = firstFromMember(dst, cls, port, sameVpc ? new int[] {g} : NO_MEMBERS);
+      int[] member = sameVpc ? new int[] {g} : NO_MEMBERS;
+      ingress = first(dst, RuleIndex.INGRESS, cls, port, false, 0, member, 0, member.length);
       if (explain) {
         origin = "a member of " + groups[g].groupId() + " (" + groups[g].groupName() + ")";
       }
@@ -439,45 +478,46 @@ public final class IndexedEvaluator implements FlowEvaluator {
       int peer) {
     int from = sameVpc ? memberStart[peer] : 0;
     int to = sameVpc ? memberStart[peer + 1] : 0;
-    for (int k = groupStart[instance], end = groupStart[instance + 1]; k < end; k++) {
-      int g = groupOf[k];
-      int pos = index.first(g, dir, cls, port, hasAddress, address, members, from, to);
-      if (pos != RuleIndex.NONE) {
-        return ruleBase[g] + pos;
-      }
-    }
-    return NO_MATCH;
+    return first(instance, dir, cls, port, hasAddress, address, members, from, to);
   }
 
-  private int firstFromMember(int dst, int cls, int port, int[] memberOf) {
-    for (int k = groupStart[dst], end = groupStart[dst + 1]; k < end; k++) {
-      int g = groupOf[k];
-      int pos =
-          index.first(g, RuleIndex.INGRESS, cls, port, false, 0, memberOf, 0, memberOf.length);
+  private int first(
+      int instance,
+      int dir,
+      int cls,
+      int port,
+      boolean hasAddress,
+      int address,
+      int[] memberIds,
+      int from,
+      int to) {
+    int row = ((instance << 1) | dir) * classes + cls;
+    for (int k = rows[row] & ~OPEN, end = rows[row + 1] & ~OPEN; k < end; k++) {
+      int pos = index.first(rowAxis[k], port, hasAddress, address, memberIds, from, to);
       if (pos != RuleIndex.NONE) {
-        return ruleBase[g] + pos;
+        return ruleBase[rowGroup[k]] + pos;
       }
     }
     return NO_MATCH;
   }
 
   private int firstContaining(int dst, int cls, int port, Cidr4 range) {
-    for (int k = groupStart[dst], end = groupStart[dst + 1]; k < end; k++) {
-      int g = groupOf[k];
-      int pos = index.firstContaining(g, RuleIndex.INGRESS, cls, port, range);
+    int row = ((dst << 1) | RuleIndex.INGRESS) * classes + cls;
+    for (int k = rows[row] & ~OPEN, end = rows[row + 1] & ~OPEN; k < end; k++) {
+      int pos = index.firstContaining(rowAxis[k], port, range);
       if (pos != RuleIndex.NONE) {
-        return ruleBase[g] + pos;
+        return ruleBase[rowGroup[k]] + pos;
       }
     }
     return NO_MATCH;
   }
 
   private int first6(int dst, int cls, int port, long high, long low, int maxLength) {
-    for (int k = groupStart[dst], end = groupStart[dst + 1]; k < end; k++) {
-      int g = groupOf[k];
-      int pos = index.first6(g, RuleIndex.INGRESS, cls, port, high, low, maxLength);
+    int row = ((dst << 1) | RuleIndex.INGRESS) * classes + cls;
+    for (int k = rows[row] & ~OPEN, end = rows[row + 1] & ~OPEN; k < end; k++) {
+      int pos = index.first6(rowAxis[k], port, high, low, maxLength);
       if (pos != RuleIndex.NONE) {
-        return ruleBase[g] + pos;
+        return ruleBase[rowGroup[k]] + pos;
       }
     }
     return NO_MATCH;

@@ -6,13 +6,11 @@ import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.GroupPeer;
 import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Peer;
-import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * The reference evaluator: for every flow it scans every rule of every group involved. Slow on a
@@ -38,12 +36,21 @@ public final class NaiveEvaluator implements FlowEvaluator {
     }
   }
 
+  /** The verdict alone: the same scan as {@link #decide}, without writing the explanation. */
   @Override
   public Verdict verdict(Flow flow) {
-    return decide(flow).verdict();
+    return evaluate(flow, false).verdict();
   }
 
-  /** The source of a flow, made concrete: where it is, which address it shows, which groups. */
+  @Override
+  public Decision decide(Flow flow) {
+    return evaluate(flow, true);
+  }
+
+  /**
+   * The source of a flow, made concrete: where it is, which address it shows, which groups, and
+   * (when explaining) how a user reads it.
+   */
   private record Origin(
       String region,
       String vpcId,
@@ -53,12 +60,14 @@ public final class NaiveEvaluator implements FlowEvaluator {
       List<String> groupIds,
       String label) {}
 
-  @Override
-  public Decision decide(Flow flow) {
+  /** Decides a flow; writes the explanation only when {@code explain}, null otherwise. */
+  private Decision evaluate(Flow flow, boolean explain) {
     InstanceState dst = instances.get(flow.destinationInstanceId());
     if (dst == null) {
       return denied(
-          Reason.UNKNOWN_INSTANCE, "there is no instance " + flow.destinationInstanceId(), null);
+          Reason.UNKNOWN_INSTANCE,
+          explain ? Explanations.unknownInstance(flow.destinationInstanceId()) : null,
+          null);
     }
     NetworkInterface dstIf = dst.primary();
     Source src = flow.source();
@@ -67,45 +76,37 @@ public final class NaiveEvaluator implements FlowEvaluator {
     if (src instanceof Source.Instance si) {
       srcInstance = instances.get(si.instanceId());
       if (srcInstance == null) {
-        return denied(Reason.UNKNOWN_INSTANCE, "there is no instance " + si.instanceId(), null);
+        return denied(
+            Reason.UNKNOWN_INSTANCE,
+            explain ? Explanations.unknownInstance(si.instanceId()) : null,
+            null);
       }
       NetworkInterface srcIf = srcInstance.primary();
       boolean sameVpc = sameNetwork(srcInstance.region(), srcInstance.vpcId(), dst);
       if (!sameVpc && (srcIf.publicIp() == null || dstIf.publicIp() == null)) {
         return denied(
-            Reason.NO_ROUTE,
-            srcInstance.instanceId()
-                + " ("
-                + srcInstance.region()
-                + "/"
-                + srcInstance.vpcId()
-                + ") and "
-                + dst.instanceId()
-                + " ("
-                + dst.region()
-                + "/"
-                + dst.vpcId()
-                + ") are in different networks and "
-                + (dstIf.publicIp() == null
-                    ? dst.instanceId() + " has no public IP"
-                    : srcInstance.instanceId() + " has no public IP")
-                + "; packets have no path and the client times out",
-            null);
+            Reason.NO_ROUTE, explain ? Explanations.noRoute(srcInstance, dst) : null, null);
       }
+      int ip = sameVpc ? srcIf.privateIp() : srcIf.publicIp();
       origin =
           new Origin(
               srcInstance.region(),
               srcInstance.vpcId(),
-              sameVpc ? srcIf.privateIp() : srcIf.publicIp(),
+              ip,
               null,
               null,
               srcIf.groupIds(),
-              srcInstance.instanceId()
-                  + " ("
-                  + Ip.format4(sameVpc ? srcIf.privateIp() : srcIf.publicIp())
-                  + ")");
+              explain ? srcInstance.instanceId() + " (" + Ip.format4(ip) + ")" : null);
     } else if (src instanceof Source.Address4 a) {
-      origin = new Origin(null, null, a.address(), null, null, List.of(), Ip.format4(a.address()));
+      origin =
+          new Origin(
+              null,
+              null,
+              a.address(),
+              null,
+              null,
+              List.of(),
+              explain ? Ip.format4(a.address()) : null);
     } else if (src instanceof Source.Address6 a) {
       origin =
           new Origin(
@@ -115,13 +116,16 @@ public final class NaiveEvaluator implements FlowEvaluator {
               new long[] {a.high(), a.low()},
               null,
               List.of(),
-              Ip.format6(a.high(), a.low()));
+              explain ? Ip.format6(a.high(), a.low()) : null);
     } else if (src instanceof Source.Range r) {
-      origin = new Origin(null, null, null, null, r.cidr(), List.of(), r.cidr().display());
+      origin =
+          new Origin(
+              null, null, null, null, r.cidr(), List.of(), explain ? r.cidr().display() : null);
     } else if (src instanceof Source.GroupMember gm) {
       GroupState g = groups.get(gm.groupId());
       if (g == null) {
-        return denied(Reason.UNKNOWN_GROUP, "there is no security group " + gm.groupId(), null);
+        return denied(
+            Reason.UNKNOWN_GROUP, explain ? Explanations.unknownGroup(gm.groupId()) : null, null);
       }
       origin =
           new Origin(
@@ -131,12 +135,12 @@ public final class NaiveEvaluator implements FlowEvaluator {
               null,
               null,
               List.of(g.groupId()),
-              "a member of " + g.groupId() + " (" + g.groupName() + ")");
+              explain ? "a member of " + g.groupId() + " (" + g.groupName() + ")" : null);
     } else {
       throw new IllegalStateException("unknown source " + src);
     }
 
-    String traffic = trafficDisplay(flow);
+    String traffic = explain ? Explanations.traffic(flow.protocol(), flow.port()) : null;
     Match egress = null;
     if (srcInstance != null) {
       boolean sameVpc = sameNetwork(srcInstance.region(), srcInstance.vpcId(), dst);
@@ -145,17 +149,14 @@ public final class NaiveEvaluator implements FlowEvaluator {
       if (egress == null) {
         return denied(
             Reason.NO_EGRESS_RULE,
-            "no egress rule of "
-                + groupList(srcInstance.primary().groupIds())
-                + " on "
-                + srcInstance.instanceId()
-                + " allows "
-                + traffic
-                + " to "
-                + dst.instanceId()
-                + " ("
-                + Ip.format4(dstIp)
-                + "); security groups drop what no rule allows, so the client times out",
+            explain
+                ? Explanations.noEgress(
+                    groupList(srcInstance.primary().groupIds()),
+                    srcInstance.instanceId(),
+                    traffic,
+                    dst.instanceId(),
+                    Ip.format4(dstIp))
+                : null,
             null);
       }
     }
@@ -163,39 +164,27 @@ public final class NaiveEvaluator implements FlowEvaluator {
     if (ingress == null) {
       return denied(
           Reason.NO_INGRESS_RULE,
-          "no ingress rule of "
-              + groupList(dstIf.groupIds())
-              + " on "
-              + dst.instanceId()
-              + " allows "
-              + traffic
-              + " from "
-              + origin.label()
-              + "; security groups drop what no rule allows, so the client times out",
+          explain
+              ? Explanations.noIngress(
+                  groupList(dstIf.groupIds()), dst.instanceId(), traffic, origin.label())
+              : null,
           egress);
     }
-    String allowed =
-        (egress == null ? "" : "egress allowed by " + egress.display() + "; ")
-            + "ingress allowed by "
-            + ingress.display()
-            + "; replies are allowed back because security groups are stateful";
+    String egressText = explain && egress != null ? egress.display() : null;
     if (listens(dst, flow)) {
       return new Decision(
-          Verdict.REACHABLE, Reason.ALLOWED_LISTENING, "reachable: " + allowed, egress, ingress);
+          Verdict.REACHABLE,
+          Reason.ALLOWED_LISTENING,
+          explain ? Explanations.reachable(egressText, ingress.display()) : null,
+          egress,
+          ingress);
     }
     return new Decision(
         Verdict.CONNECTION_REFUSED,
         Reason.ALLOWED_NOT_LISTENING,
-        "the security groups allow "
-            + traffic
-            + " ("
-            + allowed
-            + "), but nothing listens on "
-            + dst.instanceId()
-            + " at "
-            + traffic
-            + ", so the instance refuses the connection at once (not a time-out: a time-out would"
-            + " mean a security group blocked it)",
+        explain
+            ? Explanations.refused(traffic, egressText, ingress.display(), dst.instanceId())
+            : null,
         egress,
         ingress);
   }
@@ -286,26 +275,12 @@ public final class NaiveEvaluator implements FlowEvaluator {
   }
 
   private String groupList(List<String> ids) {
-    if (ids.isEmpty()) {
-      return "the groups (none attached)";
-    }
-    StringJoiner j = new StringJoiner(", ", ids.size() == 1 ? "group " : "groups ", "");
-    for (String id : ids) {
-      GroupState g = groups.get(id);
-      j.add(g == null ? id : id + " (" + g.groupName() + ")");
-    }
-    return j.toString();
-  }
-
-  static String trafficDisplay(Flow flow) {
-    Protocol p = flow.protocol();
-    if (p.hasPorts()) {
-      return p.name() + " port " + flow.port();
-    }
-    if (p.isIcmp()) {
-      return p.name() + " type " + flow.port();
-    }
-    return "protocol " + p.name();
+    return Explanations.groupList(
+        ids,
+        id -> {
+          GroupState g = groups.get(id);
+          return g == null ? null : g.groupName();
+        });
   }
 
   private static Decision denied(Reason reason, String explanation, Match egress) {

@@ -1,0 +1,136 @@
+package dev.portcullis.engine.eval;
+
+import dev.portcullis.engine.Protocol;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
+/**
+ * The sentences that explain a {@link Decision}. Every evaluator builds its explanations here, from
+ * parts it already has, so that two evaluators that agree on the rules also agree word for word on
+ * what a user reads.
+ */
+final class Explanations {
+  private static final String DROPPED =
+      "; security groups drop what no rule allows, so the client times out";
+
+  private Explanations() {}
+
+  static String unknownInstance(String instanceId) {
+    return "there is no instance " + instanceId;
+  }
+
+  static String unknownGroup(String groupId) {
+    return "there is no security group " + groupId;
+  }
+
+  static String noRoute(InstanceState src, InstanceState dst) {
+    return src.instanceId()
+        + " ("
+        + src.region()
+        + "/"
+        + src.vpcId()
+        + ") and "
+        + dst.instanceId()
+        + " ("
+        + dst.region()
+        + "/"
+        + dst.vpcId()
+        + ") are in different networks and "
+        + (dst.primary().publicIp() == null
+            ? dst.instanceId() + " has no public IP"
+            : src.instanceId() + " has no public IP")
+        + "; packets have no path and the client times out";
+  }
+
+  /**
+   * @param srcGroups the source's groups, as {@link #groupList} writes them
+   * @param dstIp the destination address the source sends to, written out
+   */
+  static String noEgress(
+      String srcGroups, String srcId, String traffic, String dstId, String dstIp) {
+    return "no egress rule of "
+        + srcGroups
+        + " on "
+        + srcId
+        + " allows "
+        + traffic
+        + " to "
+        + dstId
+        + " ("
+        + dstIp
+        + ")"
+        + DROPPED;
+  }
+
+  /**
+   * @param origin who sends, as a user reads it: {@code i-1 (10.0.0.5)}, an address, a CIDR...
+   */
+  static String noIngress(String dstGroups, String dstId, String traffic, String origin) {
+    return "no ingress rule of "
+        + dstGroups
+        + " on "
+        + dstId
+        + " allows "
+        + traffic
+        + " from "
+        + origin
+        + DROPPED;
+  }
+
+  /**
+   * @param egress the egress match as {@link Match#display()} writes it, or null when no egress
+   *     rule was needed
+   */
+  static String reachable(String egress, String ingress) {
+    return "reachable: " + allowedBy(egress, ingress);
+  }
+
+  static String refused(String traffic, String egress, String ingress, String dstId) {
+    return "the security groups allow "
+        + traffic
+        + " ("
+        + allowedBy(egress, ingress)
+        + "), but nothing listens on "
+        + dstId
+        + " at "
+        + traffic
+        + ", so the instance refuses the connection at once (not a time-out: a time-out would"
+        + " mean a security group blocked it)";
+  }
+
+  private static String allowedBy(String egress, String ingress) {
+    return (egress == null ? "" : "egress allowed by " + egress + "; ")
+        + "ingress allowed by "
+        + ingress
+        + "; replies are allowed back because security groups are stateful";
+  }
+
+  /**
+   * {@code group sg-1 (web)} or {@code groups sg-1 (web), sg-2 (db)}.
+   *
+   * @param nameOf a group's name, or null for a group the estate does not hold
+   */
+  static String groupList(List<String> ids, Function<String, String> nameOf) {
+    if (ids.isEmpty()) {
+      return "the groups (none attached)";
+    }
+    StringJoiner j = new StringJoiner(", ", ids.size() == 1 ? "group " : "groups ", "");
+    for (String id : ids) {
+      String name = nameOf.apply(id);
+      j.add(name == null ? id : id + " (" + name + ")");
+    }
+    return j.toString();
+  }
+
+  /** {@code tcp port 443}, {@code icmp type 8}, {@code protocol 50}. */
+  static String traffic(Protocol p, int port) {
+    if (p.hasPorts()) {
+      return p.name() + " port " + port;
+    }
+    if (p.isIcmp()) {
+      return p.name() + " type " + port;
+    }
+    return "protocol " + p.name();
+  }
+}

@@ -1,0 +1,528 @@
+package dev.portcullis.engine.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Cidr6;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.GroupPeer;
+import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.Peer;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Rule;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The EC2 semantics every {@link FlowEvaluator} must have, one test per statement. Run against each
+ * implementation by a subclass.
+ */
+abstract class EvaluationSemanticsContract {
+  private static final String REGION = "eu-west-1";
+  private static final String VPC = "vpc-main";
+  private static final String LAPTOP = "203.0.113.7";
+
+  protected abstract FlowEvaluator evaluator(Estate estate);
+
+  // ------------------------------------------------------------------ a small estate builder
+
+  private final List<GroupState> groups = new ArrayList<>();
+  private final List<InstanceState> instances = new ArrayList<>();
+
+  private static int ip(String text) {
+    return Ip.parse4(text).orElseThrow();
+  }
+
+  private static Peer cidr(String text) {
+    return Ip.parseCidr(text).cidr();
+  }
+
+  private static Rule in(Protocol p, int from, int to, Peer peer) {
+    return new Rule(Direction.INGRESS, p, from, to, peer, "");
+  }
+
+  private static Rule out(Protocol p, int from, int to, Peer peer) {
+    return new Rule(Direction.EGRESS, p, from, to, peer, "");
+  }
+
+  private static Rule tcpIn(int port, Peer peer) {
+    return in(Protocol.TCP, port, port, peer);
+  }
+
+  /** A group as EC2 creates it: with the default allow-all egress rule, plus the given rules. */
+  private void group(String id, Rule... rules) {
+    groupIn(REGION, VPC, id, withDefaultEgress(rules));
+  }
+
+  private static List<Rule> withDefaultEgress(Rule... rules) {
+    List<Rule> all = new ArrayList<>(Arrays.asList(rules));
+    all.add(Rule.DEFAULT_EGRESS);
+    return all;
+  }
+
+  /** A group whose default egress rule was removed. */
+  private void groupWithoutEgress(String id, Rule... rules) {
+    groupIn(REGION, VPC, id, List.of(rules));
+  }
+
+  private void groupIn(String region, String vpc, String id, List<Rule> rules) {
+    groups.add(new GroupState(id, id.substring(3), region, vpc, rules));
+  }
+
+  private void instance(String id, String privateIp, String... groupIds) {
+    instanceIn(REGION, VPC, id, privateIp, null, Set.of(), groupIds);
+  }
+
+  private void listening(String id, String privateIp, int tcpPort, String... groupIds) {
+    instanceIn(
+        REGION, VPC, id, privateIp, null, Set.of(new Listener(Protocol.TCP, tcpPort)), groupIds);
+  }
+
+  private void instanceIn(
+      String region,
+      String vpc,
+      String id,
+      String privateIp,
+      String publicIp,
+      Set<Listener> listeners,
+      String... groupIds) {
+    instances.add(
+        new InstanceState(
+            id,
+            region,
+            vpc,
+            List.of(
+                new NetworkInterface(
+                    "eni-" + id,
+                    ip(privateIp),
+                    publicIp == null ? null : ip(publicIp),
+                    null,
+                    List.of(groupIds))),
+            listeners,
+            Map.of()));
+  }
+
+  private Decision decide(Source src, String dst, Protocol p, int port) {
+    Flow flow = new Flow(src, dst, p, port);
+    FlowEvaluator e = evaluator(new Estate(groups, instances));
+    Decision d = e.decide(flow);
+    assertThat(e.verdict(flow)).as("verdict() agrees with decide()").isEqualTo(d.verdict());
+    return d;
+  }
+
+  private Decision tcp(String src, String dst, int port) {
+    return decide(new Source.Instance(src), dst, Protocol.TCP, port);
+  }
+
+  private Decision tcpFrom(String address, String dst, int port) {
+    return decide(new Source.Address4(ip(address)), dst, Protocol.TCP, port);
+  }
+
+  // ------------------------------------------------------------------ rules only allow
+
+  @Test
+  void inboundIsDeniedWhenNoRuleAllowsIt() {
+    group("sg-db");
+    listening("i-db", "10.0.0.20", 5432, "sg-db");
+
+    Decision d = tcpFrom(LAPTOP, "i-db", 5432);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(d.ingress()).isNull();
+    assertThat(d.explanation())
+        .startsWith(
+            "no ingress rule of group sg-db (db) on i-db allows tcp port 5432 from 203.0.113.7")
+        .contains("the client times out");
+  }
+
+  @Test
+  void aRuleAllowsOnlyItsProtocolPortsAndPeer() {
+    group("sg-web", tcpIn(443, cidr("198.51.100.0/24")));
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+
+    assertThat(tcpFrom("198.51.100.9", "i-web", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcpFrom("198.51.101.9", "i-web", 443).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(tcpFrom("198.51.100.9", "i-web", 444).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(decide(new Source.Address4(ip("198.51.100.9")), "i-web", Protocol.UDP, 443).reason())
+        .isEqualTo(Reason.NO_INGRESS_RULE);
+  }
+
+  @Test
+  void portRangesIncludeBothEndsAndAllProtocolRulesCoverEveryProtocol() {
+    group(
+        "sg-edge",
+        in(Protocol.TCP, 0, 0, cidr("192.0.2.0/24")),
+        in(Protocol.TCP, 65535, 65535, cidr("192.0.2.0/24")),
+        in(Protocol.UDP, 1000, 1999, cidr("192.0.2.0/24")),
+        in(Protocol.ALL, -1, -1, cidr("198.51.100.1/32")),
+        in(Protocol.ICMP, -1, -1, cidr("192.0.2.0/24")));
+    instance("i-edge", "10.0.0.30", "sg-edge");
+    Source lab = new Source.Address4(ip("192.0.2.50"));
+    Source admin = new Source.Address4(ip("198.51.100.1"));
+
+    assertThat(decide(lab, "i-edge", Protocol.TCP, 0).reason())
+        .isEqualTo(Reason.ALLOWED_NOT_LISTENING);
+    assertThat(decide(lab, "i-edge", Protocol.TCP, 65535).reason())
+        .isEqualTo(Reason.ALLOWED_NOT_LISTENING);
+    assertThat(decide(lab, "i-edge", Protocol.TCP, 1).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(decide(lab, "i-edge", Protocol.UDP, 1000).verdict())
+        .isEqualTo(Verdict.CONNECTION_REFUSED);
+    assertThat(decide(lab, "i-edge", Protocol.UDP, 1999).verdict())
+        .isEqualTo(Verdict.CONNECTION_REFUSED);
+    assertThat(decide(lab, "i-edge", Protocol.UDP, 2000).verdict()).isEqualTo(Verdict.TIMED_OUT);
+    // ICMP type -1 is every type; the operating system answers, so nothing needs to listen.
+    assertThat(decide(lab, "i-edge", Protocol.ICMP, 8).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(decide(lab, "i-edge", Protocol.ICMP, 0).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(decide(lab, "i-edge", Protocol.ICMPV6, 128).verdict()).isEqualTo(Verdict.TIMED_OUT);
+    // Protocol -1 is every protocol and port.
+    assertThat(decide(admin, "i-edge", Protocol.UDP, 53).reason())
+        .isEqualTo(Reason.ALLOWED_NOT_LISTENING);
+    assertThat(decide(admin, "i-edge", new Protocol(50), 0).reason())
+        .isEqualTo(Reason.ALLOWED_NOT_LISTENING);
+    assertThat(decide(admin, "i-edge", Protocol.ICMPV6, 128).verdict())
+        .isEqualTo(Verdict.REACHABLE);
+  }
+
+  // ------------------------------------------------------------------ egress
+
+  @Test
+  void aNewGroupsDefaultEgressRuleLetsEverythingOut() {
+    group("sg-app");
+    group("sg-web", tcpIn(443, new GroupPeer("sg-app")));
+    instance("i-app", "10.0.0.5", "sg-app");
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+
+    Decision d = tcp("i-app", "i-web", 443);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(d.egress()).isEqualTo(new Match("sg-app", "app", Rule.DEFAULT_EGRESS));
+  }
+
+  @Test
+  void outboundIsAllowedOnlyByEgressRules() {
+    groupWithoutEgress("sg-app"); // default egress rule removed
+    group("sg-web", tcpIn(443, new GroupPeer("sg-app")));
+    instance("i-app", "10.0.0.5", "sg-app");
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+
+    Decision d = tcp("i-app", "i-web", 443);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    assertThat(d.explanation())
+        .startsWith(
+            "no egress rule of group sg-app (app) on i-app allows tcp port 443 to i-web"
+                + " (10.0.0.10)")
+        .contains("the client times out");
+  }
+
+  @Test
+  void anEgressRuleMatchesTheDestinationAddressOrItsGroups() {
+    groupWithoutEgress(
+        "sg-app",
+        out(Protocol.TCP, 443, 443, cidr("10.0.0.10/32")),
+        out(Protocol.TCP, 5432, 5432, new GroupPeer("sg-db")));
+    group("sg-web", tcpIn(443, new GroupPeer("sg-app")), tcpIn(5432, new GroupPeer("sg-app")));
+    group("sg-db");
+    instance("i-app", "10.0.0.5", "sg-app");
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+    listening("i-web2", "10.0.0.11", 443, "sg-web");
+    listening("i-db", "10.0.99.99", 5432, "sg-web", "sg-db");
+
+    assertThat(tcp("i-app", "i-web", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-app", "i-web2", 443).reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    assertThat(tcp("i-app", "i-db", 5432).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-app", "i-web", 5432).reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+  }
+
+  // ------------------------------------------------------------------ stateful
+
+  @Test
+  void connectionsAreStatefulSoRepliesNeedNoEgressRule() {
+    groupWithoutEgress("sg-web", tcpIn(443, Cidr4.ANY)); // no egress rule at all
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+
+    Decision d = tcpFrom(LAPTOP, "i-web", 443);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(d.egress()).isNull();
+    assertThat(d.explanation())
+        .contains("replies are allowed back because security groups are stateful");
+  }
+
+  @Test
+  void aStatefulReplyNeedsNoIngressRuleOnTheClient() {
+    // The client lets nothing in, yet its outbound connection works: the reply is part of it.
+    group("sg-client");
+    groupWithoutEgress("sg-server", tcpIn(443, new GroupPeer("sg-client")));
+    instance("i-client", "10.0.0.5", "sg-client");
+    listening("i-server", "10.0.0.10", 443, "sg-server");
+
+    assertThat(tcp("i-client", "i-server", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-server", "i-client", 443).verdict()).isEqualTo(Verdict.TIMED_OUT);
+  }
+
+  // ------------------------------------------------------------------ union
+
+  @Test
+  void anInstancesGroupsAreAUnion() {
+    group("sg-ssh", tcpIn(22, cidr("203.0.113.0/24")));
+    group("sg-https", tcpIn(443, Cidr4.ANY));
+    instanceIn(
+        REGION,
+        VPC,
+        "i-web",
+        "10.0.0.10",
+        null,
+        Set.of(new Listener(Protocol.TCP, 22), new Listener(Protocol.TCP, 443)),
+        "sg-ssh",
+        "sg-https");
+
+    Decision ssh = tcpFrom(LAPTOP, "i-web", 22);
+    Decision https = tcpFrom(LAPTOP, "i-web", 443);
+
+    assertThat(ssh.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(ssh.ingress().groupId()).isEqualTo("sg-ssh");
+    assertThat(https.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(https.ingress().groupId()).isEqualTo("sg-https");
+    assertThat(tcpFrom(LAPTOP, "i-web", 80).explanation())
+        .startsWith("no ingress rule of groups sg-ssh (ssh), sg-https (https) on i-web");
+  }
+
+  @Test
+  void whenSeveralRulesAllowTheFirstGroupThenTheFirstRuleInCanonicalOrderIsReported() {
+    group("sg-b", tcpIn(443, Cidr4.ANY), in(Protocol.TCP, 400, 500, cidr("203.0.113.0/24")));
+    group("sg-a", tcpIn(443, cidr("203.0.113.7/32")));
+    listening("i-web", "10.0.0.10", 443, "sg-b", "sg-a");
+
+    Decision d = tcpFrom(LAPTOP, "i-web", 443);
+
+    // sg-b comes first on the interface; within it, 400-500 sorts before 443-443.
+    assertThat(d.ingress())
+        .isEqualTo(new Match("sg-b", "b", in(Protocol.TCP, 400, 500, cidr("203.0.113.0/24"))));
+  }
+
+  // ------------------------------------------------------------------ group references
+
+  @Test
+  void aGroupReferenceMatchesEveryInterfaceCarryingTheGroupWhateverItsAddress() {
+    group("sg-app");
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")));
+    instance("i-app", "10.0.0.5", "sg-app");
+    instance("i-app-far", "10.0.250.77", "sg-app");
+    listening("i-db", "10.0.0.20", 5432, "sg-db");
+
+    assertThat(tcp("i-app", "i-db", 5432).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-app-far", "i-db", 5432).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-app-far", "i-db", 5432).ingress())
+        .isEqualTo(new Match("sg-db", "db", tcpIn(5432, new GroupPeer("sg-app"))));
+    assertThat(decide(new Source.GroupMember("sg-app"), "i-db", Protocol.TCP, 5432).verdict())
+        .isEqualTo(Verdict.REACHABLE);
+  }
+
+  @Test
+  void anInstanceWithTheSameAddressButAnotherGroupDoesNotMatchAReference() {
+    group("sg-app");
+    group("sg-other");
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")));
+    instance("i-app", "10.0.0.5", "sg-app");
+    instance("i-impostor", "10.0.0.5", "sg-other");
+    listening("i-db", "10.0.0.20", 5432, "sg-db");
+
+    Decision d = tcp("i-impostor", "i-db", 5432);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(d.explanation())
+        .startsWith(
+            "no ingress rule of group sg-db (db) on i-db allows tcp port 5432 from i-impostor"
+                + " (10.0.0.5)");
+    assertThat(tcpFrom("10.0.0.5", "i-db", 5432).verdict()).isEqualTo(Verdict.TIMED_OUT);
+  }
+
+  // ------------------------------------------------------------------ both legs
+
+  @Test
+  void betweenTwoInstancesBothEgressAndIngressMustAllow() {
+    groupWithoutEgress("sg-open-out", out(Protocol.TCP, 0, 65535, Cidr4.ANY));
+    groupWithoutEgress("sg-closed-out");
+    group("sg-open-in", tcpIn(8080, cidr("10.0.0.0/16")));
+    group("sg-closed-in");
+    instance("i-a", "10.0.0.1", "sg-open-out");
+    instance("i-b", "10.0.0.2", "sg-closed-out");
+    listening("i-open", "10.0.0.3", 8080, "sg-open-in");
+    listening("i-closed", "10.0.0.4", 8080, "sg-closed-in");
+
+    Decision both = tcp("i-a", "i-open", 8080);
+    assertThat(both.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(both.egress().groupId()).isEqualTo("sg-open-out");
+    assertThat(both.ingress().groupId()).isEqualTo("sg-open-in");
+    assertThat(both.explanation())
+        .isEqualTo(
+            "reachable: egress allowed by rule \"egress tcp all ports to 0.0.0.0/0\" of group"
+                + " sg-open-out (open-out); ingress allowed by rule \"ingress tcp port 8080 from"
+                + " 10.0.0.0/16\" of group sg-open-in (open-in); replies are allowed back because"
+                + " security groups are stateful");
+
+    Decision noIngress = tcp("i-a", "i-closed", 8080);
+    assertThat(noIngress.reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(noIngress.egress()).isNotNull();
+
+    assertThat(tcp("i-b", "i-open", 8080).reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    assertThat(tcp("i-b", "i-closed", 8080).reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+  }
+
+  // ------------------------------------------------------------------ networks
+
+  @Test
+  void groupReferencesNeverMatchAcrossVpcs() {
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")), tcpIn(5432, cidr("54.0.0.9/32")));
+    group("sg-app");
+    groupIn(REGION, "vpc-other", "sg-peer", withDefaultEgress());
+    Set<Listener> postgres = Set.of(new Listener(Protocol.TCP, 5432));
+    instanceIn(REGION, VPC, "i-db", "10.0.0.20", "54.0.0.1", postgres, "sg-db");
+    instanceIn(REGION, VPC, "i-app", "10.0.0.5", null, Set.of(), "sg-app");
+    // In another VPC, carrying the referenced group's id (as a stale attachment would).
+    instanceIn(REGION, "vpc-other", "i-far", "10.0.0.5", "54.0.0.8", Set.of(), "sg-app", "sg-peer");
+    instanceIn(REGION, "vpc-other", "i-far2", "10.0.0.6", "54.0.0.9", Set.of(), "sg-peer");
+
+    assertThat(tcp("i-app", "i-db", 5432).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-far", "i-db", 5432).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(tcp("i-far", "i-db", 5432).explanation()).contains("from i-far (54.0.0.8)");
+    assertThat(decide(new Source.GroupMember("sg-peer"), "i-db", Protocol.TCP, 5432).reason())
+        .isEqualTo(Reason.NO_INGRESS_RULE);
+    // Across VPCs only CIDR rules match, on the public address.
+    assertThat(tcp("i-far2", "i-db", 5432).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-far2", "i-db", 5432).ingress().rule().peer()).isEqualTo(cidr("54.0.0.9/32"));
+  }
+
+  @Test
+  void egressGroupReferencesNeverMatchAcrossVpcs() {
+    groupWithoutEgress("sg-app", out(Protocol.TCP, 443, 443, new GroupPeer("sg-web")));
+    group("sg-web", tcpIn(443, Cidr4.ANY));
+    Set<Listener> https = Set.of(new Listener(Protocol.TCP, 443));
+    instanceIn(REGION, VPC, "i-app", "10.0.0.5", "54.0.0.5", Set.of(), "sg-app");
+    instanceIn(REGION, VPC, "i-web", "10.0.0.10", "54.0.0.10", https, "sg-web");
+    instanceIn(REGION, "vpc-other", "i-web-far", "10.0.0.10", "54.0.0.11", https, "sg-web");
+
+    assertThat(tcp("i-app", "i-web", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcp("i-app", "i-web-far", 443).reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    assertThat(tcp("i-app", "i-web-far", 443).explanation()).contains("to i-web-far (54.0.0.11)");
+  }
+
+  @Test
+  void groupReferencesNeverMatchAcrossRegionsEvenWithTheSameVpcId() {
+    group("sg-app");
+    groupIn("us-east-1", VPC, "sg-app-us", withDefaultEgress());
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")), tcpIn(5432, new GroupPeer("sg-app-us")));
+    Set<Listener> postgres = Set.of(new Listener(Protocol.TCP, 5432));
+    instanceIn(REGION, VPC, "i-db", "10.0.0.20", "54.0.0.1", postgres, "sg-db");
+    instanceIn("us-east-1", VPC, "i-us", "10.0.0.5", "54.0.0.2", Set.of(), "sg-app", "sg-app-us");
+
+    assertThat(tcp("i-us", "i-db", 5432).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(decide(new Source.GroupMember("sg-app-us"), "i-db", Protocol.TCP, 5432).reason())
+        .isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(decide(new Source.GroupMember("sg-app"), "i-db", Protocol.TCP, 5432).reason())
+        .isEqualTo(Reason.ALLOWED_LISTENING);
+  }
+
+  @Test
+  void withoutPublicAddressesTwoVpcsHaveNoPath() {
+    group("sg-open", tcpIn(22, Cidr4.ANY));
+    groupIn(REGION, "vpc-other", "sg-far", withDefaultEgress());
+    listening("i-open", "10.0.0.20", 22, "sg-open");
+    instanceIn(REGION, "vpc-other", "i-far", "10.0.0.5", "54.0.0.8", Set.of(), "sg-far");
+
+    Decision d = tcp("i-far", "i-open", 22);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_ROUTE);
+    assertThat(d.explanation()).contains("i-open has no public IP");
+  }
+
+  // ------------------------------------------------------------------ what the client sees
+
+  @Test
+  void allowedButNothingListeningIsRefusedNotTimedOut() {
+    group("sg-web", tcpIn(443, Cidr4.ANY), tcpIn(8443, Cidr4.ANY));
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+
+    Decision refused = tcpFrom(LAPTOP, "i-web", 8443);
+    Decision blocked = tcpFrom(LAPTOP, "i-web", 9443);
+
+    assertThat(refused.verdict()).isEqualTo(Verdict.CONNECTION_REFUSED);
+    assertThat(refused.reason()).isEqualTo(Reason.ALLOWED_NOT_LISTENING);
+    assertThat(refused.explanation())
+        .startsWith("the security groups allow tcp port 8443 (ingress allowed by rule")
+        .contains("rule \"ingress tcp port 8443 from 0.0.0.0/0\" of group sg-web (web)")
+        .contains("nothing listens on i-web at tcp port 8443")
+        .contains("refuses the connection at once");
+    assertThat(blocked.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(blocked.explanation()).contains("no ingress rule of group sg-web (web)");
+  }
+
+  @Test
+  void anAllowedListeningFlowNamesTheGroupAndRuleThatAllowedIt() {
+    group("sg-web", tcpIn(443, Cidr4.ANY));
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+
+    Decision d = tcpFrom(LAPTOP, "i-web", 443);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(d.reason()).isEqualTo(Reason.ALLOWED_LISTENING);
+    assertThat(d.ingress()).isEqualTo(new Match("sg-web", "web", tcpIn(443, Cidr4.ANY)));
+    assertThat(d.explanation())
+        .isEqualTo(
+            "reachable: ingress allowed by rule \"ingress tcp port 443 from 0.0.0.0/0\" of group"
+                + " sg-web (web); replies are allowed back because security groups are stateful");
+  }
+
+  // ------------------------------------------------------------------ other sources
+
+  @Test
+  void ipv6AndRangeSourcesMatchOnlyRulesThatContainThem() {
+    group(
+        "sg-web",
+        tcpIn(443, cidr("2001:db8::/32")),
+        tcpIn(22, cidr("10.0.0.0/16")),
+        tcpIn(80, Cidr6.ANY));
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+    long[] inside = Ip.parse6("2001:db8::1").orElseThrow();
+    long[] outside = Ip.parse6("2001:db9::1").orElseThrow();
+
+    assertThat(
+            decide(new Source.Address6(inside[0], inside[1]), "i-web", Protocol.TCP, 443).verdict())
+        .isEqualTo(Verdict.REACHABLE);
+    assertThat(
+            decide(new Source.Address6(outside[0], outside[1]), "i-web", Protocol.TCP, 443)
+                .verdict())
+        .isEqualTo(Verdict.TIMED_OUT);
+    assertThat(decide(new Source.Address4(ip("10.0.0.1")), "i-web", Protocol.TCP, 80).verdict())
+        .isEqualTo(Verdict.TIMED_OUT);
+    // A range is allowed only when the rule contains all of it.
+    assertThat(decide(new Source.Range(cidr("10.0.128.0/17")), "i-web", Protocol.TCP, 22).reason())
+        .isEqualTo(Reason.ALLOWED_NOT_LISTENING);
+    assertThat(decide(new Source.Range(cidr("10.0.0.0/15")), "i-web", Protocol.TCP, 22).reason())
+        .isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(
+            decide(new Source.Range(cidr("2001:db8:1::/48")), "i-web", Protocol.TCP, 443).verdict())
+        .isEqualTo(Verdict.REACHABLE);
+  }
+
+  @Test
+  void unknownInstancesAndGroupsAreSaidSo() {
+    group("sg-web", tcpIn(443, Cidr4.ANY));
+    listening("i-web", "10.0.0.10", 443, "sg-web");
+
+    assertThat(tcpFrom(LAPTOP, "i-gone", 443).explanation())
+        .isEqualTo("there is no instance i-gone");
+    assertThat(tcp("i-gone", "i-web", 443).reason()).isEqualTo(Reason.UNKNOWN_INSTANCE);
+    assertThat(decide(new Source.GroupMember("sg-gone"), "i-web", Protocol.TCP, 443).explanation())
+        .isEqualTo("there is no security group sg-gone");
+  }
+}

@@ -23,10 +23,11 @@ import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
 import dev.portcullis.engine.SelfPeer;
 import dev.portcullis.engine.eval.Estate;
+import dev.portcullis.engine.eval.Evaluators;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.engine.eval.GroupState;
+import dev.portcullis.engine.eval.IndexedEvaluator;
 import dev.portcullis.engine.eval.InstanceState;
-import dev.portcullis.engine.eval.NaiveEvaluator;
 import dev.portcullis.engine.eval.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -1006,7 +1007,7 @@ public final class Ec2Simulator implements CloudPort {
     private Quotas quotas = Quotas.DEFAULT;
     private LongSupplier nanoTime = System::nanoTime;
     private Sleeper sleeper = THREAD_SLEEP;
-    private Function<Estate, FlowEvaluator> evaluatorFactory = NaiveEvaluator::new;
+    private Function<Estate, FlowEvaluator> evaluatorFactory = Evaluators::indexed;
 
     private Builder() {}
 
@@ -1075,7 +1076,7 @@ public final class Ec2Simulator implements CloudPort {
       return this;
     }
 
-    /** Makes the evaluator behind {@link #evaluator()} (default: {@link NaiveEvaluator}). */
+    /** Makes the evaluator behind {@link #evaluator()} (default: {@link IndexedEvaluator}). */
     public Builder evaluatorFactory(Function<Estate, FlowEvaluator> factory) {
       this.evaluatorFactory = Objects.requireNonNull(factory, "evaluatorFactory");
       return this;

@@ -5,6 +5,7 @@ import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.World;
 import dev.portcullis.cloud.simulator.WorldFileException;
 import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.engine.Quotas;
 import dev.portcullis.sync.Retry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +66,22 @@ public final class OfflineCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed for the simulator's ids.")
   long seed;
 
+  @Option(
+      names = "--quota-rules-per-group",
+      defaultValue = "60",
+      description =
+          "Inbound (or outbound) rules per group, per address family, as raised for the account"
+              + " (EC2's default: ${DEFAULT-VALUE}).")
+  int rulesPerGroup;
+
+  @Option(
+      names = "--quota-groups-per-interface",
+      defaultValue = "5",
+      description =
+          "Security groups per network interface, as raised for the account (EC2's default:"
+              + " ${DEFAULT-VALUE}, at most 16).")
+  int groupsPerInterface;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -94,10 +111,16 @@ public final class OfflineCommand implements Callable<Integer> {
       err.println("--throttling: \"" + throttling + "\" is neither on nor off");
       return INVALID;
     }
+    Quotas quotas = new Quotas(rulesPerGroup, groupsPerInterface);
+    if (!quotas.validate().isEmpty()) {
+      quotas.validate().forEach(p -> err.println("--quota-*: " + p.message()));
+      return INVALID;
+    }
     Ec2Simulator sim =
         Ec2Simulator.builder()
             .world(w)
             .seed(seed)
+            .quotas(quotas)
             .throttling(throttling.equals("on") ? ThrottlingMode.EC2 : ThrottlingMode.OFF)
             .build();
     OfflineReport report;

@@ -140,6 +140,60 @@ class OfflineBadInputTest {
   }
 
   @Test
+  void raisedGroupsPerInterfaceQuotaAllowsSix() throws IOException {
+    StringBuilder y = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n")
+          .append("metadata: {name: g")
+          .append(i)
+          .append(", namespace: demo}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n");
+      names.append(i == 0 ? "" : ", ").append("g").append(i);
+    }
+    y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n")
+        .append("metadata: {name: a, namespace: demo}\n")
+        .append("spec: {region: eu-west-1, securityGroups: [")
+        .append(names)
+        .append("], instances: {ids: [i-0a000001]}}\n");
+    Path f = dir.resolve("six.yaml");
+    Files.writeString(f, y.toString());
+    OfflineRun r =
+        OfflineRun.of(
+            "offline",
+            "--world",
+            WORLD,
+            "--manifests",
+            f.toString(),
+            "--quota-groups-per-interface",
+            "6");
+    assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("i-0a000001 (eni-");
+    OfflineRun tooHigh =
+        OfflineRun.of(
+            "offline",
+            "--world",
+            WORLD,
+            "--manifests",
+            f.toString(),
+            "--quota-groups-per-interface",
+            "17");
+    assertThat(tooHigh.exitCode()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(tooHigh.err()).contains("17 is outside 1..16");
+    OfflineRun product =
+        OfflineRun.of(
+            "offline",
+            "--world",
+            WORLD,
+            "--manifests",
+            f.toString(),
+            "--quota-groups-per-interface",
+            "16",
+            "--quota-rules-per-group",
+            "100");
+    assertThat(product.err()).contains("is 1600, above EC2's limit of 1000");
+  }
+
+  @Test
   void badWorldFile() throws IOException {
     Path w = dir.resolve("world.yaml");
     Files.writeString(

@@ -370,7 +370,7 @@ public final class Canonicalizer {
   }
 
   private static Integer number(String s) {
-    if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(Character::isDigit)) {
+    if (s.isEmpty() || s.length() > 9 || !Ip.isAsciiDigits(s)) {
       return null;
     }
     return Integer.parseInt(s);

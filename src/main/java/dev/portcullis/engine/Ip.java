@@ -20,6 +20,27 @@ public final class Ip {
     }
   }
 
+  /**
+   * Whether {@code s} is made of the ASCII digits 0-9 only. Java's {@code Character.isDigit} also
+   * accepts other scripts' digits (fullwidth, Arabic-Indic...), which EC2 does not.
+   */
+  public static boolean isAsciiDigits(String s) {
+    return s.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
   /** Parses a dotted-quad IPv4 address into an int, or empty if malformed. */
   public static Optional<Integer> parse4(String text) {
     String[] parts = text.split("\\.", -1);
@@ -28,7 +49,7 @@ public final class Ip {
     }
     int value = 0;
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+      if (p.isEmpty() || p.length() > 3 || !isAsciiDigits(p)) {
         return Optional.empty();
       }
       if (p.length() > 1 && p.charAt(0) == '0') {
@@ -54,8 +75,9 @@ public final class Ip {
     }
     String head = dc >= 0 ? text.substring(0, dc) : text;
     String tail = dc >= 0 ? text.substring(dc + 2) : "";
-    int[] headWords = words(head);
-    int[] tailWords = words(tail);
+    // A dotted IPv4 part may only end the address.
+    int[] headWords = words(head, dc < 0);
+    int[] tailWords = words(tail, true);
     if (headWords == null || tailWords == null) {
       return Optional.empty();
     }
@@ -75,7 +97,7 @@ public final class Ip {
     return Optional.of(new long[] {hi, lo});
   }
 
-  private static int[] words(String part) {
+  private static int[] words(String part, boolean mayEndInIpv4) {
     if (part.isEmpty()) {
       return new int[0];
     }
@@ -84,6 +106,9 @@ public final class Ip {
     String last = groups[groups.length - 1];
     Integer v4 = null;
     if (last.indexOf('.') >= 0) {
+      if (!mayEndInIpv4) {
+        return null;
+      }
       Optional<Integer> p = parse4(last);
       if (p.isEmpty()) {
         return null;
@@ -99,7 +124,7 @@ public final class Ip {
       }
       int w = 0;
       for (char c : g.toCharArray()) {
-        int d = Character.digit(c, 16);
+        int d = hexDigit(c);
         if (d < 0) {
           return null;
         }
@@ -132,7 +157,7 @@ public final class Ip {
     String len = t.substring(slash + 1);
     boolean v6 = addr.indexOf(':') >= 0;
     int max = v6 ? 128 : 32;
-    if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(Character::isDigit)) {
+    if (len.isEmpty() || len.length() > 3 || !isAsciiDigits(len)) {
       return CidrParse.failure(
           "\"" + t + "\" has a malformed prefix length \"" + len + "\" (0-" + max + ")");
     }

@@ -2,9 +2,11 @@ package dev.portcullis.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Diffs desired and observed rules into the minimal {@link Plan}. Both sides are canonicalised
@@ -22,6 +24,23 @@ public final class Planner {
    */
   public static Plan plan(
       Collection<Rule> desired, Collection<Rule> observed, Ownership ownership) {
+    return plan(desired, observed, ownership, null, Map.of());
+  }
+
+  /**
+   * As {@link #plan(Collection, Collection, Ownership)}, and marks the directions where the old and
+   * the new rules together would exceed the rules-per-group quota, so that their revokes run first
+   * (see {@link Plan#revokeFirst()}).
+   *
+   * @param quotas the account's quotas, or null to ignore them
+   * @param prefixLists sizes of referenced prefix lists, for counting
+   */
+  public static Plan plan(
+      Collection<Rule> desired,
+      Collection<Rule> observed,
+      Ownership ownership,
+      Quotas quotas,
+      Map<String, RuleCounts.PrefixListSize> prefixLists) {
     Map<RuleKey, Rule> want = index(desired);
     Map<RuleKey, Rule> have = index(observed);
     List<Rule> authorize = new ArrayList<>();
@@ -48,7 +67,17 @@ public final class Planner {
     update.sort(null);
     revoke.sort(null);
     unmanaged.sort(null);
-    return new Plan(authorize, update, revoke, unmanaged);
+    Set<Direction> revokeFirst = EnumSet.noneOf(Direction.class);
+    if (quotas != null) {
+      List<Rule> both = new ArrayList<>(have.values());
+      both.addAll(authorize);
+      for (Direction d : Direction.values()) {
+        if (RuleCounts.count(both, d, prefixLists).exceeds(quotas.rulesPerDirection())) {
+          revokeFirst.add(d);
+        }
+      }
+    }
+    return new Plan(authorize, update, revoke, unmanaged, revokeFirst);
   }
 
   private static Map<RuleKey, Rule> index(Collection<Rule> rules) {

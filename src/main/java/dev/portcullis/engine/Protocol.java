@@ -44,7 +44,7 @@ public record Protocol(int number) implements Comparable<Protocol> {
       case "-1":
         return Optional.of(ALL);
       default:
-        if (t.isEmpty() || t.length() > 3 || !t.chars().allMatch(Character::isDigit)) {
+        if (t.isEmpty() || t.length() > 3 || !Ip.isAsciiDigits(t)) {
           return Optional.empty();
         }
         int n = Integer.parseInt(t);

@@ -34,16 +34,29 @@ public final class Validation {
           Problem.error(
               field, "\"" + name + "\" starts with \"sg-\", which EC2 reserves for group ids"));
     }
-    if (name.equals("default")) {
+    if (name.equalsIgnoreCase("default")) {
+      // EC2 compares group names without regard to case.
       out.add(
           Problem.error(
-              field, "\"default\" is the name of each VPC's default group and cannot be created"));
+              field,
+              "\""
+                  + name
+                  + "\" is the name of each VPC's default group (EC2 ignores case in group names)"
+                  + " and cannot be created"));
     }
     text(field, name, out);
     return out;
   }
 
-  /** A group or rule description: at most 255 characters of EC2's allowed set. */
+  /** A group's description, which EC2 requires: 1-255 characters of EC2's allowed set. */
+  public static List<Problem> groupDescription(String field, String text) {
+    if (text == null || text.isEmpty()) {
+      return List.of(Problem.error(field, "must not be empty: EC2 requires a group description"));
+    }
+    return description(field, text);
+  }
+
+  /** A rule description: at most 255 characters of EC2's allowed set; empty means none. */
   public static List<Problem> description(String field, String text) {
     List<Problem> out = new ArrayList<>();
     if (text != null) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.api.v1alpha1.ReachabilityCheck;
+import dev.portcullis.api.v1alpha1.SchemaValidator;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,9 +31,10 @@ import java.util.stream.Stream;
 
 /**
  * Portcullis resources read from YAML files: several documents per file, and folders read in name
- * order. Reading is strict, as {@code kubectl apply} with server-side field validation is: an
- * unknown field, a value of the wrong type or an unknown enum value is an error that names the
- * file, the resource and the field.
+ * order. Each document is checked against its CRD's schema, as {@code kubectl apply} with
+ * server-side field validation checks it (CEL rules aside; the engine checks what they say): an
+ * unknown field, a value of the wrong type, an unknown enum value or a pattern that does not match
+ * is an error that names the file, the resource and the field.
  */
 public record Manifests(
     List<Loaded<SecurityGroup>> securityGroups,
@@ -162,6 +164,12 @@ public record Manifests(
       problems.add(at + ": " + kind + ": metadata.name is required");
       return null;
     }
+    List<SchemaValidator.Violation> violations =
+        SchemaValidator.validate(SchemaValidator.rootSchema(kind), doc);
+    if (!violations.isEmpty()) {
+      violations.forEach(v -> problems.add(at + ": " + ref + ": " + v));
+      return null;
+    }
     HasMetadata r;
     try {
       r = MAPPER.treeToValue(doc, type);
@@ -213,14 +221,9 @@ public record Manifests(
     return r;
   }
 
+  /** An enum constant as it is written in YAML (its JSON name). */
   private static String enumName(Object constant) {
-    try {
-      var f = constant.getClass().getField(((Enum<?>) constant).name());
-      var p = f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
-      return p != null ? p.value() : constant.toString();
-    } catch (NoSuchFieldException e) {
-      return constant.toString();
-    }
+    return MAPPER.convertValue(constant, String.class);
   }
 
   /** A Jackson path as a user writes it: {@code spec.ingress[0].from[1].cidr}. */

@@ -130,6 +130,9 @@ public final class OfflineCommand implements Callable<Integer> {
       e.problems().forEach(err::println);
       err.println("Nothing was applied.");
       return INVALID;
+    } catch (QuestionException e) {
+      e.problems().forEach(err::println);
+      return INVALID;
     }
     new ReportPrinter(out).print(world, report);
     out.flush();

@@ -16,11 +16,13 @@ import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.cloud.simulator.World;
 import dev.portcullis.engine.Canonicalizer;
 import dev.portcullis.engine.Ownership;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Resolver;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.Validation;
 import dev.portcullis.engine.eval.Flow;
 import dev.portcullis.engine.eval.FlowEvaluator;
@@ -51,12 +53,21 @@ public final class OfflineRunner {
   private final Ec2Simulator cloud;
   private final GroupSync sync;
   private final Retry retry;
+  private final Map<String, RuleCounts.PrefixListSize> prefixLists;
 
   public OfflineRunner(Ec2Simulator cloud, Retry retry) {
     this.cloud = cloud;
     this.retry = retry;
-    this.sync = new GroupSync(cloud, retry);
+    this.sync = new GroupSync(cloud, retry, cloud.quotas());
+    Map<String, RuleCounts.PrefixListSize> sizes = new HashMap<>();
+    cloud.world().regions().values().stream()
+        .flatMap(r -> r.prefixLists().stream())
+        .forEach(pl -> sizes.put(pl.id(), pl.size()));
+    this.prefixLists = Map.copyOf(sizes);
   }
+
+  /** The schema's default for {@code spec.description}. */
+  static final String DEFAULT_DESCRIPTION = "Managed by Portcullis";
 
   /** The name EC2 gets when a SecurityGroup sets none: unique per namespace and name. */
   public static String defaultGroupName(String namespace, String name) {
@@ -74,8 +85,10 @@ public final class OfflineRunner {
    * Applies the manifests and answers the checks and the extra {@code questions}.
    *
    * @throws ManifestException when any resource is invalid; nothing was applied then
+   * @throws QuestionException when a question from the command line cannot be asked
    */
-  public OfflineReport run(Manifests m, List<String> questions) throws ManifestException {
+  public OfflineReport run(Manifests m, List<String> questions)
+      throws ManifestException, QuestionException {
     List<String> invalid = new ArrayList<>();
     List<Checked> checked = new ArrayList<>();
     for (Loaded<SecurityGroup> sg : m.securityGroups()) {
@@ -95,9 +108,15 @@ public final class OfflineRunner {
       if (spec.getGroupName() != null) {
         problems.addAll(Validation.groupName("spec.groupName", spec.getGroupName()));
       }
-      problems.addAll(Validation.description("spec.description", spec.getDescription()));
+      if (spec.getAdoptGroupId() == null) {
+        // the API server applies the schema's default when the field is left out
+        problems.addAll(
+            Validation.groupDescription(
+                "spec.description",
+                spec.getDescription() == null ? DEFAULT_DESCRIPTION : spec.getDescription()));
+      }
       Canonicalizer.Result result =
-          Canonicalizer.canonicalize(RuleSpecs.toRuleSpecs(spec), cloud.quotas(), Map.of());
+          Canonicalizer.canonicalize(RuleSpecs.toRuleSpecs(spec), cloud.quotas(), prefixLists);
       problems.addAll(result.problems());
       List<Problem> errors = problems.stream().filter(Problem::isError).toList();
       errors.forEach(p -> invalid.add(at + p));
@@ -113,7 +132,7 @@ public final class OfflineRunner {
     m.securityGroups().forEach(sg -> byName.put(key(sg.resource()), sg));
     checkReferences(checked, byName, invalid);
     checkAttachments(m, byName, invalid);
-    checkChecks(m, byName, invalid);
+    checkChecks(m, byName, cloud.world(), invalid);
     if (!invalid.isEmpty()) {
       throw new ManifestException(invalid);
     }
@@ -151,7 +170,7 @@ public final class OfflineRunner {
                   spec.getRegion(),
                   spec.getVpcId(),
                   groupName,
-                  spec.getDescription() == null ? "Managed by Portcullis" : spec.getDescription(),
+                  spec.getDescription() == null ? DEFAULT_DESCRIPTION : spec.getDescription(),
                   new OwnerTags(ns, name, uid(c.sg())),
                   spec.getTags() == null ? Map.of() : spec.getTags());
           info = e.group();
@@ -194,12 +213,18 @@ public final class OfflineRunner {
         continue;
       }
       SecurityGroupSpec spec = sg.getSpec();
-      Ownership ownership =
-          spec.getRuleOwnership() == RuleOwnership.ADDITIVE
-              ? Ownership.additive(java.util.Set.of())
-              : Ownership.AUTHORITATIVE;
+      Ownership ownership = Ownership.AUTHORITATIVE;
+      if (spec.getRuleOwnership() == RuleOwnership.ADDITIVE) {
+        // EC2's default egress rule on a group created here is this resource's own rule, not
+        // one that somebody else added: an explicit egress list replaces it.
+        ownership =
+            Ownership.additive(
+                o.created() && !RuleSpecs.keepsDefaultEgress(spec)
+                    ? java.util.Set.of(Rule.DEFAULT_EGRESS.key())
+                    : java.util.Set.of());
+      }
       try {
-        sync.syncRules(o.region(), o.group(), res.rules(), ownership, true);
+        sync.syncRules(o.region(), o.group(), res.rules(), ownership, true, prefixLists);
         SecurityGroupInfo after = describe(o.region(), o.group().groupId());
         outcomes.put(
             key(sg), new GroupOutcome(o.ref(), o.region(), after, o.created(), o.warnings(), null));
@@ -243,12 +268,24 @@ public final class OfflineRunner {
           FlowSpecs.question(
               q,
               n -> {
-                for (Map.Entry<String, String> e : ids.entrySet()) {
-                  if (e.getKey().endsWith("/" + n)) {
-                    return e.getValue();
-                  }
+                // A bare name must be unambiguous; "namespace/name" always is.
+                if (ids.containsKey(n)) {
+                  return ids.get(n);
                 }
-                return null;
+                List<String> matches =
+                    ids.keySet().stream().filter(k -> k.endsWith("/" + n)).sorted().toList();
+                if (matches.size() > 1) {
+                  problems.add(
+                      Problem.error(
+                          "--ask",
+                          "\""
+                              + n
+                              + "\" names a SecurityGroup in several namespaces ("
+                              + String.join(", ", matches)
+                              + "); write namespace/name"));
+                  return null;
+                }
+                return matches.isEmpty() ? null : ids.get(matches.get(0));
               },
               problems);
       if (flow != null) {
@@ -256,7 +293,7 @@ public final class OfflineRunner {
       }
     }
     if (!problems.isEmpty()) {
-      throw new ManifestException(problems.stream().map(Problem::toString).toList());
+      throw new QuestionException(problems.stream().map(Problem::toString).toList());
     }
     return new OfflineReport(new ArrayList<>(outcomes.values()), attachments, answers);
   }
@@ -396,7 +433,8 @@ public final class OfflineRunner {
                   + ns
                   + "/"
                   + names.get(i));
-        } else if (!s.getRegion().equals(target.resource().getSpec().getRegion())) {
+        } else if (target.resource().getSpec() != null
+            && !s.getRegion().equals(target.resource().getSpec().getRegion())) {
           invalid.add(
               at
                   + "spec.securityGroups["
@@ -423,7 +461,7 @@ public final class OfflineRunner {
   }
 
   private static void checkChecks(
-      Manifests m, Map<String, Loaded<SecurityGroup>> byName, List<String> invalid) {
+      Manifests m, Map<String, Loaded<SecurityGroup>> byName, World world, List<String> invalid) {
     for (Loaded<ReachabilityCheck> c : m.checks()) {
       ReachabilityCheckSpec s = c.resource().getSpec();
       String at = c.file() + ": " + c.ref() + ": ";
@@ -457,6 +495,40 @@ public final class OfflineRunner {
           s.getPort(),
           problems);
       problems.forEach(p -> invalid.add(at + p));
+      // Instances belong to one region: the check's region decides where to look for them.
+      World.Region region = world.regions().get(s.getRegion());
+      java.util.Set<String> here = new java.util.HashSet<>();
+      if (region != null) {
+        region.instances().forEach(i -> here.add(i.id()));
+      }
+      if (s.getTo().getInstanceId() != null && !here.contains(s.getTo().getInstanceId())) {
+        invalid.add(
+            at
+                + "spec.to.instanceId: there is no instance "
+                + s.getTo().getInstanceId()
+                + " in "
+                + s.getRegion());
+      }
+      if (f.getInstanceId() != null && !here.contains(f.getInstanceId())) {
+        invalid.add(
+            at
+                + "spec.from.instanceId: there is no instance "
+                + f.getInstanceId()
+                + " in "
+                + s.getRegion());
+      }
+      if (f.getSecurityGroup() != null
+          && byName.get(ns + "/" + f.getSecurityGroup()).resource().getSpec() != null
+          && !s.getRegion()
+              .equals(
+                  byName.get(ns + "/" + f.getSecurityGroup()).resource().getSpec().getRegion())) {
+        invalid.add(
+            at
+                + "spec.from.securityGroup: SecurityGroup "
+                + f.getSecurityGroup()
+                + " is not in "
+                + s.getRegion());
+      }
     }
   }
 

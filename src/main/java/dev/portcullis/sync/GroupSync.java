@@ -7,7 +7,9 @@ import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Ownership;
 import dev.portcullis.engine.Plan;
 import dev.portcullis.engine.Planner;
+import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +18,16 @@ import java.util.Map;
 public final class GroupSync {
   private final CloudPort cloud;
   private final Retry retry;
+  private final Quotas quotas;
 
-  public GroupSync(CloudPort cloud, Retry retry) {
+  /**
+   * @param quotas the account's quotas, so that a plan with no room for old and new rules side by
+   *     side revokes first instead of failing
+   */
+  public GroupSync(CloudPort cloud, Retry retry, Quotas quotas) {
     this.cloud = cloud;
     this.retry = retry;
+    this.quotas = quotas;
   }
 
   /** A group that exists in EC2, and whether this call created it. */
@@ -62,30 +70,39 @@ public final class GroupSync {
   /**
    * Plans the group's rules against what EC2 holds, and applies the plan when {@code correct}. A
    * failing step leaves the earlier steps in place; the next sync plans from what EC2 then holds.
+   * Just after a group is created EC2 may still answer InvalidGroup.NotFound for it (eventual
+   * consistency); callers retry through {@link Retry#callAllowingNotFound}.
    */
   public Outcome syncRules(
       String region,
       SecurityGroupInfo group,
       List<Rule> desired,
       Ownership ownership,
-      boolean correct) {
+      boolean correct,
+      Map<String, RuleCounts.PrefixListSize> prefixLists) {
     List<Rule> observed = group.rules().stream().map(ObservedRule::rule).toList();
-    Plan plan = Planner.plan(desired, observed, ownership);
+    Plan plan = Planner.plan(desired, observed, ownership, quotas, prefixLists);
     if (!correct || plan.isEmpty()) {
       return new Outcome(plan, false);
     }
     for (Plan.Step step : plan.steps()) {
       switch (step.action()) {
         case AUTHORIZE ->
-            retry.call(
+            retry.callAllowingNotFound(
                 () -> cloud.authorize(region, group.groupId(), step.direction(), step.rules()));
         case UPDATE_DESCRIPTION ->
-            retry.run(
-                () ->
-                    cloud.updateRuleDescriptions(
-                        region, group.groupId(), step.direction(), step.rules()));
+            retry.callAllowingNotFound(
+                () -> {
+                  cloud.updateRuleDescriptions(
+                      region, group.groupId(), step.direction(), step.rules());
+                  return null;
+                });
         case REVOKE ->
-            retry.run(() -> cloud.revoke(region, group.groupId(), step.direction(), step.rules()));
+            retry.callAllowingNotFound(
+                () -> {
+                  cloud.revoke(region, group.groupId(), step.direction(), step.rules());
+                  return null;
+                });
       }
     }
     return new Outcome(plan, true);

@@ -45,11 +45,25 @@ public final class Retry {
   }
 
   public <T> T call(Supplier<T> action) {
+    return call(action, false);
+  }
+
+  /**
+   * As {@link #call}, and also retries NOT_FOUND: for calls on a resource that was just created,
+   * which EC2 may not show everywhere yet (eventual consistency). Elsewhere NOT_FOUND is final.
+   */
+  public <T> T callAllowingNotFound(Supplier<T> action) {
+    return call(action, true);
+  }
+
+  private <T> T call(Supplier<T> action, boolean notFoundIsTransient) {
     for (int attempt = 1; ; attempt++) {
       try {
         return action.get();
       } catch (CloudException e) {
-        if (!e.retryable() || attempt >= maxAttempts) {
+        boolean transientHere =
+            e.retryable() || (notFoundIsTransient && e.kind() == CloudException.Kind.NOT_FOUND);
+        if (!transientHere || attempt >= maxAttempts) {
           throw e;
         }
         long delay;

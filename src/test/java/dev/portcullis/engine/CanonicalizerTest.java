@@ -187,6 +187,11 @@ class CanonicalizerTest {
             "spec.ingress[0].ports[0]",
             "\"-5\" is not a port"),
         Arguments.of(
+            "fullwidth digits",
+            tcp("\uff12\uff12", "10.0.0.0/8"),
+            "spec.ingress[0].ports[0]",
+            "is not a port"),
+        Arguments.of(
             "from > to",
             tcp("9000-8000", "10.0.0.0/8"),
             "spec.ingress[0].ports[0]",

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,37 @@ class EnginePropertiesTest {
   }
 
   @Test
+  void generatedGroupsAreMostlyValidAndNonEmpty() {
+    int[] counts = new int[2];
+    qt().withExamples(500)
+        .forAll(Generators.specLists())
+        .checkAssert(
+            specs -> {
+              Canonicalizer.Result r = Canonicalizer.canonicalize(specs);
+              assertThat(r.ok()).as("generated specs are valid: %s", r.errors()).isTrue();
+              counts[0]++;
+              if (!r.rules().isEmpty()) {
+                counts[1]++;
+              }
+            });
+    // guards against a generator drift that would make the other properties vacuous
+    assertThat(counts[1]).isGreaterThan(counts[0] * 3 / 4);
+  }
+
+  @Test
+  void ec2sSpellingsNeverChangeAPlan() {
+    qt().withExamples(1000)
+        .forAll(Generators.ruleLists(), Generators.ruleLists())
+        .checkAssert(
+            (desired, observed) -> {
+              List<Rule> asEc2 = observed.stream().map(Generators::ec2Spelling).toList();
+              assertThat(Planner.plan(desired, asEc2, Ownership.AUTHORITATIVE))
+                  .isEqualTo(Planner.plan(desired, observed, Ownership.AUTHORITATIVE));
+              assertThat(Planner.plan(observed, asEc2, Ownership.AUTHORITATIVE).isEmpty()).isTrue();
+            });
+  }
+
+  @Test
   void ruleOrderNeverChangesAPlan() {
     qt().withExamples(1000)
         .forAll(Generators.ruleLists(), Generators.ruleLists(), SourceDSL.longs().all())
@@ -91,6 +124,56 @@ class EnginePropertiesTest {
                             Generators.shuffled(observed, seed + 1),
                             Ownership.AUTHORITATIVE))
                     .isEqualTo(Planner.plan(desired, observed, Ownership.AUTHORITATIVE)));
+  }
+
+  @Test
+  void atTheQuotaRevokesGoFirstAndNoStepExceedsIt() {
+    Quotas small = new Quotas(4, 5);
+    qt().withExamples(1000)
+        .forAll(
+            Generators.ruleLists().map(rs -> fit(rs, small)),
+            Generators.ruleLists().map(rs -> fit(rs, small)))
+        .checkAssert(
+            (desired, observed) -> {
+              Plan plan = Planner.plan(desired, observed, Ownership.AUTHORITATIVE, small, Map.of());
+              Map<RuleKey, Rule> state = new HashMap<>();
+              observed.forEach(r -> state.put(r.key(), r));
+              for (Plan.Step step : plan.steps()) {
+                for (Rule r : step.rules()) {
+                  if (step.action() == Plan.Action.REVOKE) {
+                    state.remove(r.key());
+                  } else {
+                    state.put(r.key(), r);
+                  }
+                }
+                assertThat(within(state.values(), small))
+                    .as("after %s: %s", step, state.keySet())
+                    .isTrue();
+              }
+              assertThat(Canonicalizer.normalize(state.values()))
+                  .isEqualTo(Canonicalizer.normalize(desired));
+            });
+  }
+
+  /** The longest prefix of the rules that stays within the quota. */
+  private static List<Rule> fit(List<Rule> rules, Quotas q) {
+    List<Rule> out = new ArrayList<>();
+    for (Rule r : rules) {
+      out.add(r);
+      if (!within(out, q)) {
+        out.remove(out.size() - 1);
+      }
+    }
+    return out;
+  }
+
+  private static boolean within(java.util.Collection<Rule> rules, Quotas q) {
+    for (Direction d : Direction.values()) {
+      if (RuleCounts.count(rules, d).exceeds(q.rulesPerDirection())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Test

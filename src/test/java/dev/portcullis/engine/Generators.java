@@ -22,7 +22,8 @@ final class Generators {
           "192.168.1.0/24",
           "::/0",
           "2001:db8::/32",
-          "2001:db8::1/32");
+          "2001:db8::1/32",
+          "2001:db8::7/128");
   static final List<String> GROUP_IDS = List.of("sg-0000000a", "sg-0000000b", "sg-0000000c");
   static final List<String> PORTS = List.of("22", "ssh", "80", "443", "8000-8080", "0-65535");
   static final List<String> PROTOCOLS = List.of("tcp", "6", "udp", "17", "icmp", "all", "-1", "47");
@@ -31,7 +32,9 @@ final class Generators {
     return Generate.oneOf(
         Generate.pick(CIDRS).map(PeerSpec::cidr),
         Generate.pick(GROUP_IDS).map(PeerSpec::groupId),
-        Generate.constant(PeerSpec.prefixList("pl-0123abcd")));
+        Generate.constant(PeerSpec.prefixList("pl-0123abcd")),
+        Generate.constant(PeerSpec.group("bastion")),
+        Generate.constant(PeerSpec.selfRef()));
   }
 
   static Gen<RuleSpec> specs() {
@@ -39,18 +42,26 @@ final class Generators {
     Gen<String> proto = Generate.pick(PROTOCOLS);
     Gen<List<String>> ports = SourceDSL.lists().of(Generate.pick(PORTS)).ofSizeBetween(1, 3);
     Gen<List<PeerSpec>> peerLists = SourceDSL.lists().of(peers()).ofSizeBetween(1, 3);
-    Gen<String> desc = Generate.pick(List.of("", "web", "admins"));
     return dir.zip(
         proto,
         ports,
         peerLists,
-        desc,
-        (d, p, ps, peers, ds) -> {
+        (d, p, ps, peers) -> {
           Protocol protocol = Protocol.parse(p).orElseThrow();
           List<String> portList = protocol.hasPorts() ? ps : List.of();
-          Integer type =
-              protocol.isIcmp() ? Integer.valueOf(ps.get(0).length() % 2 == 0 ? 8 : -1) : null;
-          return new RuleSpec("spec." + d.word() + "[0]", d, p, portList, type, null, peers, ds);
+          Integer type = null;
+          Integer code = null;
+          if (protocol.isIcmp()) {
+            int shape = ps.get(0).length() % 3;
+            type = shape == 0 ? -1 : 3;
+            code = shape == 2 ? 1 : -1;
+          }
+          // One description per direction and protocol: two specs that expand to the same rule
+          // then agree on its description, so generated groups are valid (and seldom empty).
+          String ds =
+              List.of("", "web", "admins")
+                  .get(Math.floorMod(d.ordinal() * 7 + protocol.number(), 3));
+          return new RuleSpec("spec." + d.word() + "[0]", d, p, portList, type, code, peers, ds);
         });
   }
 
@@ -58,9 +69,30 @@ final class Generators {
     return SourceDSL.lists().of(specs()).ofSizeBetween(0, 8);
   }
 
-  /** Canonical rules, as EC2 would hold them. */
+  /** The id {@code self} resolves to, and the id of the SecurityGroup named "bastion". */
+  static final String OWN_ID = "sg-0000000d";
+
+  static final java.util.Map<String, String> NAMES = java.util.Map.of("bastion", "sg-0000000a");
+
+  /** Canonical, resolved rules, as EC2 would hold them. */
   static Gen<List<Rule>> ruleLists() {
-    return specLists().map(s -> Canonicalizer.canonicalize(s).rules());
+    return specLists()
+        .map(s -> Resolver.resolve(Canonicalizer.canonicalize(s).rules(), OWN_ID, NAMES).rules());
+  }
+
+  /**
+   * The same rule as EC2 might spell it in a describe answer: the protocol as a number, ports
+   * absent where they do not apply, no description instead of an empty one.
+   */
+  static Rule ec2Spelling(Rule r) {
+    boolean noPorts = !r.protocol().hasPorts() && !r.protocol().isIcmp();
+    return Canonicalizer.fromEc2(
+        r.direction(),
+        Integer.toString(r.protocol().number()),
+        noPorts ? null : r.fromPort(),
+        noPorts ? null : r.toPort(),
+        r.peer(),
+        r.description().isEmpty() ? null : r.description());
   }
 
   static <T> List<T> shuffled(List<T> in, long seed) {

@@ -24,6 +24,16 @@ class IpTest {
     assertThat(Ip.parse6("1:2:3:4:5:6:7:8:9")).isEmpty();
     assertThat(Ip.parse6("1::2::3")).isEmpty();
     assertThat(Ip.parse6("12345::")).isEmpty();
+    assertThat(Ip.parse6("1.2.3.4::")).as("IPv4 part only at the end").isEmpty();
+    assertThat(Ip.parse6("::1.2.3.4")).isPresent();
+  }
+
+  @Test
+  void onlyAsciiDigitsCount() {
+    assertThat(Ip.parse4("\u0661\u0660.0.0.1")).as("Arabic-Indic digits").isEmpty();
+    assertThat(Ip.parseCidr("10.0.0.1/\uff13\uff12").ok()).as("fullwidth digits").isFalse();
+    assertThat(Ip.parse6("\uff11::1")).isEmpty();
+    assertThat(Protocol.parse("\uff16")).isEmpty();
   }
 
   @Test

@@ -24,6 +24,19 @@ class ValidationTest {
     assertThat(Validation.groupName("spec.groupName", "default"))
         .singleElement()
         .satisfies(p -> assertThat(p.message()).contains("default group"));
+    assertThat(Validation.groupName("spec.groupName", "Default"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("ignores case"));
+    assertThat(Validation.groupName("spec.groupName", "defaults")).isEmpty();
+  }
+
+  @Test
+  void groupDescriptionIsRequired() {
+    assertThat(Validation.groupDescription("spec.description", ""))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("EC2 requires a group description"));
+    assertThat(Validation.groupDescription("spec.description", null)).hasSize(1);
+    assertThat(Validation.groupDescription("spec.description", "Web tier")).isEmpty();
   }
 
   @Test

@@ -41,7 +41,8 @@ class OfflineBadInputTest {
                 + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
                 + "  ingress:\n    - ports: [ssh]\n      form: [{cidr: 10.0.0.0/8}]\n"),
         "SecurityGroup demo/web",
-        "unknown field spec.ingress[0].form");
+        "spec.ingress[0].form: unknown field \"spec.ingress[0].form\"",
+        "spec.ingress[0].from: Required value");
   }
 
   @Test
@@ -64,9 +65,8 @@ class OfflineBadInputTest {
   void unknownEnumValue() throws IOException {
     assertRejected(
         apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001, ruleOwnership: Owned}\n"),
-        "spec.ruleOwnership",
-        "\"Owned\"",
-        "Authoritative, Additive");
+        "spec.ruleOwnership: Unsupported value: \"Owned\"",
+        "supported values: \"Additive\", \"Authoritative\"");
   }
 
   @Test
@@ -191,6 +191,89 @@ class OfflineBadInputTest {
             "--quota-rules-per-group",
             "100");
     assertThat(product.err()).contains("is 1600, above EC2's limit of 1000");
+  }
+
+  @Test
+  void nullListItemsAreRefusedNotACrash() throws IOException {
+    assertRejected(
+        apply(HEADER + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n  ingress: [null]\n"),
+        "spec.ingress[0]: Invalid value: \"null\": must be object");
+    assertRejected(
+        apply(
+            HEADER
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "  ingress: [{ports: [null], from: [{cidr: 10.0.0.0/8}]}]\n"),
+        "spec.ingress[0].ports[0]: Invalid value: \"null\": must be string");
+  }
+
+  @Test
+  void badRegionAndIdsAreRefusedBeforeTheSimulatorSeesThem() throws IOException {
+    assertRejected(
+        apply(HEADER + "spec: {region: EU-west-1, vpcId: vpc-0a000001}\n"), "spec.region");
+    assertRejected(
+        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a1b2c3d4}\n"), "spec.vpcId");
+  }
+
+  @Test
+  void emptyGroupDescription() throws IOException {
+    assertRejected(
+        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001, description: \"\"}\n"),
+        "spec.description");
+  }
+
+  @Test
+  void attachmentNamingAGroupWithoutSpec() throws IOException {
+    assertRejected(
+        apply(
+            HEADER
+                + "---\napiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n"
+                + "metadata: {name: a, namespace: demo}\n"
+                + "spec: {region: eu-west-1, securityGroups: [web], instances: {ids: [i-0a000001]}}\n"),
+        "SecurityGroup demo/web: spec is required");
+  }
+
+  @Test
+  void aCheckLooksForItsInstancesInItsRegion() throws IOException {
+    assertRejected(
+        apply(
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
+                + "metadata: {name: c, namespace: demo}\n"
+                + "spec: {region: us-east-1, from: {cidr: 192.0.2.1/32},"
+                + " to: {instanceId: i-0a000001}, port: 80}\n"),
+        "spec.to.instanceId: there is no instance i-0a000001 in us-east-1");
+    assertRejected(
+        apply(
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
+                + "metadata: {name: c, namespace: demo}\n"
+                + "spec: {region: eu-west-1, from: {cidr: 192.0.2.1/32},"
+                + " to: {instanceId: i-0a00000f}, port: 80, expect: Blocked}\n"),
+        "there is no instance i-0a00000f in eu-west-1");
+  }
+
+  @Test
+  void anAmbiguousGroupNameInAQuestionIsAnError() throws IOException {
+    Path f = dir.resolve("two.yaml");
+    Files.writeString(
+        f,
+        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n"
+            + "---\napiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+            + "metadata: {name: web, namespace: b}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n");
+    OfflineRun r =
+        OfflineRun.of(
+            "offline", "--world", WORLD, "--manifests", f.toString(), "--ask", "web i-0a000001 80");
+    assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(r.err()).contains("names a SecurityGroup in several namespaces (a/web, b/web)");
+    OfflineRun exact =
+        OfflineRun.of(
+            "offline",
+            "--world",
+            WORLD,
+            "--manifests",
+            f.toString(),
+            "--ask",
+            "a/web i-0a000001 80");
+    assertThat(exact.exitCode()).as(exact.out() + exact.err()).isZero();
   }
 
   @Test

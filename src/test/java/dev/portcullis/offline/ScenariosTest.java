@@ -56,7 +56,8 @@ class ScenariosTest {
     assertThat(r.answer("group-2-gets-in")).contains("Reachable  expected Reachable: ok");
     assertThat(r.answer("any-member-of-group-1")).contains("Reachable");
     assertThat(r.answer("group-3-is-blocked")).contains("TimedOut  expected Blocked: ok");
-    assertThat(r.answer("same-ip-other-group-is-blocked")).contains("TimedOut");
+    assertThat(r.answer("same-ip-other-network-is-blocked")).contains("TimedOut");
+    assertThat(r.explanation("same-ip-other-network-is-blocked")).contains("different networks");
     assertThat(r.answer("app-1-address-alone-is-blocked")).contains("TimedOut");
     assertThat(r.explanation("app-1-address-alone-is-blocked"))
         .contains("no ingress rule")
@@ -87,7 +88,9 @@ class ScenariosTest {
         .contains("REFUSED  i-0b000001 is in vpc-0b000001")
         .contains("can only be attached to interfaces of its own VPC");
     assertThat(r.out()).containsPattern("i-0a000001 \\(eni-[0-9a-f]+\\): sg-");
+    assertThat(r.out()).doesNotContain("i-0b000001 (eni-");
     assertThat(r.answer("app-in-b-cannot-use-the-group")).contains("TimedOut");
+    assertThat(r.explanation("app-in-b-cannot-use-the-group")).contains("different networks");
   }
 
   @Test

@@ -16,13 +16,13 @@ final class Schema {
 
   static final int REGION_MAX = 32;
 
-  static final String VPC_ID = "^vpc-[0-9a-f]{8,17}$";
+  static final String VPC_ID = "^vpc-([0-9a-f]{8}|[0-9a-f]{17})$";
 
-  static final String GROUP_ID = "^sg-[0-9a-f]{8,17}$";
+  static final String GROUP_ID = "^sg-([0-9a-f]{8}|[0-9a-f]{17})$";
 
-  static final String PREFIX_LIST_ID = "^pl-[0-9a-f]{8,17}$";
+  static final String PREFIX_LIST_ID = "^pl-([0-9a-f]{8}|[0-9a-f]{17})$";
 
-  static final String INSTANCE_ID = "^i-[0-9a-f]{8,17}$";
+  static final String INSTANCE_ID = "^i-([0-9a-f]{8}|[0-9a-f]{17})$";
 
   /** Long enough for every EC2 id above ({@code vpc-} and 17 hex digits is 21). */
   static final int ID_MAX = 24;

@@ -65,11 +65,11 @@ public class SecurityGroupSpec {
   private String groupName;
 
   @JsonPropertyDescription(
-      "The description of the EC2 group: up to 255 letters, digits, spaces and"
-          + " ._-:/()#,@[]+=&;{}!$* characters. Immutable: EC2 cannot change a group's"
-          + " description. An adopted group keeps its own description.")
+      "The description of the EC2 group: 1 to 255 letters, digits, spaces and"
+          + " ._-:/()#,@[]+=&;{}!$* characters (EC2 requires one). Immutable: EC2 cannot change"
+          + " a group's description. An adopted group keeps its own description.")
   @Default("Managed by Portcullis")
-  @Size(max = Schema.EC2_TEXT_MAX)
+  @Size(min = 1, max = Schema.EC2_TEXT_MAX)
   @Pattern(Schema.EC2_TEXT)
   @ValidationRule(
       value = Schema.IMMUTABLE,

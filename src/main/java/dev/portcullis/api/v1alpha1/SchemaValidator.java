@@ -13,11 +13,12 @@ import java.util.stream.Collectors;
  * The OpenAPI part of what the API server checks on a custom resource: types, unknown fields (as
  * with strict field validation), required fields, patterns, lengths, bounds, enums and sizes. CEL
  * rules are left to a real API server. Messages and field paths follow the API server's wording, so
- * that one expected fragment serves both.
+ * that one expected fragment serves both. The offline command checks manifests with it, so bad
+ * input gets the same answer with or without a cluster.
  */
-final class SchemaValidator {
+public final class SchemaValidator {
   /** One failed check: the field ({@code spec.ingress[0].ports[1]}) and the message. */
-  record Violation(String field, String message) {
+  public record Violation(String field, String message) {
     @Override
     public String toString() {
       return field + ": " + message;
@@ -28,8 +29,39 @@ final class SchemaValidator {
 
   private SchemaValidator() {}
 
+  private static final String CRD_RESOURCE = "/crds/%s.ec2.portcullis.dev-v1.yml";
+  private static final Map<String, JSONSchemaProps> ROOTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The root schema of a Portcullis kind, read from the CRDs packaged in the jar (the same files as
+   * in {@code crds/}).
+   */
+  public static JSONSchemaProps rootSchema(String kind) {
+    return ROOTS.computeIfAbsent(
+        kind,
+        k -> {
+          String plural = k.toLowerCase(java.util.Locale.ROOT) + "s";
+          String resource = String.format(CRD_RESOURCE, plural);
+          try (java.io.InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
+            if (in == null) {
+              throw new IllegalStateException("no CRD " + resource + " in the jar");
+            }
+            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd =
+                new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                    .unmarshal(
+                        in,
+                        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
+                            .class);
+            return crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
   /** Checks an object against the root schema of its CRD. */
-  static List<Violation> validate(JSONSchemaProps root, JsonNode object) {
+  public static List<Violation> validate(JSONSchemaProps root, JsonNode object) {
     List<Violation> out = new ArrayList<>();
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
@@ -118,7 +150,13 @@ final class SchemaValidator {
       out.add(new Violation(path, "should have at least " + s.getMinItems() + " items"));
     }
     for (int i = 0; i < v.size(); i++) {
-      check(s.getItems().getSchema(), v.get(i), path + "[" + i + "]", out);
+      JSONSchemaProps items = s.getItems().getSchema();
+      if (v.get(i).isNull() && !Boolean.TRUE.equals(items.getNullable())) {
+        // unlike a null field, a null list item is not pruned: the API server refuses it
+        out.add(typeError(path + "[" + i + "]", v.get(i), items.getType()));
+        continue;
+      }
+      check(items, v.get(i), path + "[" + i + "]", out);
     }
   }
 

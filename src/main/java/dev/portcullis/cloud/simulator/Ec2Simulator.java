@@ -224,7 +224,7 @@ public final class Ec2Simulator implements CloudPort {
           String after = nextToken == null ? null : decodeToken(nextToken, "sg", r.name);
           List<String> missing = new ArrayList<>();
           for (String id : f.groupIds()) {
-            if (id == null || !Ec2Constraints.GROUP_ID.matcher(id).matches()) {
+            if (id == null || !Ec2Constraints.isGroupId(id)) {
               throw Ec2Errors.groupIdMalformed(String.valueOf(id));
             }
             RegionState.Group g = r.groups.get(id);
@@ -744,7 +744,7 @@ public final class Ec2Simulator implements CloudPort {
     Peer p = rule.peer();
     if (p instanceof GroupPeer gp) {
       String id = gp.groupId();
-      if (!Ec2Constraints.GROUP_ID.matcher(id).matches()) {
+      if (!Ec2Constraints.isGroupId(id)) {
         throw Ec2Errors.groupIdMalformed(id);
       }
       RegionState.Group referenced = r.groups.get(id);
@@ -765,7 +765,7 @@ public final class Ec2Simulator implements CloudPort {
     if (id == null || id.isEmpty()) {
       throw Ec2Errors.missingParameter("GroupId");
     }
-    if (!Ec2Constraints.GROUP_ID.matcher(id).matches()) {
+    if (!Ec2Constraints.isGroupId(id)) {
       throw Ec2Errors.groupIdMalformed(id);
     }
     RegionState.Group g = r.groups.get(id);

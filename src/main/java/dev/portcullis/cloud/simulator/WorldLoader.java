@@ -38,7 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * Reads a world file (YAML; the format is described in {@code docs/simulator.md}) into a {@link
@@ -219,7 +219,7 @@ public final class WorldLoader {
     if (!mapping(n, "prefix list", "id", "maxEntries", "family")) {
       return null;
     }
-    String id = id(n.field("id"), Ec2Constraints.PREFIX_LIST_ID, "pl-");
+    String id = id(n.field("id"), Ec2Constraints::isPrefixListId, "pl-");
     Integer max = integer(n.field("maxEntries"), true);
     String familyText = string(n.field("family"), false);
     PrefixListSize.Family family = PrefixListSize.Family.IPV4;
@@ -251,7 +251,7 @@ public final class WorldLoader {
     if (!mapping(n, "VPC", "id", "cidr", "ipv6Cidr", "groups")) {
       return null;
     }
-    String id = id(n.field("id"), Ec2Constraints.VPC_ID, "vpc-");
+    String id = id(n.field("id"), Ec2Constraints.VPC_ID.asMatchPredicate(), "vpc-");
     if (id != null && !firstDeclaration(vpcPaths, id, n.field("id"), "VPC")) {
       id = null;
     }
@@ -477,7 +477,7 @@ public final class WorldLoader {
         return SelfPeer.INSTANCE;
       default:
         {
-          String id = id(pn, Ec2Constraints.PREFIX_LIST_ID, "pl-");
+          String id = id(pn, Ec2Constraints::isPrefixListId, "pl-");
           if (id == null) {
             return null;
           }
@@ -508,7 +508,7 @@ public final class WorldLoader {
         "interfaces")) {
       return null;
     }
-    String id = id(n.field("id"), Ec2Constraints.INSTANCE_ID, "i-");
+    String id = id(n.field("id"), Ec2Constraints.INSTANCE_ID.asMatchPredicate(), "i-");
     if (id != null && !firstDeclaration(instancePaths, id, n.field("id"), "instance")) {
       id = null;
     }
@@ -568,7 +568,7 @@ public final class WorldLoader {
     boolean ok = true;
     String id = null;
     if (n.field(idField).present()) {
-      id = id(n.field(idField), Ec2Constraints.INTERFACE_ID, "eni-");
+      id = id(n.field(idField), Ec2Constraints.INTERFACE_ID.asMatchPredicate(), "eni-");
       ok &= id != null && firstDeclaration(interfacePaths, id, n.field(idField), "interface");
     }
     Node pn = n.field("privateIp");
@@ -887,12 +887,12 @@ public final class WorldLoader {
     return p.cidr();
   }
 
-  private String id(Node n, Pattern pattern, String prefix) {
+  private String id(Node n, Predicate<String> wellFormed, String prefix) {
     String id = string(n, true);
     if (id == null) {
       return null;
     }
-    if (!pattern.matcher(id).matches()) {
+    if (!wellFormed.test(id)) {
       error(
           n,
           "'"

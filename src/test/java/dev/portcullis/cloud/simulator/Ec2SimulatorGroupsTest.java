@@ -123,7 +123,7 @@ class Ec2SimulatorGroupsTest {
         .hasSize(255);
     CloudException chars = failure(() -> create(sim, EU, VPC_A, "web\"tier"));
     assertThat(chars.code()).isEqualTo("InvalidParameterValue");
-    assertThat(chars.getMessage()).contains("characters EC2 does not accept");
+    assertThat(chars.getMessage()).contains("characters EC2 refuses");
     assertThat(create(sim, EU, VPC_A, "a-z A-Z 0-9 ._-:/()#,@[]+=&;{}!$*").groupName())
         .startsWith("a-z");
     CloudException desc =

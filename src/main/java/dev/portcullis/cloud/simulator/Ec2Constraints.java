@@ -27,6 +27,9 @@ final class Ec2Constraints {
   static final int MAX_TAG_VALUE = 256;
   static final int MAX_TAGS = 50;
 
+  /** The name of every VPC's default group, which no other group may take, in any case. */
+  static final String DEFAULT_GROUP = "default";
+
   /** EC2 ids: a prefix and 8 (older resources) or 17 lower-case hex digits. */
   private static final String HEX_ID = "-([0-9a-f]{8}|[0-9a-f]{17})";
 
@@ -43,6 +46,20 @@ final class Ec2Constraints {
 
   static boolean isPrefixListId(String id) {
     return Validation.isPrefixListId(id);
+  }
+
+  /**
+   * The key by which group names are compared and looked up. EC2's group names are case-insensitive
+   * ("names are case-insensitive and must be unique within the VPC"): {@code WEB} and {@code web}
+   * are one name, though a group keeps the spelling it was created with.
+   */
+  static String nameKey(String groupName) {
+    return groupName.toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether a name is the default group's, which EC2 reserves in any case ({@code Default}). */
+  static boolean isDefaultName(String groupName) {
+    return nameKey(groupName).equals(DEFAULT_GROUP);
   }
 
   /**

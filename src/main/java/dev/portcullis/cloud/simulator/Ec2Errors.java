@@ -69,18 +69,31 @@ final class Ec2Errors {
         "The security group '" + id + "' does not exist in VPC '" + vpcId + "'");
   }
 
-  static CloudException groupDuplicate(String name, String vpcId) {
+  /**
+   * {@code existing} is the name as the group holds it, which may differ from {@code name} in case.
+   */
+  static CloudException groupDuplicate(String name, String existing, String vpcId) {
     return new CloudException(
         "InvalidGroup.Duplicate",
         Kind.CONFLICT,
-        "The security group '" + name + "' already exists for VPC '" + vpcId + "'");
+        "The security group '"
+            + name
+            + "' already exists for VPC '"
+            + vpcId
+            + "'"
+            + (existing.equals(name)
+                ? ""
+                : " as '" + existing + "' (group names are case-insensitive)"));
   }
 
   static CloudException groupReserved(String name) {
     return new CloudException(
         "InvalidGroup.Reserved",
         Kind.INVALID,
-        "The security group name '" + name + "' is reserved for the VPC's default group");
+        "The security group name '"
+            + name
+            + "' is reserved for the VPC's default group"
+            + (name.equals("default") ? "" : " (group names are case-insensitive)"));
   }
 
   static CloudException cannotDelete(String id) {

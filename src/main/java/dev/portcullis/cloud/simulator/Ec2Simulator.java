@@ -90,7 +90,7 @@ public final class Ec2Simulator implements CloudPort {
 
   private static final int MIN_PAGE = 5;
   private static final int MAX_PAGE = 1000;
-  private static final String DEFAULT_GROUP = "default";
+  private static final String DEFAULT_GROUP = Ec2Constraints.DEFAULT_GROUP;
   private static final String DEFAULT_GROUP_DESCRIPTION = "default VPC security group";
   private static final String TOKEN_VERSION = "sim1";
 
@@ -183,16 +183,17 @@ public final class Ec2Simulator implements CloudPort {
           if (description == null || description.isEmpty()) {
             throw Ec2Errors.missingParameter("GroupDescription");
           }
-          if (groupName.equals(DEFAULT_GROUP)) {
+          if (Ec2Constraints.isDefaultName(groupName)) {
             throw Ec2Errors.groupReserved(groupName);
           }
           invalidIf(Ec2Constraints.groupNameProblem(groupName));
           invalidIf(Ec2Constraints.groupDescriptionProblem(description));
           RegionState.Vpc vpc = requireVpc(r, vpcId);
           Map<String, String> newTags = mergedTags(groupName, Map.of(), tags);
+          String key = Ec2Constraints.nameKey(groupName);
           for (RegionState.Group g : r.groups.values()) {
-            if (g.vpcId.equals(vpc.id()) && g.name.equals(groupName)) {
-              throw Ec2Errors.groupDuplicate(groupName, vpc.id());
+            if (g.vpcId.equals(vpc.id()) && Ec2Constraints.nameKey(g.name).equals(key)) {
+              throw Ec2Errors.groupDuplicate(groupName, g.name, vpc.id());
             }
           }
           RegionState.Group g =
@@ -254,6 +255,11 @@ public final class Ec2Simulator implements CloudPort {
         });
   }
 
+  /**
+   * EC2's filter semantics. Names match exactly, case included: EC2 documents filter values as
+   * case-sensitive, so a filter for {@code WEB} does not find {@code web}, although creating {@code
+   * WEB} beside {@code web} is refused as a duplicate.
+   */
   private static boolean matches(RegionState.Group g, GroupFilter f) {
     return (f.groupIds().isEmpty() || f.groupIds().contains(g.id))
         && (f.groupNames().isEmpty() || f.groupNames().contains(g.name))
@@ -882,7 +888,7 @@ public final class Ec2Simulator implements CloudPort {
         addRule(def, new Rule(Direction.EGRESS, Protocol.ALL, -1, -1, Cidr6.ANY, ""));
       }
       r.groups.put(def.id, def);
-      byName.put(DEFAULT_GROUP, def.id);
+      byName.put(Ec2Constraints.nameKey(DEFAULT_GROUP), def.id);
       r.vpcs.put(v.id(), new RegionState.Vpc(v.id(), v.cidr(), v.ipv6Cidr(), def.id));
       List<RegionState.Group> declared = new ArrayList<>();
       for (World.GroupSpec spec : v.groups()) {
@@ -891,7 +897,7 @@ public final class Ec2Simulator implements CloudPort {
                 newId("sg-"), spec.name(), spec.description(), v.id(), Long.MIN_VALUE);
         g.tags.putAll(spec.tags());
         r.groups.put(g.id, g);
-        byName.put(spec.name(), g.id);
+        byName.put(Ec2Constraints.nameKey(spec.name()), g.id);
         declared.add(g);
       }
       for (int k = 0; k < declared.size(); k++) {
@@ -929,7 +935,10 @@ public final class Ec2Simulator implements CloudPort {
       for (int device = 0; device < wi.interfaces().size(); device++) {
         World.Interface n = wi.interfaces().get(device);
         List<String> names = n.groups().isEmpty() ? List.of(DEFAULT_GROUP) : n.groups();
-        List<String> ids = names.stream().map(byName::get).collect(Collectors.toList());
+        List<String> ids =
+            names.stream()
+                .map(name -> byName.get(Ec2Constraints.nameKey(name)))
+                .collect(Collectors.toList());
         String eni = n.id() != null ? n.id() : newId("eni-");
         if (ids.size() > quotas.groupsPerInterface()) {
           throw new IllegalArgumentException(
@@ -960,10 +969,11 @@ public final class Ec2Simulator implements CloudPort {
     }
   }
 
+  /** Resolves a world rule's peer; {@code groupIds} is keyed by {@link Ec2Constraints#nameKey}. */
   private static Rule resolve(Rule rule, Map<String, String> groupIds, String selfId) {
     Peer p = rule.peer();
     if (p instanceof NamedGroupPeer n) {
-      return rule.withPeer(new GroupPeer(groupIds.get(n.name())));
+      return rule.withPeer(new GroupPeer(groupIds.get(Ec2Constraints.nameKey(n.name()))));
     }
     if (p instanceof SelfPeer) {
       return rule.withPeer(new GroupPeer(selfId));

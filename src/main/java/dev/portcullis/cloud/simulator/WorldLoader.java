@@ -281,19 +281,32 @@ public final class WorldLoader {
         error(v6n, v6Text + " is not an IPv6 CIDR");
       }
     }
-    // Names first, so that rules may reference any group of the VPC whatever the order.
+    // Names first, so that rules may reference any group of the VPC whatever the order. Names are
+    // case-insensitive in EC2: the map goes from the name's key to the name as declared.
     List<Node> groupNodes = list(n.field("groups"));
-    Set<String> names = new LinkedHashSet<>();
-    names.add("default");
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put(Ec2Constraints.DEFAULT_GROUP, Ec2Constraints.DEFAULT_GROUP);
     for (Node gn : groupNodes) {
-      if (gn.present() && gn.json().isObject()) {
-        String name = gn.json().path("name").asText(null);
-        if (name != null && !names.add(name)) {
+      if (gn.present() && gn.json().isObject() && gn.json().path("name").isTextual()) {
+        String name = gn.json().path("name").asText();
+        String first = names.putIfAbsent(Ec2Constraints.nameKey(name), name);
+        if (Ec2Constraints.isDefaultName(name)) {
           error(
               gn.field("name"),
-              name.equals("default")
-                  ? "'default' is the VPC's default group, which every VPC has; choose another name"
-                  : "group '" + name + "' is declared twice in " + (id == null ? "this VPC" : id));
+              "'"
+                  + name
+                  + "' is the name of the VPC's default group, which every VPC has (group names"
+                  + " are case-insensitive); choose another name");
+        } else if (first != null) {
+          error(
+              gn.field("name"),
+              "group '"
+                  + name
+                  + "' is declared twice in "
+                  + (id == null ? "this VPC" : id)
+                  + (first.equals(name)
+                      ? ""
+                      : " (as '" + first + "'; group names are case-insensitive)"));
         }
       }
     }
@@ -314,12 +327,14 @@ public final class WorldLoader {
     return new World.Vpc(id, cidr, ipv6, groups);
   }
 
-  private World.GroupSpec group(Node n, Set<String> vpcGroups, Set<String> prefixLists) {
+  private World.GroupSpec group(Node n, Map<String, String> vpcGroups, Set<String> prefixLists) {
     if (!mapping(n, "security group", "name", "description", "tags", "ingress", "egress")) {
       return null;
     }
     String name = string(n.field("name"), true);
-    if (name != null) {
+    if (name != null && Ec2Constraints.isDefaultName(name)) {
+      name = null; // reported with the VPC's names
+    } else if (name != null) {
       String p = Ec2Constraints.groupNameProblem(name);
       if (p != null) {
         error(n.field("name"), p);
@@ -348,7 +363,7 @@ public final class WorldLoader {
   }
 
   private List<Rule> rules(
-      Node n, Direction direction, Set<String> vpcGroups, Set<String> prefixLists) {
+      Node n, Direction direction, Map<String, String> vpcGroups, Set<String> prefixLists) {
     List<Rule> out = new ArrayList<>();
     Set<RuleKey> keys = new HashSet<>();
     boolean ok = true;
@@ -367,7 +382,8 @@ public final class WorldLoader {
     return ok ? out : null;
   }
 
-  private Rule rule(Node n, Direction direction, Set<String> vpcGroups, Set<String> prefixLists) {
+  private Rule rule(
+      Node n, Direction direction, Map<String, String> vpcGroups, Set<String> prefixLists) {
     if (!mapping(
         n,
         "rule",
@@ -435,7 +451,7 @@ public final class WorldLoader {
     return r;
   }
 
-  private Peer rulePeer(Node n, Set<String> vpcGroups, Set<String> prefixLists) {
+  private Peer rulePeer(Node n, Map<String, String> vpcGroups, Set<String> prefixLists) {
     List<String> given = new ArrayList<>();
     for (String f : List.of("cidr", "group", "self", "prefixList")) {
       if (n.field(f).present()) {
@@ -463,11 +479,12 @@ public final class WorldLoader {
           if (name == null) {
             return null;
           }
-          if (!vpcGroups.contains(name)) {
-            error(pn, "no group '" + name + "' in this VPC; its groups are " + vpcGroups);
+          String declared = vpcGroups.get(Ec2Constraints.nameKey(name));
+          if (declared == null) {
+            error(pn, "no group '" + name + "' in this VPC; its groups are " + vpcGroups.values());
             return null;
           }
-          return new NamedGroupPeer(name);
+          return new NamedGroupPeer(declared);
         }
       case "self":
         if (!pn.json().isBoolean() || !pn.json().booleanValue()) {
@@ -631,9 +648,10 @@ public final class WorldLoader {
     List<String> groups = new ArrayList<>();
     Node gn = n.field("groups");
     if (gn.present()) {
-      Set<String> known = new LinkedHashSet<>();
-      known.add("default");
-      vpc.groups().forEach(g -> known.add(g.name()));
+      // Names are case-insensitive: each is kept as the group declares it.
+      Map<String, String> known = new LinkedHashMap<>();
+      known.put(Ec2Constraints.DEFAULT_GROUP, Ec2Constraints.DEFAULT_GROUP);
+      vpc.groups().forEach(g -> known.put(Ec2Constraints.nameKey(g.name()), g.name()));
       List<Node> items = list(gn);
       if (gn.json().isArray() && items.isEmpty()) {
         error(
@@ -654,14 +672,16 @@ public final class WorldLoader {
         String name = string(item, true);
         if (name == null) {
           ok = false;
-        } else if (!known.contains(name)) {
-          error(item, "no group '" + name + "' in " + vpc.id() + "; its groups are " + known);
+        } else if (!known.containsKey(Ec2Constraints.nameKey(name))) {
+          error(
+              item,
+              "no group '" + name + "' in " + vpc.id() + "; its groups are " + known.values());
           ok = false;
-        } else if (groups.contains(name)) {
+        } else if (groups.contains(known.get(Ec2Constraints.nameKey(name)))) {
           error(item, "group '" + name + "' is listed twice");
           ok = false;
         } else {
-          groups.add(name);
+          groups.add(known.get(Ec2Constraints.nameKey(name)));
         }
       }
     }

@@ -101,6 +101,52 @@ class Ec2SimulatorGroupsTest {
   }
 
   @Test
+  void namesAreCaseInsensitiveAsInEc2() {
+    create(sim, EU, VPC_A, "web");
+    CloudException upper = failure(() -> create(sim, EU, VPC_A, "WEB"));
+    assertThat(upper.code()).isEqualTo("InvalidGroup.Duplicate");
+    assertThat(upper.getMessage())
+        .isEqualTo(
+            "InvalidGroup.Duplicate: The security group 'WEB' already exists for VPC"
+                + " 'vpc-0a000001' as 'web' (group names are case-insensitive)");
+    assertThat(failure(() -> create(sim, EU, VPC_A, "Monitoring")).code())
+        .as("a group of the world")
+        .isEqualTo("InvalidGroup.Duplicate");
+    // Another VPC is another namespace, and a group keeps the spelling it was created with.
+    assertThat(create(sim, EU, VPC_B, "WEB").groupName()).isEqualTo("WEB");
+
+    for (String reserved : List.of("default", "Default", "DEFAULT")) {
+      assertThat(failure(() -> create(sim, EU, VPC_A, reserved)).code())
+          .as(reserved)
+          .isEqualTo("InvalidGroup.Reserved");
+    }
+    for (String prefixed : List.of("sg-web", "SG-web", "Sg-x")) {
+      CloudException e = failure(() -> create(sim, EU, VPC_A, prefixed));
+      assertThat(e.code()).as(prefixed).isEqualTo("InvalidParameterValue");
+      assertThat(e.getMessage()).contains("starts with \"sg-\"");
+    }
+    // Names beginning with the letters s and g are fine.
+    assertThat(create(sim, EU, VPC_A, "sgx").groupName()).isEqualTo("sgx");
+
+    assertThat(names(new GroupFilter(null, null, VPC_A, null)))
+        .containsExactlyInAnyOrder("default", "monitoring", "web", "sgx");
+    assertThat(names(new GroupFilter(null, null, VPC_B, null)))
+        .containsExactlyInAnyOrder("default", "WEB");
+  }
+
+  @Test
+  void describeByNameMatchesTheNameExactlyAsEc2FiltersDo() {
+    // EC2 documents filter values as case-sensitive: names are unique whatever their case, but a
+    // filter finds a group only by its name as spelled.
+    String web = create(sim, EU, VPC_A, "Web").groupId();
+    assertThat(sim.describeAllSecurityGroups(EU, new GroupFilter(null, List.of("Web"), null, null)))
+        .extracting(SecurityGroupInfo::groupId)
+        .containsExactly(web);
+    assertThat(names(new GroupFilter(null, List.of("web", "WEB"), VPC_A, null))).isEmpty();
+    assertThat(names(new GroupFilter(null, List.of("Default"), VPC_A, null))).isEmpty();
+  }
+
+  @Test
   void createRefusesWhatEc2Refuses() {
     assertThat(failure(() -> create(sim, EU, "vpc-0fffffff", "web")).getMessage())
         .isEqualTo("InvalidVpcID.NotFound: The vpc ID 'vpc-0fffffff' does not exist");

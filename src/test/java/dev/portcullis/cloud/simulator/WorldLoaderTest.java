@@ -211,13 +211,46 @@ class WorldLoaderTest {
                 + " write 10.0.0.0/8",
             "regions.eu-west-1.vpcs[0].groups[1].name: group 'web' is declared twice in"
                 + " vpc-0a000001",
-            "regions.eu-west-1.vpcs[0].groups[2].name: 'default' is the VPC's default group,"
-                + " which every VPC has; choose another name");
+            "regions.eu-west-1.vpcs[0].groups[2].name: 'default' is the name of the VPC's"
+                + " default group, which every VPC has (group names are case-insensitive); choose"
+                + " another name");
     assertThat(fields(e))
         .contains(
             "regions.eu-west-1.vpcs[0].groups[0].ingress[2].group",
             "regions.eu-west-1.vpcs[0].groups[0].ingress[3].port",
             "regions.eu-west-1.vpcs[0].groups[0].ingress[4]");
+  }
+
+  @Test
+  void groupNamesAreCaseInsensitive() {
+    String vpc =
+        """
+        regions:
+          eu-west-1:
+            vpcs:
+              - id: vpc-0a000001
+                cidr: 10.0.0.0/16
+                groups:
+                  - name: Web
+        """;
+    WorldFileException e = failure(vpc + "          - name: WEB\n          - name: Default\n");
+    assertThat(e.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "regions.eu-west-1.vpcs[0].groups[1].name: group 'WEB' is declared twice in"
+                + " vpc-0a000001 (as 'Web'; group names are case-insensitive)",
+            "regions.eu-west-1.vpcs[0].groups[2].name: 'Default' is the name of the VPC's"
+                + " default group, which every VPC has (group names are case-insensitive); choose"
+                + " another name");
+
+    // An interface may name a group in any case; the world keeps the group's own spelling.
+    String instance =
+        "    instances:\n"
+            + "      - {id: i-0a000001, vpc: vpc-0a000001, privateIp: 10.0.0.1, groups: %s}\n";
+    World w = WorldLoader.parse(vpc + instance.formatted("[DEFAULT, web]"), "ok.yaml");
+    assertThat(w.instances().get(0).primary().groups()).containsExactly("default", "Web");
+    WorldFileException twice = failure(vpc + instance.formatted("[web, WEB]"));
+    assertThat(fields(twice)).containsExactly("regions.eu-west-1.instances[0].groups[1]");
   }
 
   @Test

@@ -65,4 +65,11 @@ public interface CloudPort {
 
   /** Replaces the groups of a network interface (ModifyNetworkInterfaceAttribute). */
   void setInterfaceGroups(String region, String interfaceId, List<String> groupIds);
+
+  /**
+   * Replaces the groups of an instance's primary network interface (ModifyInstanceAttribute with
+   * Groups). EC2 refuses this for an instance with more than one network interface: set the groups
+   * of each interface with {@link #setInterfaceGroups} instead.
+   */
+  void setInstanceGroups(String region, String instanceId, List<String> groupIds);
 }

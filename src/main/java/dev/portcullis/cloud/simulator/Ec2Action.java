@@ -23,6 +23,8 @@ package dev.portcullis.cloud.simulator;
  *   <tr><td>CreateTags</td><td>uncategorized (own bucket)</td><td>100</td><td>10</td></tr>
  *   <tr><td>ModifyNetworkInterfaceAttribute</td><td>uncategorized (own bucket)</td><td>100</td>
  *       <td>5</td></tr>
+ *   <tr><td>ModifyInstanceAttribute</td><td>uncategorized (own bucket)</td><td>100</td>
+ *       <td>5</td></tr>
  *   <tr><td>DescribeSecurityGroups, DescribeInstances</td><td>non-mutating</td><td>100</td>
  *       <td>20</td></tr>
  *   <tr><td>the same, with no filter and no pagination</td><td>unfiltered and unpaginated
@@ -49,7 +51,8 @@ public enum Ec2Action {
   CREATE_TAGS("CreateTags", Category.UNCATEGORIZED, 100, 10),
   DESCRIBE_INSTANCES("DescribeInstances", Category.NON_MUTATING, 100, 20),
   MODIFY_NETWORK_INTERFACE_ATTRIBUTE(
-      "ModifyNetworkInterfaceAttribute", Category.UNCATEGORIZED, 100, 5);
+      "ModifyNetworkInterfaceAttribute", Category.UNCATEGORIZED, 100, 5),
+  MODIFY_INSTANCE_ATTRIBUTE("ModifyInstanceAttribute", Category.UNCATEGORIZED, 100, 5);
 
   /** EC2's throttling categories. */
   public enum Category {

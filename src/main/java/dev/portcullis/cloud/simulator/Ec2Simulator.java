@@ -524,30 +524,61 @@ public final class Ec2Simulator implements CloudPort {
           if (ni == null) {
             throw Ec2Errors.interfaceNotFound(interfaceId);
           }
-          if (groupIds == null || groupIds.isEmpty()) {
-            throw Ec2Errors.invalidParameterValue(
-                "A network interface carries at least one security group; the request gives "
-                    + interfaceId
-                    + " none");
-          }
-          List<String> distinct = new ArrayList<>(new LinkedHashSet<>(groupIds));
-          List<String> elsewhere = new ArrayList<>();
-          for (String id : distinct) {
-            RegionState.Group g = requireGroup(r, id);
-            if (!g.vpcId.equals(ni.vpcId)) {
-              elsewhere.add(id + " (in " + g.vpcId + ")");
-            }
-          }
-          if (!elsewhere.isEmpty()) {
-            throw Ec2Errors.differentNetworks(ni.id, ni.vpcId, elsewhere);
-          }
-          if (distinct.size() > quotas.groupsPerInterface()) {
-            throw Ec2Errors.groupsPerInterface(ni.id, distinct.size(), quotas.groupsPerInterface());
-          }
-          ni.groupIds = List.copyOf(distinct);
-          changed();
+          replaceGroups(r, ni, interfaceId, groupIds);
           return null;
         });
+  }
+
+  @Override
+  public void setInstanceGroups(String region, String instanceId, List<String> groupIds) {
+    call(
+        Ec2Action.MODIFY_INSTANCE_ATTRIBUTE,
+        region,
+        false,
+        r -> {
+          if (instanceId == null || instanceId.isEmpty()) {
+            throw Ec2Errors.missingParameter("InstanceId");
+          }
+          RegionState.Instance inst = requireInstance(r, instanceId);
+          if (inst.interfaces.size() > 1) {
+            throw Ec2Errors.multipleInterfaces(
+                inst.id, inst.interfaces.stream().map(i -> i.id).toList());
+          }
+          replaceGroups(r, inst.interfaces.get(0), instanceId, groupIds);
+          return null;
+        });
+  }
+
+  /**
+   * The part ModifyNetworkInterfaceAttribute and ModifyInstanceAttribute share: checks the groups
+   * (at least one, each existing and visible, all in the interface's VPC, within the quota once
+   * duplicates collapse) and then replaces the interface's groups. {@code subject} is what the
+   * request named, for messages.
+   */
+  private void replaceGroups(
+      RegionState r, RegionState.Interface ni, String subject, List<String> groupIds) {
+    if (groupIds == null || groupIds.isEmpty()) {
+      throw Ec2Errors.invalidParameterValue(
+          "A network interface carries at least one security group; the request gives "
+              + subject
+              + " none");
+    }
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(groupIds));
+    List<String> elsewhere = new ArrayList<>();
+    for (String id : distinct) {
+      RegionState.Group g = requireGroup(r, id);
+      if (!g.vpcId.equals(ni.vpcId)) {
+        elsewhere.add(id + " (in " + g.vpcId + ")");
+      }
+    }
+    if (!elsewhere.isEmpty()) {
+      throw Ec2Errors.differentNetworks(subject, ni.vpcId, elsewhere);
+    }
+    if (distinct.size() > quotas.groupsPerInterface()) {
+      throw Ec2Errors.groupsPerInterface(subject, distinct.size(), quotas.groupsPerInterface());
+    }
+    ni.groupIds = List.copyOf(distinct);
+    changed();
   }
 
   // ---------------------------------------------------------------- estate, evaluator, traffic

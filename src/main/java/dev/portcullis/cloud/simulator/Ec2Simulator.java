@@ -334,20 +334,59 @@ public final class Ec2Simulator implements CloudPort {
           if (tags == null || tags.isEmpty()) {
             throw Ec2Errors.missingParameter("Tag");
           }
-          Map<String, String> target;
-          if (resourceId.startsWith("sg-")) {
-            target = requireGroup(r, resourceId).tags;
-          } else if (resourceId.startsWith("i-")) {
-            target = requireInstance(r, resourceId).tags;
-          } else {
-            throw Ec2Errors.invalidId(resourceId);
-          }
+          Map<String, String> target = tagsOf(r, resourceId);
           Map<String, String> merged = mergedTags(resourceId, target, tags);
           target.clear();
           target.putAll(merged);
           changed();
           return null;
         });
+  }
+
+  @Override
+  public void deleteTags(String region, String resourceId, Map<String, String> tags) {
+    if (tags == null || tags.isEmpty()) {
+      // EC2 would delete every tag of the resource, which no caller of the port means to do.
+      throw new IllegalArgumentException(
+          "deleteTags names no tag; EC2 would delete every tag of " + resourceId);
+    }
+    call(
+        Ec2Action.DELETE_TAGS,
+        region,
+        false,
+        r -> {
+          if (resourceId == null || resourceId.isEmpty()) {
+            throw Ec2Errors.missingParameter("ResourceId");
+          }
+          Map<String, String> target = tagsOf(r, resourceId);
+          for (String key : tags.keySet()) {
+            invalidIf(Ec2Constraints.tagKeyProblem(key));
+          }
+          boolean removed = false;
+          for (Map.Entry<String, String> e : tags.entrySet()) {
+            String value = e.getValue();
+            if (target.containsKey(e.getKey())
+                && (value == null || value.equals(target.get(e.getKey())))) {
+              target.remove(e.getKey());
+              removed = true;
+            }
+          }
+          if (removed) {
+            changed();
+          }
+          return null;
+        });
+  }
+
+  /** The tags of a group ({@code sg-}) or an instance ({@code i-}), which must exist. */
+  private Map<String, String> tagsOf(RegionState r, String resourceId) {
+    if (resourceId.startsWith("sg-")) {
+      return requireGroup(r, resourceId).tags;
+    }
+    if (resourceId.startsWith("i-")) {
+      return requireInstance(r, resourceId).tags;
+    }
+    throw Ec2Errors.invalidId(resourceId);
   }
 
   // ---------------------------------------------------------------- CloudPort: rules

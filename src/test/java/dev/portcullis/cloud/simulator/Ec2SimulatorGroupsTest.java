@@ -13,6 +13,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.failure;
 import static dev.portcullis.cloud.simulator.Fixtures.rules;
 import static dev.portcullis.cloud.simulator.Fixtures.tcpIn;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.GroupFilter;
@@ -394,6 +395,70 @@ class Ec2SimulatorGroupsTest {
     assertThat(e.code()).isEqualTo("TagLimitExceeded");
     assertThat(e.getMessage()).contains("would have 51 tags, at most 50");
     assertThat(Fixtures.group(sim, EU, id).tags()).hasSize(2);
+  }
+
+  @Test
+  void deleteTagsRemovesAKeyOrAKeyWithItsValue() {
+    String id =
+        sim.createSecurityGroup(
+                EU, VPC_A, "web", "d", Map.of("owner", "ops", "tier", "1", "env", "", "keep", "k"))
+            .groupId();
+    // A key without a value goes whatever its value; one with a value only while it matches.
+    sim.deleteTags(EU, id, nullValued("owner"));
+    sim.deleteTags(EU, id, Map.of("tier", "2"));
+    assertThat(Fixtures.group(sim, EU, id).tags())
+        .containsOnlyKeys("tier", "env", "keep")
+        .containsEntry("tier", "1");
+    sim.deleteTags(EU, id, Map.of("tier", "1", "env", "", "absent", "x"));
+    sim.deleteTags(EU, id, nullValued("never-there"));
+    assertThat(Fixtures.group(sim, EU, id).tags()).containsExactly(Map.entry("keep", "k"));
+
+    sim.deleteTags(EU, BASTION, nullValued("role"));
+    assertThat(sim.describeAllInstances(EU, new InstanceFilter(List.of(BASTION), null)))
+        .singleElement()
+        .satisfies(i -> assertThat(i.tags()).containsExactly(Map.entry("Name", "bastion")));
+    assertThat(sim.describeAllInstances(EU, new InstanceFilter(null, Map.of("role", "bastion"))))
+        .isEmpty();
+    assertThat(sim.calls().count(Ec2Action.DELETE_TAGS, CallCounters.SUCCESS)).isEqualTo(5);
+  }
+
+  @Test
+  void deleteTagsRefusesWhatEc2RefusesAndChangesNothingThen() {
+    String id = sim.createSecurityGroup(EU, VPC_A, "web", "d", Map.of("owner", "ops")).groupId();
+    Map<String, String> withReserved = nullValued("owner");
+    withReserved.put("aws:cloudformation:stack-name", null);
+    CloudException reserved = failure(() -> sim.deleteTags(EU, id, withReserved));
+    assertThat(reserved.code()).isEqualTo("InvalidParameterValue");
+    assertThat(reserved.getMessage()).contains("\"aws:\"");
+    assertThat(Fixtures.group(sim, EU, id).tags()).containsEntry("owner", "ops");
+
+    assertThat(failure(() -> sim.deleteTags(EU, "vol-0123abcd", nullValued("a"))).code())
+        .isEqualTo("InvalidID");
+    assertThat(failure(() -> sim.deleteTags(EU, "sg-0123abcd", nullValued("a"))).code())
+        .isEqualTo("InvalidGroup.NotFound");
+    assertThat(failure(() -> sim.deleteTags(EU, "i-0fffffff", nullValued("a"))).code())
+        .isEqualTo("InvalidInstanceID.NotFound");
+    assertThat(failure(() -> sim.deleteTags(EU, "", nullValued("a"))).code())
+        .isEqualTo("MissingParameter");
+    assertThat(failure(() -> sim.deleteTags(US, id, nullValued("owner"))).code())
+        .isEqualTo("InvalidGroup.NotFound");
+    assertThat(sim.calls().total(Ec2Action.DELETE_TAGS)).isEqualTo(6);
+
+    // EC2 deletes every tag when none is named; the port refuses that as a caller's bug.
+    assertThatThrownBy(() -> sim.deleteTags(EU, id, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("every tag");
+    assertThat(Fixtures.group(sim, EU, id).tags()).containsEntry("owner", "ops");
+    assertThat(sim.calls().total(Ec2Action.DELETE_TAGS)).isEqualTo(6);
+  }
+
+  /** Keys mapped to null, which {@code Map.of} cannot hold: "this key, whatever its value". */
+  private static Map<String, String> nullValued(String... keys) {
+    Map<String, String> out = new HashMap<>();
+    for (String k : keys) {
+      out.put(k, null);
+    }
+    return out;
   }
 
   @Test

@@ -962,6 +962,15 @@ public final class Ec2Simulator implements CloudPort {
       r.vpcs.put(v.id(), new RegionState.Vpc(v.id(), v.cidr(), v.ipv6Cidr(), def.id));
       List<RegionState.Group> declared = new ArrayList<>();
       for (World.GroupSpec spec : v.groups()) {
+        // The loader refuses these; a world built in code must not hold them either.
+        if (byName.containsKey(Ec2Constraints.nameKey(spec.name()))) {
+          throw new IllegalArgumentException(
+              "the world gives "
+                  + v.id()
+                  + " a second group named '"
+                  + spec.name()
+                  + "' (group names are case-insensitive, and every VPC has 'default')");
+        }
         RegionState.Group g =
             new RegionState.Group(
                 newId("sg-"), spec.name(), spec.description(), v.id(), Long.MIN_VALUE);

@@ -136,6 +136,34 @@ class Ec2SimulatorGroupsTest {
   }
 
   @Test
+  void aWorldBuiltInCodeCannotHoldWhatEc2Refuses() {
+    for (String second : List.of("WEB", "Default")) {
+      World w =
+          new World(
+              Map.of(
+                  EU,
+                  new World.Region(
+                      EU,
+                      List.of(
+                          new World.Vpc(
+                              VPC_A,
+                              Fixtures.cidr4("10.0.0.0/16"),
+                              null,
+                              List.of(
+                                  new World.GroupSpec("web", "d", Map.of(), List.of(), List.of()),
+                                  new World.GroupSpec(
+                                      second, "d", Map.of(), List.of(), List.of())))),
+                      List.of(),
+                      List.of())),
+              List.of());
+      assertThatThrownBy(() -> Ec2Simulator.builder().world(w).build())
+          .as(second)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("a second group named '" + second + "'");
+    }
+  }
+
+  @Test
   void describeByNameMatchesTheNameExactlyAsEc2FiltersDo() {
     // EC2 documents filter values as case-sensitive: names are unique whatever their case, but a
     // filter finds a group only by its name as spelled.

@@ -38,6 +38,17 @@ public interface CloudPort {
   /** Adds or overwrites tags on a group. */
   void createTags(String region, String resourceId, Map<String, String> tags);
 
+  /**
+   * Removes tags from a group or an instance (DeleteTags), as EC2 does: a key mapped to null
+   * removes that tag whatever its value; a key mapped to a value removes the tag only while it has
+   * that value ({@code ""} included). Keys the resource does not have are ignored.
+   *
+   * @param tags at least one key: an empty map is a caller's bug ({@link
+   *     IllegalArgumentException}), because EC2 reads a DeleteTags that names no tag as "delete
+   *     every tag of the resource"
+   */
+  void deleteTags(String region, String resourceId, Map<String, String> tags);
+
   /** Adds rules of one direction to a group, all or none; returns their {@code sgr-} ids. */
   List<String> authorize(String region, String groupId, Direction direction, List<Rule> rules);
 
@@ -65,4 +76,11 @@ public interface CloudPort {
 
   /** Replaces the groups of a network interface (ModifyNetworkInterfaceAttribute). */
   void setInterfaceGroups(String region, String interfaceId, List<String> groupIds);
+
+  /**
+   * Replaces the groups of an instance's primary network interface (ModifyInstanceAttribute with
+   * Groups). EC2 refuses this for an instance with more than one network interface: set the groups
+   * of each interface with {@link #setInterfaceGroups} instead.
+   */
+  void setInstanceGroups(String region, String instanceId, List<String> groupIds);
 }

@@ -21,7 +21,10 @@ package dev.portcullis.cloud.simulator;
  *   <tr><td>UpdateSecurityGroupRuleDescriptionsIngress</td><td>mutating</td><td>50</td><td>5</td></tr>
  *   <tr><td>UpdateSecurityGroupRuleDescriptionsEgress</td><td>mutating</td><td>50</td><td>5</td></tr>
  *   <tr><td>CreateTags</td><td>uncategorized (own bucket)</td><td>100</td><td>10</td></tr>
+ *   <tr><td>DeleteTags</td><td>uncategorized (own bucket)</td><td>100</td><td>10</td></tr>
  *   <tr><td>ModifyNetworkInterfaceAttribute</td><td>uncategorized (own bucket)</td><td>100</td>
+ *       <td>5</td></tr>
+ *   <tr><td>ModifyInstanceAttribute</td><td>uncategorized (own bucket)</td><td>100</td>
  *       <td>5</td></tr>
  *   <tr><td>DescribeSecurityGroups, DescribeInstances</td><td>non-mutating</td><td>100</td>
  *       <td>20</td></tr>
@@ -47,9 +50,11 @@ public enum Ec2Action {
   UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS(
       "UpdateSecurityGroupRuleDescriptionsEgress", Category.MUTATING, 50, 5),
   CREATE_TAGS("CreateTags", Category.UNCATEGORIZED, 100, 10),
+  DELETE_TAGS("DeleteTags", Category.UNCATEGORIZED, 100, 10),
   DESCRIBE_INSTANCES("DescribeInstances", Category.NON_MUTATING, 100, 20),
   MODIFY_NETWORK_INTERFACE_ATTRIBUTE(
-      "ModifyNetworkInterfaceAttribute", Category.UNCATEGORIZED, 100, 5);
+      "ModifyNetworkInterfaceAttribute", Category.UNCATEGORIZED, 100, 5),
+  MODIFY_INSTANCE_ATTRIBUTE("ModifyInstanceAttribute", Category.UNCATEGORIZED, 100, 5);
 
   /** EC2's throttling categories. */
   public enum Category {

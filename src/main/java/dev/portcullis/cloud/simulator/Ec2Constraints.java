@@ -1,98 +1,88 @@
 package dev.portcullis.cloud.simulator;
 
-import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Canonicalizer;
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.Validation;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * EC2's constraints on names, descriptions, tags, ids and rule shapes, as checks that return what
  * is wrong (or null when nothing is). Shared by the simulator and the world-file loader so that a
  * world file cannot hold what EC2 itself would refuse.
+ *
+ * <p>Where the engine already checks something (group names and descriptions in {@link Validation},
+ * ports and ICMP types in {@link Canonicalizer}), these checks call it rather than repeat it, so
+ * that what the simulator refuses and what the engine refuses cannot drift apart. The simulator
+ * only adds EC2's error codes around the engine's answers.
  */
 final class Ec2Constraints {
   private Ec2Constraints() {}
-
-  /** EC2's limit on group names, group descriptions and rule descriptions. */
-  static final int MAX_TEXT = 255;
 
   static final int MAX_TAG_KEY = 128;
   static final int MAX_TAG_VALUE = 256;
   static final int MAX_TAGS = 50;
 
-  /** Besides letters and digits, the characters EC2 accepts in VPC group names and descriptions. */
-  static final String PUNCTUATION = " ._-:/()#,@[]+=&;{}!$*";
+  /** The name of every VPC's default group, which no other group may take, in any case. */
+  static final String DEFAULT_GROUP = "default";
 
   /** EC2 ids: a prefix and 8 (older resources) or 17 lower-case hex digits. */
   private static final String HEX_ID = "-([0-9a-f]{8}|[0-9a-f]{17})";
 
-  static final Pattern GROUP_ID = Pattern.compile("sg" + HEX_ID);
   static final Pattern VPC_ID = Pattern.compile("vpc" + HEX_ID);
   static final Pattern INSTANCE_ID = Pattern.compile("i" + HEX_ID);
   static final Pattern INTERFACE_ID = Pattern.compile("eni" + HEX_ID);
-  static final Pattern PREFIX_LIST_ID = Pattern.compile("pl" + HEX_ID);
 
   /** Region names such as {@code eu-west-1} or {@code us-gov-west-1}. */
   static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
 
-  static boolean allowedText(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || PUNCTUATION.indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
+  static boolean isGroupId(String id) {
+    return Validation.isGroupId(id);
   }
 
-  private static String textProblem(String what, String s) {
-    if (s.length() > MAX_TEXT) {
-      return what + " is " + s.length() + " characters long; EC2 allows at most " + MAX_TEXT;
-    }
-    if (!allowedText(s)) {
-      return what
-          + " \""
-          + s
-          + "\" has characters EC2 does not accept; allowed are a-z, A-Z, 0-9, spaces and "
-          + PUNCTUATION.trim();
-    }
-    return null;
+  static boolean isPrefixListId(String id) {
+    return Validation.isPrefixListId(id);
   }
 
-  /** What is wrong with a group name; names of "default" and "sg-..." are checked elsewhere. */
+  /**
+   * The key by which group names are compared and looked up. EC2's group names are case-insensitive
+   * ("names are case-insensitive and must be unique within the VPC"): {@code WEB} and {@code web}
+   * are one name, though a group keeps the spelling it was created with.
+   */
+  static String nameKey(String groupName) {
+    return groupName.toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether a name is the default group's, which EC2 reserves in any case ({@code Default}). */
+  static boolean isDefaultName(String groupName) {
+    return nameKey(groupName).equals(DEFAULT_GROUP);
+  }
+
+  /**
+   * What is wrong with a group name (length, characters, an {@code sg-} prefix in any case); the
+   * reserved name {@code default} is checked by the caller, which answers it with its own code.
+   */
   static String groupNameProblem(String name) {
-    String p = textProblem("security group name", name);
-    if (p != null) {
-      return p;
-    }
-    if (name.startsWith("sg-")) {
-      return "security group name \"" + name + "\" starts with \"sg-\", which EC2 reserves for ids";
-    }
-    return null;
+    return problem("security group name", Validation.groupName("name", name));
   }
 
   static String groupDescriptionProblem(String description) {
-    return textProblem("security group description", description);
+    return problem(
+        "security group description", Validation.description("description", description));
   }
 
   static String ruleDescriptionProblem(String description) {
-    return textProblem("rule description", description);
+    return problem("rule description", Validation.description("description", description));
   }
 
   static String tagProblem(String key, String value) {
-    if (key == null || key.isEmpty()) {
-      return "a tag key is empty";
-    }
-    if (key.length() > MAX_TAG_KEY) {
-      return "tag key \"" + key + "\" is longer than " + MAX_TAG_KEY + " characters";
-    }
-    if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
-      return "tag key \"" + key + "\" starts with \"aws:\", which AWS reserves for its own tags";
+    String p = tagKeyProblem(key);
+    if (p != null) {
+      return p;
     }
     if (value == null) {
       return "tag \"" + key + "\" has no value";
@@ -103,45 +93,56 @@ final class Ec2Constraints {
     return null;
   }
 
+  static String tagKeyProblem(String key) {
+    if (key == null || key.isEmpty()) {
+      return "a tag key is empty";
+    }
+    if (key.length() > MAX_TAG_KEY) {
+      return "tag key \"" + key + "\" is longer than " + MAX_TAG_KEY + " characters";
+    }
+    if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+      return "tag key \"" + key + "\" starts with \"aws:\", which AWS reserves for its own tags";
+    }
+    return null;
+  }
+
   /**
-   * What is wrong with a rule's ports for its protocol, in the engine's canonical encoding (which
-   * is EC2's): tcp and udp take a range within 0-65535; icmp and icmpv6 a type and a code, each -1
+   * What is wrong with a rule's protocol and ports, in the engine's canonical encoding (which is
+   * EC2's): tcp and udp take a range within 0-65535; icmp and icmpv6 a type and a code, each -1
    * (any) or 0-255, with a code only under a specific type; every other protocol -1 and -1.
+   *
+   * <p>The rule is written back as the spec a user would write ({@link Canonicalizer#toSpec}) and
+   * handed to the engine, whose answer is the simulator's; only the encoding of port-less
+   * protocols, which a spec cannot express, is checked here. The peer and the description are set
+   * aside: the simulator checks peers itself, with EC2's codes for unknown groups and prefix lists,
+   * and descriptions with {@link #ruleDescriptionProblem}.
    */
   static String portsProblem(Rule r) {
-    Protocol p = r.protocol();
-    int from = r.fromPort();
-    int to = r.toPort();
-    if (p.hasPorts()) {
-      if (from < 0 || from > 65535 || to < 0 || to > 65535) {
-        return p.name() + " ports " + from + "-" + to + " are outside 0-65535";
-      }
-      if (from > to) {
-        return p.name() + " port range " + from + "-" + to + " starts after it ends";
-      }
-      return null;
+    Rule probe = r.withPeer(Cidr4.ANY).withDescription("");
+    Canonicalizer.Result result =
+        Canonicalizer.canonicalize(List.of(Canonicalizer.toSpec(probe, "rule")));
+    if (!result.ok()) {
+      return result.errors().stream().map(Problem::message).collect(Collectors.joining("; "));
     }
-    if (p.isIcmp()) {
-      if (from < -1 || from > 255) {
-        return p.name() + " type " + from + " is outside -1..255";
-      }
-      if (to < -1 || to > 255) {
-        return p.name() + " code " + to + " is outside -1..255";
-      }
-      if (from == -1 && to != -1) {
-        return p.name() + " code " + to + " needs a specific type, not -1 (any)";
-      }
-      return null;
-    }
-    if (from != -1 || to != -1) {
+    Rule canonical = result.rules().get(0);
+    if (canonical.fromPort() != r.fromPort() || canonical.toPort() != r.toPort()) {
       return "protocol "
-          + p.name()
+          + r.protocol().name()
           + " has no ports, so from and to must both be -1 (got "
-          + from
+          + r.fromPort()
           + " and "
-          + to
+          + r.toPort()
           + ")";
     }
     return null;
+  }
+
+  /** The engine's problems as one message, each led by {@code what}; null when there is none. */
+  private static String problem(String what, List<Problem> problems) {
+    List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+    if (errors.isEmpty()) {
+      return null;
+    }
+    return errors.stream().map(p -> what + " " + p.message()).collect(Collectors.joining("; "));
   }
 }

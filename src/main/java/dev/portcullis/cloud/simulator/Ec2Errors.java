@@ -69,18 +69,31 @@ final class Ec2Errors {
         "The security group '" + id + "' does not exist in VPC '" + vpcId + "'");
   }
 
-  static CloudException groupDuplicate(String name, String vpcId) {
+  /**
+   * {@code existing} is the name as the group holds it, which may differ from {@code name} in case.
+   */
+  static CloudException groupDuplicate(String name, String existing, String vpcId) {
     return new CloudException(
         "InvalidGroup.Duplicate",
         Kind.CONFLICT,
-        "The security group '" + name + "' already exists for VPC '" + vpcId + "'");
+        "The security group '"
+            + name
+            + "' already exists for VPC '"
+            + vpcId
+            + "'"
+            + (existing.equals(name)
+                ? ""
+                : " as '" + existing + "' (group names are case-insensitive)"));
   }
 
   static CloudException groupReserved(String name) {
     return new CloudException(
         "InvalidGroup.Reserved",
         Kind.INVALID,
-        "The security group name '" + name + "' is reserved for the VPC's default group");
+        "The security group name '"
+            + name
+            + "' is reserved for the VPC's default group"
+            + (name.equals("default") ? "" : " (group names are case-insensitive)"));
   }
 
   static CloudException cannotDelete(String id) {
@@ -166,12 +179,12 @@ final class Ec2Errors {
         "The networkInterface ID '" + id + "' does not exist");
   }
 
-  static CloudException differentNetworks(String interfaceId, String vpcId, List<String> others) {
+  static CloudException differentNetworks(String resourceId, String vpcId, List<String> others) {
     return new CloudException(
         "InvalidParameter",
         Kind.INVALID,
         "You have specified two resources that belong to different networks: "
-            + interfaceId
+            + resourceId
             + " is in "
             + vpcId
             + ", security group"
@@ -181,16 +194,31 @@ final class Ec2Errors {
             + " not");
   }
 
-  static CloudException groupsPerInterface(String interfaceId, int requested, int quota) {
+  static CloudException groupsPerInterface(String resourceId, int requested, int quota) {
     return new CloudException(
         "SecurityGroupsPerInterfaceLimitExceeded",
         Kind.INVALID,
         "The maximum number of security groups per interface has been reached: "
             + requested
             + " groups for "
-            + interfaceId
+            + resourceId
             + ", quota "
             + quota);
+  }
+
+  /** ModifyInstanceAttribute names no interface, so EC2 refuses it when there is a choice. */
+  static CloudException multipleInterfaces(String instanceId, List<String> interfaceIds) {
+    return new CloudException(
+        "InvalidInstanceID",
+        Kind.INVALID,
+        "Instance '"
+            + instanceId
+            + "' has "
+            + interfaceIds.size()
+            + " network interfaces ("
+            + String.join(", ", interfaceIds)
+            + "), so its groups cannot be replaced as a whole; name the interface instead"
+            + " (ModifyNetworkInterfaceAttribute)");
   }
 
   static CloudException instanceIdMalformed(String id) {

@@ -90,7 +90,7 @@ public final class Ec2Simulator implements CloudPort {
 
   private static final int MIN_PAGE = 5;
   private static final int MAX_PAGE = 1000;
-  private static final String DEFAULT_GROUP = "default";
+  private static final String DEFAULT_GROUP = Ec2Constraints.DEFAULT_GROUP;
   private static final String DEFAULT_GROUP_DESCRIPTION = "default VPC security group";
   private static final String TOKEN_VERSION = "sim1";
 
@@ -183,16 +183,17 @@ public final class Ec2Simulator implements CloudPort {
           if (description == null || description.isEmpty()) {
             throw Ec2Errors.missingParameter("GroupDescription");
           }
-          if (groupName.equals(DEFAULT_GROUP)) {
+          if (Ec2Constraints.isDefaultName(groupName)) {
             throw Ec2Errors.groupReserved(groupName);
           }
           invalidIf(Ec2Constraints.groupNameProblem(groupName));
           invalidIf(Ec2Constraints.groupDescriptionProblem(description));
           RegionState.Vpc vpc = requireVpc(r, vpcId);
           Map<String, String> newTags = mergedTags(groupName, Map.of(), tags);
+          String key = Ec2Constraints.nameKey(groupName);
           for (RegionState.Group g : r.groups.values()) {
-            if (g.vpcId.equals(vpc.id()) && g.name.equals(groupName)) {
-              throw Ec2Errors.groupDuplicate(groupName, vpc.id());
+            if (g.vpcId.equals(vpc.id()) && Ec2Constraints.nameKey(g.name).equals(key)) {
+              throw Ec2Errors.groupDuplicate(groupName, g.name, vpc.id());
             }
           }
           RegionState.Group g =
@@ -224,7 +225,7 @@ public final class Ec2Simulator implements CloudPort {
           String after = nextToken == null ? null : decodeToken(nextToken, "sg", r.name);
           List<String> missing = new ArrayList<>();
           for (String id : f.groupIds()) {
-            if (id == null || !Ec2Constraints.GROUP_ID.matcher(id).matches()) {
+            if (id == null || !Ec2Constraints.isGroupId(id)) {
               throw Ec2Errors.groupIdMalformed(String.valueOf(id));
             }
             RegionState.Group g = r.groups.get(id);
@@ -254,6 +255,11 @@ public final class Ec2Simulator implements CloudPort {
         });
   }
 
+  /**
+   * EC2's filter semantics. Names match exactly, case included: EC2 documents filter values as
+   * case-sensitive, so a filter for {@code WEB} does not find {@code web}, although creating {@code
+   * WEB} beside {@code web} is refused as a duplicate.
+   */
   private static boolean matches(RegionState.Group g, GroupFilter f) {
     return (f.groupIds().isEmpty() || f.groupIds().contains(g.id))
         && (f.groupNames().isEmpty() || f.groupNames().contains(g.name))
@@ -328,20 +334,59 @@ public final class Ec2Simulator implements CloudPort {
           if (tags == null || tags.isEmpty()) {
             throw Ec2Errors.missingParameter("Tag");
           }
-          Map<String, String> target;
-          if (resourceId.startsWith("sg-")) {
-            target = requireGroup(r, resourceId).tags;
-          } else if (resourceId.startsWith("i-")) {
-            target = requireInstance(r, resourceId).tags;
-          } else {
-            throw Ec2Errors.invalidId(resourceId);
-          }
+          Map<String, String> target = tagsOf(r, resourceId);
           Map<String, String> merged = mergedTags(resourceId, target, tags);
           target.clear();
           target.putAll(merged);
           changed();
           return null;
         });
+  }
+
+  @Override
+  public void deleteTags(String region, String resourceId, Map<String, String> tags) {
+    if (tags == null || tags.isEmpty()) {
+      // EC2 would delete every tag of the resource, which no caller of the port means to do.
+      throw new IllegalArgumentException(
+          "deleteTags names no tag; EC2 would delete every tag of " + resourceId);
+    }
+    call(
+        Ec2Action.DELETE_TAGS,
+        region,
+        false,
+        r -> {
+          if (resourceId == null || resourceId.isEmpty()) {
+            throw Ec2Errors.missingParameter("ResourceId");
+          }
+          Map<String, String> target = tagsOf(r, resourceId);
+          for (String key : tags.keySet()) {
+            invalidIf(Ec2Constraints.tagKeyProblem(key));
+          }
+          boolean removed = false;
+          for (Map.Entry<String, String> e : tags.entrySet()) {
+            String value = e.getValue();
+            if (target.containsKey(e.getKey())
+                && (value == null || value.equals(target.get(e.getKey())))) {
+              target.remove(e.getKey());
+              removed = true;
+            }
+          }
+          if (removed) {
+            changed();
+          }
+          return null;
+        });
+  }
+
+  /** The tags of a group ({@code sg-}) or an instance ({@code i-}), which must exist. */
+  private Map<String, String> tagsOf(RegionState r, String resourceId) {
+    if (resourceId.startsWith("sg-")) {
+      return requireGroup(r, resourceId).tags;
+    }
+    if (resourceId.startsWith("i-")) {
+      return requireInstance(r, resourceId).tags;
+    }
+    throw Ec2Errors.invalidId(resourceId);
   }
 
   // ---------------------------------------------------------------- CloudPort: rules
@@ -518,30 +563,61 @@ public final class Ec2Simulator implements CloudPort {
           if (ni == null) {
             throw Ec2Errors.interfaceNotFound(interfaceId);
           }
-          if (groupIds == null || groupIds.isEmpty()) {
-            throw Ec2Errors.invalidParameterValue(
-                "A network interface carries at least one security group; the request gives "
-                    + interfaceId
-                    + " none");
-          }
-          List<String> distinct = new ArrayList<>(new LinkedHashSet<>(groupIds));
-          List<String> elsewhere = new ArrayList<>();
-          for (String id : distinct) {
-            RegionState.Group g = requireGroup(r, id);
-            if (!g.vpcId.equals(ni.vpcId)) {
-              elsewhere.add(id + " (in " + g.vpcId + ")");
-            }
-          }
-          if (!elsewhere.isEmpty()) {
-            throw Ec2Errors.differentNetworks(ni.id, ni.vpcId, elsewhere);
-          }
-          if (distinct.size() > quotas.groupsPerInterface()) {
-            throw Ec2Errors.groupsPerInterface(ni.id, distinct.size(), quotas.groupsPerInterface());
-          }
-          ni.groupIds = List.copyOf(distinct);
-          changed();
+          replaceGroups(r, ni, interfaceId, groupIds);
           return null;
         });
+  }
+
+  @Override
+  public void setInstanceGroups(String region, String instanceId, List<String> groupIds) {
+    call(
+        Ec2Action.MODIFY_INSTANCE_ATTRIBUTE,
+        region,
+        false,
+        r -> {
+          if (instanceId == null || instanceId.isEmpty()) {
+            throw Ec2Errors.missingParameter("InstanceId");
+          }
+          RegionState.Instance inst = requireInstance(r, instanceId);
+          if (inst.interfaces.size() > 1) {
+            throw Ec2Errors.multipleInterfaces(
+                inst.id, inst.interfaces.stream().map(i -> i.id).toList());
+          }
+          replaceGroups(r, inst.interfaces.get(0), instanceId, groupIds);
+          return null;
+        });
+  }
+
+  /**
+   * The part ModifyNetworkInterfaceAttribute and ModifyInstanceAttribute share: checks the groups
+   * (at least one, each existing and visible, all in the interface's VPC, within the quota once
+   * duplicates collapse) and then replaces the interface's groups. {@code subject} is what the
+   * request named, for messages.
+   */
+  private void replaceGroups(
+      RegionState r, RegionState.Interface ni, String subject, List<String> groupIds) {
+    if (groupIds == null || groupIds.isEmpty()) {
+      throw Ec2Errors.invalidParameterValue(
+          "A network interface carries at least one security group; the request gives "
+              + subject
+              + " none");
+    }
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(groupIds));
+    List<String> elsewhere = new ArrayList<>();
+    for (String id : distinct) {
+      RegionState.Group g = requireGroup(r, id);
+      if (!g.vpcId.equals(ni.vpcId)) {
+        elsewhere.add(id + " (in " + g.vpcId + ")");
+      }
+    }
+    if (!elsewhere.isEmpty()) {
+      throw Ec2Errors.differentNetworks(subject, ni.vpcId, elsewhere);
+    }
+    if (distinct.size() > quotas.groupsPerInterface()) {
+      throw Ec2Errors.groupsPerInterface(subject, distinct.size(), quotas.groupsPerInterface());
+    }
+    ni.groupIds = List.copyOf(distinct);
+    changed();
   }
 
   // ---------------------------------------------------------------- estate, evaluator, traffic
@@ -744,7 +820,7 @@ public final class Ec2Simulator implements CloudPort {
     Peer p = rule.peer();
     if (p instanceof GroupPeer gp) {
       String id = gp.groupId();
-      if (!Ec2Constraints.GROUP_ID.matcher(id).matches()) {
+      if (!Ec2Constraints.isGroupId(id)) {
         throw Ec2Errors.groupIdMalformed(id);
       }
       RegionState.Group referenced = r.groups.get(id);
@@ -765,7 +841,7 @@ public final class Ec2Simulator implements CloudPort {
     if (id == null || id.isEmpty()) {
       throw Ec2Errors.missingParameter("GroupId");
     }
-    if (!Ec2Constraints.GROUP_ID.matcher(id).matches()) {
+    if (!Ec2Constraints.isGroupId(id)) {
       throw Ec2Errors.groupIdMalformed(id);
     }
     RegionState.Group g = r.groups.get(id);
@@ -882,16 +958,25 @@ public final class Ec2Simulator implements CloudPort {
         addRule(def, new Rule(Direction.EGRESS, Protocol.ALL, -1, -1, Cidr6.ANY, ""));
       }
       r.groups.put(def.id, def);
-      byName.put(DEFAULT_GROUP, def.id);
+      byName.put(Ec2Constraints.nameKey(DEFAULT_GROUP), def.id);
       r.vpcs.put(v.id(), new RegionState.Vpc(v.id(), v.cidr(), v.ipv6Cidr(), def.id));
       List<RegionState.Group> declared = new ArrayList<>();
       for (World.GroupSpec spec : v.groups()) {
+        // The loader refuses these; a world built in code must not hold them either.
+        if (byName.containsKey(Ec2Constraints.nameKey(spec.name()))) {
+          throw new IllegalArgumentException(
+              "the world gives "
+                  + v.id()
+                  + " a second group named '"
+                  + spec.name()
+                  + "' (group names are case-insensitive, and every VPC has 'default')");
+        }
         RegionState.Group g =
             new RegionState.Group(
                 newId("sg-"), spec.name(), spec.description(), v.id(), Long.MIN_VALUE);
         g.tags.putAll(spec.tags());
         r.groups.put(g.id, g);
-        byName.put(spec.name(), g.id);
+        byName.put(Ec2Constraints.nameKey(spec.name()), g.id);
         declared.add(g);
       }
       for (int k = 0; k < declared.size(); k++) {
@@ -929,7 +1014,10 @@ public final class Ec2Simulator implements CloudPort {
       for (int device = 0; device < wi.interfaces().size(); device++) {
         World.Interface n = wi.interfaces().get(device);
         List<String> names = n.groups().isEmpty() ? List.of(DEFAULT_GROUP) : n.groups();
-        List<String> ids = names.stream().map(byName::get).collect(Collectors.toList());
+        List<String> ids =
+            names.stream()
+                .map(name -> byName.get(Ec2Constraints.nameKey(name)))
+                .collect(Collectors.toList());
         String eni = n.id() != null ? n.id() : newId("eni-");
         if (ids.size() > quotas.groupsPerInterface()) {
           throw new IllegalArgumentException(
@@ -960,10 +1048,11 @@ public final class Ec2Simulator implements CloudPort {
     }
   }
 
+  /** Resolves a world rule's peer; {@code groupIds} is keyed by {@link Ec2Constraints#nameKey}. */
   private static Rule resolve(Rule rule, Map<String, String> groupIds, String selfId) {
     Peer p = rule.peer();
     if (p instanceof NamedGroupPeer n) {
-      return rule.withPeer(new GroupPeer(groupIds.get(n.name())));
+      return rule.withPeer(new GroupPeer(groupIds.get(Ec2Constraints.nameKey(n.name()))));
     }
     if (p instanceof SelfPeer) {
       return rule.withPeer(new GroupPeer(selfId));

@@ -61,8 +61,9 @@ final class RegionState {
       this.visibleFromNanos = visibleFromNanos;
     }
 
+    /** The VPC's default group: no other group can have its name, whatever the case. */
     boolean isDefault() {
-      return name.equals("default");
+      return Ec2Constraints.isDefaultName(name);
     }
 
     boolean visibleAt(long nowNanos) {

@@ -2,6 +2,7 @@ package dev.portcullis.cloud.simulator;
 
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
+import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts.PrefixListSize;
@@ -25,11 +26,21 @@ import java.util.Set;
  *
  * <p>Collections keep declaration order, because the simulator hands out ids in that order: the
  * same world and seed always give the same ids.
+ *
+ * <p>{@code warnings} are what the loader found worth saying but not worth refusing, each with its
+ * path in the file: a rule's CIDR with host bits set, for instance, which EC2 holds masked.
  */
-public record World(Map<String, Region> regions, List<TrafficFlow> traffic) {
+public record World(
+    Map<String, Region> regions, List<TrafficFlow> traffic, List<Problem> warnings) {
   public World {
     regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
     traffic = List.copyOf(traffic);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A world without warnings. */
+  public World(Map<String, Region> regions, List<TrafficFlow> traffic) {
+    this(regions, traffic, List.of());
   }
 
   /** A world with no region: every describe is empty and every create lacks its VPC. */
@@ -60,8 +71,9 @@ public record World(Map<String, Region> regions, List<TrafficFlow> traffic) {
   /**
    * A security group that exists from the start. Its rules are canonical except for peers: a rule
    * may name another group of the same VPC ({@link dev.portcullis.engine.NamedGroupPeer}, by group
-   * name) or the group itself ({@link dev.portcullis.engine.SelfPeer}); the simulator resolves both
-   * to group ids. {@code egress} is EC2's default allow-all rule unless the world says otherwise.
+   * name, in any case) or the group itself ({@link dev.portcullis.engine.SelfPeer}); the simulator
+   * resolves both to group ids. {@code egress} is EC2's default allow-all rule unless the world
+   * says otherwise.
    */
   public record GroupSpec(
       String name,

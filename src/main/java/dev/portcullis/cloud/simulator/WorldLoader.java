@@ -6,20 +6,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.engine.Canonicalizer;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.NamedGroupPeer;
 import dev.portcullis.engine.Peer;
-import dev.portcullis.engine.PrefixListPeer;
+import dev.portcullis.engine.PeerSpec;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts.PrefixListSize;
-import dev.portcullis.engine.RuleKey;
-import dev.portcullis.engine.SelfPeer;
+import dev.portcullis.engine.RuleSpec;
+import dev.portcullis.engine.Validation;
 import dev.portcullis.engine.eval.Listener;
 import dev.portcullis.engine.eval.Source;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -36,22 +38,31 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Reads a world file (YAML; the format is described in {@code docs/simulator.md}) into a {@link
  * World}, checking everything EC2 would: well-formed and unique ids, addresses inside their VPC's
  * CIDR, known VPCs, group names and prefix lists, valid rules, listeners and traffic. Every problem
  * found is reported at once in a {@link WorldFileException}, each with its path in the document.
+ *
+ * <p>Groups' rules have the shape of a SecurityGroup resource's rules and are checked by the
+ * engine's {@link Canonicalizer}, against the quotas given (EC2's defaults unless the account's
+ * raised ones are passed in). What the engine only warns about, such as a CIDR with host bits set,
+ * does not stop the world: it is in {@link World#warnings()}.
  */
 public final class WorldLoader {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final String source;
+  private final Quotas quotas;
   private final List<Problem> problems = new ArrayList<>();
+  private final List<Problem> warnings = new ArrayList<>();
 
   /** Where each id was first declared, to name both places when one is declared twice. */
   private final Map<String, String> vpcPaths = new HashMap<>();
@@ -70,19 +81,25 @@ public final class WorldLoader {
   /** VPCs declared with an error already reported: what refers to them is not reported again. */
   private final Set<String> brokenVpcs = new HashSet<>();
 
-  private WorldLoader(String source) {
+  private WorldLoader(String source, Quotas quotas) {
     this.source = source;
+    this.quotas = Objects.requireNonNull(quotas, "quotas");
   }
 
-  /** Reads and checks a world file. */
+  /** Reads and checks a world file against EC2's default quotas. */
   public static World load(Path file) {
+    return load(file, Quotas.DEFAULT);
+  }
+
+  /** Reads and checks a world file against the account's quotas (the simulator's). */
+  public static World load(Path file, Quotas quotas) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read world file " + file + ": " + e.getMessage(), e);
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), quotas);
   }
 
   /** Reads and checks a world from the class path, such as {@code /worlds/demo.yaml}. */
@@ -98,12 +115,17 @@ public final class WorldLoader {
   }
 
   /**
-   * Parses and checks a world.
+   * Parses and checks a world against EC2's default quotas.
    *
    * @param source where the text came from, for messages (a file name)
    */
   public static World parse(String yaml, String source) {
-    return new WorldLoader(source).read(yaml);
+    return parse(yaml, source, Quotas.DEFAULT);
+  }
+
+  /** Parses and checks a world against the account's quotas (the simulator's). */
+  public static World parse(String yaml, String source, Quotas quotas) {
+    return new WorldLoader(source, quotas).read(yaml);
   }
 
   /** A place in the document: the YAML node there (null when absent) and its path. */
@@ -149,7 +171,7 @@ public final class WorldLoader {
           traffic.add(f);
         }
       }
-      world = new World(regions, traffic);
+      world = new World(regions, traffic, warnings);
     }
     if (!problems.isEmpty()) {
       throw new WorldFileException(source, problems);
@@ -199,7 +221,7 @@ public final class WorldLoader {
     }
     Map<String, World.Vpc> vpcs = new LinkedHashMap<>();
     for (Node vn : list(n.field("vpcs"))) {
-      World.Vpc v = vpc(name, vn, prefixLists.keySet());
+      World.Vpc v = vpc(name, vn, prefixLists);
       if (v != null) {
         vpcs.put(v.id(), v);
       }
@@ -219,7 +241,7 @@ public final class WorldLoader {
     if (!mapping(n, "prefix list", "id", "maxEntries", "family")) {
       return null;
     }
-    String id = id(n.field("id"), Ec2Constraints.PREFIX_LIST_ID, "pl-");
+    String id = id(n.field("id"), Ec2Constraints::isPrefixListId, "pl-");
     Integer max = integer(n.field("maxEntries"), true);
     String familyText = string(n.field("family"), false);
     PrefixListSize.Family family = PrefixListSize.Family.IPV4;
@@ -247,11 +269,11 @@ public final class WorldLoader {
     return new World.PrefixList(id, max, family);
   }
 
-  private World.Vpc vpc(String region, Node n, Set<String> prefixLists) {
+  private World.Vpc vpc(String region, Node n, Map<String, World.PrefixList> prefixLists) {
     if (!mapping(n, "VPC", "id", "cidr", "ipv6Cidr", "groups")) {
       return null;
     }
-    String id = id(n.field("id"), Ec2Constraints.VPC_ID, "vpc-");
+    String id = id(n.field("id"), Ec2Constraints.VPC_ID.asMatchPredicate(), "vpc-");
     if (id != null && !firstDeclaration(vpcPaths, id, n.field("id"), "VPC")) {
       id = null;
     }
@@ -259,7 +281,7 @@ public final class WorldLoader {
     Node cn = n.field("cidr");
     String cidrText = string(cn, true);
     if (cidrText != null) {
-      Peer p = cidr(cn, cidrText);
+      Peer p = vpcBlock(cn, cidrText);
       if (p instanceof Cidr4 c) {
         if (c.prefixLength() < 16 || c.prefixLength() > 28) {
           error(cn, cidrText + ": EC2 VPC blocks are between /16 and /28");
@@ -274,32 +296,46 @@ public final class WorldLoader {
     Node v6n = n.field("ipv6Cidr");
     String v6Text = string(v6n, false);
     if (v6Text != null) {
-      Peer p = cidr(v6n, v6Text);
+      Peer p = vpcBlock(v6n, v6Text);
       if (p instanceof Cidr6 c) {
         ipv6 = c;
       } else if (p != null) {
         error(v6n, v6Text + " is not an IPv6 CIDR");
       }
     }
-    // Names first, so that rules may reference any group of the VPC whatever the order.
+    // Names first, so that rules may reference any group of the VPC whatever the order. Names are
+    // case-insensitive in EC2: the map goes from the name's key to the name as declared.
     List<Node> groupNodes = list(n.field("groups"));
-    Set<String> names = new LinkedHashSet<>();
-    names.add("default");
+    Map<String, String> names = new LinkedHashMap<>();
+    names.put(Ec2Constraints.DEFAULT_GROUP, Ec2Constraints.DEFAULT_GROUP);
     for (Node gn : groupNodes) {
-      if (gn.present() && gn.json().isObject()) {
-        String name = gn.json().path("name").asText(null);
-        if (name != null && !names.add(name)) {
+      if (gn.present() && gn.json().isObject() && gn.json().path("name").isTextual()) {
+        String name = gn.json().path("name").asText();
+        String first = names.putIfAbsent(Ec2Constraints.nameKey(name), name);
+        if (Ec2Constraints.isDefaultName(name)) {
           error(
               gn.field("name"),
-              name.equals("default")
-                  ? "'default' is the VPC's default group, which every VPC has; choose another name"
-                  : "group '" + name + "' is declared twice in " + (id == null ? "this VPC" : id));
+              "'"
+                  + name
+                  + "' is the name of the VPC's default group, which every VPC has (group names"
+                  + " are case-insensitive); choose another name");
+        } else if (first != null) {
+          error(
+              gn.field("name"),
+              "group '"
+                  + name
+                  + "' is declared twice in "
+                  + (id == null ? "this VPC" : id)
+                  + (first.equals(name)
+                      ? ""
+                      : " (as '" + first + "'; group names are case-insensitive)"));
         }
       }
     }
+    GroupRefs refs = new GroupRefs(id, names);
     List<World.GroupSpec> groups = new ArrayList<>();
     for (Node gn : groupNodes) {
-      World.GroupSpec g = group(gn, names, prefixLists);
+      World.GroupSpec g = group(gn, refs, prefixLists);
       if (g != null) {
         groups.add(g);
       }
@@ -314,12 +350,20 @@ public final class WorldLoader {
     return new World.Vpc(id, cidr, ipv6, groups);
   }
 
-  private World.GroupSpec group(Node n, Set<String> vpcGroups, Set<String> prefixLists) {
+  /**
+   * A group's rules are written as a SecurityGroup resource's are, and checked by the engine's
+   * {@link Canonicalizer}, so that a rule has one shape and one set of checks wherever it is
+   * written. What only a world can get wrong (a group name or prefix list the world does not
+   * declare) is checked here first.
+   */
+  private World.GroupSpec group(Node n, GroupRefs refs, Map<String, World.PrefixList> prefixLists) {
     if (!mapping(n, "security group", "name", "description", "tags", "ingress", "egress")) {
       return null;
     }
     String name = string(n.field("name"), true);
-    if (name != null) {
+    if (name != null && Ec2Constraints.isDefaultName(name)) {
+      name = null; // reported with the VPC's names
+    } else if (name != null) {
       String p = Ec2Constraints.groupNameProblem(name);
       if (p != null) {
         error(n.field("name"), p);
@@ -336,157 +380,222 @@ public final class WorldLoader {
       }
     }
     Map<String, String> tags = tags(n.field("tags"));
-    List<Rule> ingress = rules(n.field("ingress"), Direction.INGRESS, vpcGroups, prefixLists);
-    List<Rule> egress =
-        n.field("egress").present()
-            ? rules(n.field("egress"), Direction.EGRESS, vpcGroups, prefixLists)
-            : List.of(Rule.DEFAULT_EGRESS);
-    if (name == null || ingress == null || egress == null) {
+    int before = problems.size();
+    List<RuleSpec> specs = new ArrayList<>();
+    ruleSpecs(n.field("ingress"), Direction.INGRESS, refs, prefixLists.keySet(), specs);
+    boolean keepsDefaultEgress = !n.field("egress").present();
+    ruleSpecs(n.field("egress"), Direction.EGRESS, refs, prefixLists.keySet(), specs);
+    Map<String, PrefixListSize> sizes = new HashMap<>();
+    prefixLists.values().forEach(pl -> sizes.put(pl.id(), pl.size()));
+    Canonicalizer.Result result = Canonicalizer.canonicalize(specs, quotas, sizes);
+    for (Problem p : result.problems()) {
+      // The engine names a direction as a whole (for its quota) with the resource's path.
+      String field = p.field().startsWith("spec.") ? n.path() + p.field().substring(4) : p.field();
+      Problem here = new Problem(p.severity(), field, refs.inMessage(p.message()));
+      if (here.isError()) {
+        problems.add(here);
+      } else {
+        warnings.add(here);
+      }
+    }
+    if (name == null || problems.size() > before) {
       return null;
+    }
+    List<Rule> ingress = new ArrayList<>();
+    List<Rule> egress = new ArrayList<>();
+    for (Rule r : result.rules()) {
+      Rule named = refs.declared(r);
+      (r.direction() == Direction.INGRESS ? ingress : egress).add(named);
+    }
+    if (keepsDefaultEgress) {
+      // As for a SecurityGroup resource: no egress field keeps EC2's allow-all rule; an empty
+      // list means no egress at all.
+      egress.add(Rule.DEFAULT_EGRESS);
     }
     return new World.GroupSpec(name, description, tags, ingress, egress);
   }
 
-  private List<Rule> rules(
-      Node n, Direction direction, Set<String> vpcGroups, Set<String> prefixLists) {
-    List<Rule> out = new ArrayList<>();
-    Set<RuleKey> keys = new HashSet<>();
-    boolean ok = true;
-    List<Node> items = list(n);
-    for (Node rn : items) {
-      Rule r = rule(rn, direction, vpcGroups, prefixLists);
-      if (r == null) {
-        ok = false;
-      } else if (!keys.add(r.key())) {
-        error(rn, "duplicate rule: " + r.display());
-        ok = false;
+  /**
+   * Reads the rules of one direction as written (the SecurityGroup resource's shape: protocol,
+   * ports, icmp, description, and peers under {@code from} or {@code to}) into {@code out}, with
+   * their paths. A rule whose fields are of the wrong kind is reported here and left out, so that
+   * the engine does not report it a second time as, say, a rule without ports.
+   */
+  private void ruleSpecs(
+      Node n, Direction direction, GroupRefs refs, Set<String> prefixLists, List<RuleSpec> out) {
+    String peersField = direction == Direction.INGRESS ? "from" : "to";
+    for (Node rn : list(n)) {
+      if (!mapping(
+          rn, direction.word() + " rule", "protocol", "ports", "icmp", peersField, "description")) {
+        continue;
+      }
+      int before = problems.size();
+      String protocol = null;
+      Node pn = rn.field("protocol");
+      if (pn.present()) {
+        if (pn.json().isTextual() || pn.json().isIntegralNumber()) {
+          protocol = pn.json().asText();
+        } else {
+          error(
+              pn,
+              "a protocol is a name (tcp, udp, icmp, icmpv6, all) or a number, not " + kind(pn));
+        }
+      }
+      List<String> ports = new ArrayList<>();
+      for (Node item : list(rn.field("ports"))) {
+        JsonNode j = item.json();
+        if (j != null && (j.isTextual() || j.isIntegralNumber())) {
+          ports.add(j.asText());
+        } else {
+          error(
+              item,
+              "a port is a number (22), a range (\"8000-8080\") or a name (ssh), not "
+                  + kind(item));
+        }
+      }
+      Integer icmpType = null;
+      Integer icmpCode = null;
+      Node icmp = rn.field("icmp");
+      if (icmp.present() && mapping(icmp, "ICMP match", "type", "code")) {
+        icmpType = integer(icmp.field("type"), true);
+        icmpCode = integer(icmp.field("code"), false);
+      }
+      String description = string(rn.field("description"), false);
+      List<PeerSpec> peers = new ArrayList<>();
+      for (Node item : list(rn.field(peersField))) {
+        peers.add(peerSpec(item, refs, prefixLists));
+      }
+      if (problems.size() == before) {
+        out.add(
+            new RuleSpec(
+                rn.path(), direction, protocol, ports, icmpType, icmpCode, peers, description));
+      }
+    }
+  }
+
+  /**
+   * One peer as the engine takes it. A peer that names what the world does not have is reported
+   * here and handed on as {@code self}, so that the rule's other problems are still found.
+   */
+  private PeerSpec peerSpec(Node n, GroupRefs refs, Set<String> prefixLists) {
+    PeerSpec stand = PeerSpec.selfRef();
+    if (!mapping(n, "peer", "cidr", "securityGroup", "securityGroupId", "prefixListId", "self")) {
+      return stand;
+    }
+    int before = problems.size();
+    String cidr = string(n.field("cidr"), false);
+    String group = string(n.field("securityGroup"), false);
+    String groupId = string(n.field("securityGroupId"), false);
+    String prefixList = string(n.field("prefixListId"), false);
+    Boolean self = null;
+    Node sn = n.field("self");
+    if (sn.present()) {
+      if (sn.json().isBoolean()) {
+        self = sn.json().booleanValue();
       } else {
-        out.add(r);
+        error(sn, "must be true (the rule's own group), not " + kind(sn));
       }
     }
-    return ok ? out : null;
-  }
-
-  private Rule rule(Node n, Direction direction, Set<String> vpcGroups, Set<String> prefixLists) {
-    if (!mapping(
-        n,
-        "rule",
-        "protocol",
-        "port",
-        "icmpType",
-        "icmpCode",
-        "cidr",
-        "group",
-        "self",
-        "prefixList",
-        "description")) {
-      return null;
+    if (problems.size() > before) {
+      return stand;
     }
-    Protocol protocol = protocol(n.field("protocol"), true);
-    if (protocol == null) {
-      return null;
+    PeerSpec spec = new PeerSpec(cidr, group, groupId, prefixList, self);
+    long named = Stream.of(cidr, group, groupId, prefixList, self).filter(Objects::nonNull).count();
+    if (named != 1) {
+      return spec; // the engine says what is wrong with it
     }
-    int from = -1;
-    int to = -1;
-    Node portNode = n.field("port");
-    boolean icmpFields = n.field("icmpType").present() || n.field("icmpCode").present();
-    if (protocol.hasPorts()) {
-      if (icmpFields) {
-        error(n, "icmpType and icmpCode are for icmp and icmpv6 rules, not " + protocol.name());
-        return null;
+    if (group != null) {
+      String standIn = refs.standIn(group);
+      if (standIn == null) {
+        error(
+            n.field("securityGroup"),
+            "no group '" + group + "' in " + refs.vpc() + "; its groups are " + refs.names());
+        return stand;
       }
-      int[] range = portRange(portNode);
-      if (range == null) {
-        return null;
-      }
-      from = range[0];
-      to = range[1];
-    } else if (protocol.isIcmp()) {
-      if (portNode.present()) {
-        error(portNode, protocol.name() + " has no ports: write icmpType (and icmpCode)");
-        return null;
-      }
-      Integer type = integer(n.field("icmpType"), false);
-      Integer code = integer(n.field("icmpCode"), false);
-      from = type == null ? -1 : type;
-      to = code == null ? -1 : code;
-    } else if (portNode.present() || icmpFields) {
-      error(n, "protocol " + protocol.name() + " has no ports; remove port, icmpType and icmpCode");
-      return null;
+      return PeerSpec.group(standIn);
     }
-    Peer peer = rulePeer(n, vpcGroups, prefixLists);
-    if (peer == null) {
-      return null;
-    }
-    String description = string(n.field("description"), false);
-    if (description != null) {
-      String p = Ec2Constraints.ruleDescriptionProblem(description);
-      if (p != null) {
-        error(n.field("description"), p);
-        return null;
-      }
-    }
-    Rule r = new Rule(direction, protocol, from, to, peer, description);
-    String p = Ec2Constraints.portsProblem(r);
-    if (p != null) {
-      error(n, p);
-      return null;
-    }
-    return r;
-  }
-
-  private Peer rulePeer(Node n, Set<String> vpcGroups, Set<String> prefixLists) {
-    List<String> given = new ArrayList<>();
-    for (String f : List.of("cidr", "group", "self", "prefixList")) {
-      if (n.field(f).present()) {
-        given.add(f);
-      }
-    }
-    if (given.size() != 1) {
+    if (groupId != null) {
       error(
-          n,
-          given.isEmpty()
-              ? "a rule needs a peer: one of cidr, group, self or prefixList"
-              : "a rule has one peer, but this one has " + String.join(" and ", given));
-      return null;
+          n.field("securityGroupId"),
+          "the groups of a world get their ids when the simulator starts, so a world's rule cannot"
+              + " name one by id; name a group of the same VPC with securityGroup, or the rule's"
+              + " own group with self: true");
+      return stand;
     }
-    Node pn = n.field(given.get(0));
-    switch (given.get(0)) {
-      case "cidr":
-        {
-          String text = string(pn, true);
-          return text == null ? null : cidr(pn, text);
+    if (prefixList != null
+        && Ec2Constraints.isPrefixListId(prefixList)
+        && !prefixLists.contains(prefixList)) {
+      error(
+          n.field("prefixListId"),
+          "prefix list " + prefixList + " is not declared in this region's prefixLists");
+      return stand;
+    }
+    return spec;
+  }
+
+  /**
+   * The groups a rule of one VPC may name. The engine reads a {@code securityGroup} peer as the
+   * name of a SecurityGroup resource, which allows fewer characters than an EC2 group name (no
+   * capitals, no spaces). Each group is therefore handed to the engine under a stand-in that is a
+   * valid resource name, and its own name is put back in the canonical rules and in the engine's
+   * messages: the stand-in is the name itself when it is a valid resource name, otherwise {@code
+   * sg-N-name}, which no EC2 group can be called. References are case-insensitive, as EC2's names
+   * are, and resolve to the name as declared.
+   */
+  private static final class GroupRefs {
+    private final String vpc;
+    private final Map<String, String> byKey;
+    private final Map<String, String> standIns = new HashMap<>();
+    private final Map<String, String> declared = new HashMap<>();
+
+    GroupRefs(String vpcId, Map<String, String> byKey) {
+      this.vpc = vpcId == null ? "this VPC" : vpcId;
+      this.byKey = byKey;
+      int k = 0;
+      for (String name : byKey.values()) {
+        String standIn = name;
+        if (!Validation.isKubernetesName(name)) {
+          standIn = "sg-" + k + "-name";
+          k++;
         }
-      case "group":
-        {
-          String name = string(pn, true);
-          if (name == null) {
-            return null;
-          }
-          if (!vpcGroups.contains(name)) {
-            error(pn, "no group '" + name + "' in this VPC; its groups are " + vpcGroups);
-            return null;
-          }
-          return new NamedGroupPeer(name);
+        standIns.put(name, standIn);
+        declared.put(standIn, name);
+      }
+    }
+
+    String vpc() {
+      return vpc;
+    }
+
+    Collection<String> names() {
+      return byKey.values();
+    }
+
+    /** The stand-in for a referenced name, or null when the VPC has no such group. */
+    String standIn(String reference) {
+      String name = byKey.get(Ec2Constraints.nameKey(reference));
+      return name == null ? null : standIns.get(name);
+    }
+
+    /** A canonical rule with its group reference, if any, back under the group's own name. */
+    Rule declared(Rule r) {
+      if (r.peer() instanceof NamedGroupPeer n) {
+        return r.withPeer(new NamedGroupPeer(declared.get(n.name())));
+      }
+      return r;
+    }
+
+    String inMessage(String message) {
+      String out = message;
+      for (Map.Entry<String, String> e : declared.entrySet()) {
+        if (!e.getKey().equals(e.getValue())) {
+          out =
+              out.replace(
+                  new NamedGroupPeer(e.getKey()).display(),
+                  new NamedGroupPeer(e.getValue()).display());
         }
-      case "self":
-        if (!pn.json().isBoolean() || !pn.json().booleanValue()) {
-          error(pn, "write 'self: true' for a rule that references its own group");
-          return null;
-        }
-        return SelfPeer.INSTANCE;
-      default:
-        {
-          String id = id(pn, Ec2Constraints.PREFIX_LIST_ID, "pl-");
-          if (id == null) {
-            return null;
-          }
-          if (!prefixLists.contains(id)) {
-            error(pn, "prefix list " + id + " is not declared in this region's prefixLists");
-            return null;
-          }
-          return new PrefixListPeer(id);
-        }
+      }
+      return out;
     }
   }
 
@@ -508,7 +617,7 @@ public final class WorldLoader {
         "interfaces")) {
       return null;
     }
-    String id = id(n.field("id"), Ec2Constraints.INSTANCE_ID, "i-");
+    String id = id(n.field("id"), Ec2Constraints.INSTANCE_ID.asMatchPredicate(), "i-");
     if (id != null && !firstDeclaration(instancePaths, id, n.field("id"), "instance")) {
       id = null;
     }
@@ -568,7 +677,7 @@ public final class WorldLoader {
     boolean ok = true;
     String id = null;
     if (n.field(idField).present()) {
-      id = id(n.field(idField), Ec2Constraints.INTERFACE_ID, "eni-");
+      id = id(n.field(idField), Ec2Constraints.INTERFACE_ID.asMatchPredicate(), "eni-");
       ok &= id != null && firstDeclaration(interfacePaths, id, n.field(idField), "interface");
     }
     Node pn = n.field("privateIp");
@@ -631,9 +740,10 @@ public final class WorldLoader {
     List<String> groups = new ArrayList<>();
     Node gn = n.field("groups");
     if (gn.present()) {
-      Set<String> known = new LinkedHashSet<>();
-      known.add("default");
-      vpc.groups().forEach(g -> known.add(g.name()));
+      // Names are case-insensitive: each is kept as the group declares it.
+      Map<String, String> known = new LinkedHashMap<>();
+      known.put(Ec2Constraints.DEFAULT_GROUP, Ec2Constraints.DEFAULT_GROUP);
+      vpc.groups().forEach(g -> known.put(Ec2Constraints.nameKey(g.name()), g.name()));
       List<Node> items = list(gn);
       if (gn.json().isArray() && items.isEmpty()) {
         error(
@@ -654,14 +764,16 @@ public final class WorldLoader {
         String name = string(item, true);
         if (name == null) {
           ok = false;
-        } else if (!known.contains(name)) {
-          error(item, "no group '" + name + "' in " + vpc.id() + "; its groups are " + known);
+        } else if (!known.containsKey(Ec2Constraints.nameKey(name))) {
+          error(
+              item,
+              "no group '" + name + "' in " + vpc.id() + "; its groups are " + known.values());
           ok = false;
-        } else if (groups.contains(name)) {
+        } else if (groups.contains(known.get(Ec2Constraints.nameKey(name)))) {
           error(item, "group '" + name + "' is listed twice");
           ok = false;
         } else {
-          groups.add(name);
+          groups.add(known.get(Ec2Constraints.nameKey(name)));
         }
       }
     }
@@ -847,34 +959,11 @@ public final class WorldLoader {
     return p.get();
   }
 
-  /** A port or a {@code from-to} range; absent means every port. */
-  private int[] portRange(Node n) {
-    if (!n.present()) {
-      error(n, "missing required field 'port' (a port such as 22 or a range such as 8000-8080)");
-      return null;
-    }
-    JsonNode j = n.json();
-    int from;
-    int to;
-    if (j.isIntegralNumber()) {
-      from = j.asInt();
-      to = from;
-    } else if (j.isTextual() && j.asText().matches("\\d{1,5}-\\d{1,5}")) {
-      String[] parts = j.asText().split("-");
-      from = Integer.parseInt(parts[0]);
-      to = Integer.parseInt(parts[1]);
-    } else {
-      error(n, "'" + j.asText() + "' is not a port or a range such as 8000-8080");
-      return null;
-    }
-    if (from < 0 || to > 65535 || from > to) {
-      error(n, "port range " + from + "-" + to + " is not within 0-65535, lowest first");
-      return null;
-    }
-    return new int[] {from, to};
-  }
-
-  private Peer cidr(Node n, String text) {
+  /**
+   * A VPC's address block. Unlike a rule's CIDR, which the engine masks with a warning, a block
+   * with host bits set is refused: a VPC is declared by its network address.
+   */
+  private Peer vpcBlock(Node n, String text) {
     Ip.CidrParse p = Ip.parseCidr(text);
     if (!p.ok()) {
       error(n, p.error());
@@ -887,12 +976,12 @@ public final class WorldLoader {
     return p.cidr();
   }
 
-  private String id(Node n, Pattern pattern, String prefix) {
+  private String id(Node n, Predicate<String> wellFormed, String prefix) {
     String id = string(n, true);
     if (id == null) {
       return null;
     }
-    if (!pattern.matcher(id).matches()) {
+    if (!wellFormed.test(id)) {
       error(
           n,
           "'"

@@ -13,6 +13,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.failure;
 import static dev.portcullis.cloud.simulator.Fixtures.rules;
 import static dev.portcullis.cloud.simulator.Fixtures.tcpIn;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.GroupFilter;
@@ -101,6 +102,80 @@ class Ec2SimulatorGroupsTest {
   }
 
   @Test
+  void namesAreCaseInsensitiveAsInEc2() {
+    create(sim, EU, VPC_A, "web");
+    CloudException upper = failure(() -> create(sim, EU, VPC_A, "WEB"));
+    assertThat(upper.code()).isEqualTo("InvalidGroup.Duplicate");
+    assertThat(upper.getMessage())
+        .isEqualTo(
+            "InvalidGroup.Duplicate: The security group 'WEB' already exists for VPC"
+                + " 'vpc-0a000001' as 'web' (group names are case-insensitive)");
+    assertThat(failure(() -> create(sim, EU, VPC_A, "Monitoring")).code())
+        .as("a group of the world")
+        .isEqualTo("InvalidGroup.Duplicate");
+    // Another VPC is another namespace, and a group keeps the spelling it was created with.
+    assertThat(create(sim, EU, VPC_B, "WEB").groupName()).isEqualTo("WEB");
+
+    for (String reserved : List.of("default", "Default", "DEFAULT")) {
+      assertThat(failure(() -> create(sim, EU, VPC_A, reserved)).code())
+          .as(reserved)
+          .isEqualTo("InvalidGroup.Reserved");
+    }
+    for (String prefixed : List.of("sg-web", "SG-web", "Sg-x")) {
+      CloudException e = failure(() -> create(sim, EU, VPC_A, prefixed));
+      assertThat(e.code()).as(prefixed).isEqualTo("InvalidParameterValue");
+      assertThat(e.getMessage()).contains("starts with \"sg-\"");
+    }
+    // Names beginning with the letters s and g are fine.
+    assertThat(create(sim, EU, VPC_A, "sgx").groupName()).isEqualTo("sgx");
+
+    assertThat(names(new GroupFilter(null, null, VPC_A, null)))
+        .containsExactlyInAnyOrder("default", "monitoring", "web", "sgx");
+    assertThat(names(new GroupFilter(null, null, VPC_B, null)))
+        .containsExactlyInAnyOrder("default", "WEB");
+  }
+
+  @Test
+  void aWorldBuiltInCodeCannotHoldWhatEc2Refuses() {
+    for (String second : List.of("WEB", "Default")) {
+      World w =
+          new World(
+              Map.of(
+                  EU,
+                  new World.Region(
+                      EU,
+                      List.of(
+                          new World.Vpc(
+                              VPC_A,
+                              Fixtures.cidr4("10.0.0.0/16"),
+                              null,
+                              List.of(
+                                  new World.GroupSpec("web", "d", Map.of(), List.of(), List.of()),
+                                  new World.GroupSpec(
+                                      second, "d", Map.of(), List.of(), List.of())))),
+                      List.of(),
+                      List.of())),
+              List.of());
+      assertThatThrownBy(() -> Ec2Simulator.builder().world(w).build())
+          .as(second)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("a second group named '" + second + "'");
+    }
+  }
+
+  @Test
+  void describeByNameMatchesTheNameExactlyAsEc2FiltersDo() {
+    // EC2 documents filter values as case-sensitive: names are unique whatever their case, but a
+    // filter finds a group only by its name as spelled.
+    String web = create(sim, EU, VPC_A, "Web").groupId();
+    assertThat(sim.describeAllSecurityGroups(EU, new GroupFilter(null, List.of("Web"), null, null)))
+        .extracting(SecurityGroupInfo::groupId)
+        .containsExactly(web);
+    assertThat(names(new GroupFilter(null, List.of("web", "WEB"), VPC_A, null))).isEmpty();
+    assertThat(names(new GroupFilter(null, List.of("Default"), VPC_A, null))).isEmpty();
+  }
+
+  @Test
   void createRefusesWhatEc2Refuses() {
     assertThat(failure(() -> create(sim, EU, "vpc-0fffffff", "web")).getMessage())
         .isEqualTo("InvalidVpcID.NotFound: The vpc ID 'vpc-0fffffff' does not exist");
@@ -123,7 +198,7 @@ class Ec2SimulatorGroupsTest {
         .hasSize(255);
     CloudException chars = failure(() -> create(sim, EU, VPC_A, "web\"tier"));
     assertThat(chars.code()).isEqualTo("InvalidParameterValue");
-    assertThat(chars.getMessage()).contains("characters EC2 does not accept");
+    assertThat(chars.getMessage()).contains("characters EC2 refuses");
     assertThat(create(sim, EU, VPC_A, "a-z A-Z 0-9 ._-:/()#,@[]+=&;{}!$*").groupName())
         .startsWith("a-z");
     CloudException desc =
@@ -348,6 +423,70 @@ class Ec2SimulatorGroupsTest {
     assertThat(e.code()).isEqualTo("TagLimitExceeded");
     assertThat(e.getMessage()).contains("would have 51 tags, at most 50");
     assertThat(Fixtures.group(sim, EU, id).tags()).hasSize(2);
+  }
+
+  @Test
+  void deleteTagsRemovesAKeyOrAKeyWithItsValue() {
+    String id =
+        sim.createSecurityGroup(
+                EU, VPC_A, "web", "d", Map.of("owner", "ops", "tier", "1", "env", "", "keep", "k"))
+            .groupId();
+    // A key without a value goes whatever its value; one with a value only while it matches.
+    sim.deleteTags(EU, id, nullValued("owner"));
+    sim.deleteTags(EU, id, Map.of("tier", "2"));
+    assertThat(Fixtures.group(sim, EU, id).tags())
+        .containsOnlyKeys("tier", "env", "keep")
+        .containsEntry("tier", "1");
+    sim.deleteTags(EU, id, Map.of("tier", "1", "env", "", "absent", "x"));
+    sim.deleteTags(EU, id, nullValued("never-there"));
+    assertThat(Fixtures.group(sim, EU, id).tags()).containsExactly(Map.entry("keep", "k"));
+
+    sim.deleteTags(EU, BASTION, nullValued("role"));
+    assertThat(sim.describeAllInstances(EU, new InstanceFilter(List.of(BASTION), null)))
+        .singleElement()
+        .satisfies(i -> assertThat(i.tags()).containsExactly(Map.entry("Name", "bastion")));
+    assertThat(sim.describeAllInstances(EU, new InstanceFilter(null, Map.of("role", "bastion"))))
+        .isEmpty();
+    assertThat(sim.calls().count(Ec2Action.DELETE_TAGS, CallCounters.SUCCESS)).isEqualTo(5);
+  }
+
+  @Test
+  void deleteTagsRefusesWhatEc2RefusesAndChangesNothingThen() {
+    String id = sim.createSecurityGroup(EU, VPC_A, "web", "d", Map.of("owner", "ops")).groupId();
+    Map<String, String> withReserved = nullValued("owner");
+    withReserved.put("aws:cloudformation:stack-name", null);
+    CloudException reserved = failure(() -> sim.deleteTags(EU, id, withReserved));
+    assertThat(reserved.code()).isEqualTo("InvalidParameterValue");
+    assertThat(reserved.getMessage()).contains("\"aws:\"");
+    assertThat(Fixtures.group(sim, EU, id).tags()).containsEntry("owner", "ops");
+
+    assertThat(failure(() -> sim.deleteTags(EU, "vol-0123abcd", nullValued("a"))).code())
+        .isEqualTo("InvalidID");
+    assertThat(failure(() -> sim.deleteTags(EU, "sg-0123abcd", nullValued("a"))).code())
+        .isEqualTo("InvalidGroup.NotFound");
+    assertThat(failure(() -> sim.deleteTags(EU, "i-0fffffff", nullValued("a"))).code())
+        .isEqualTo("InvalidInstanceID.NotFound");
+    assertThat(failure(() -> sim.deleteTags(EU, "", nullValued("a"))).code())
+        .isEqualTo("MissingParameter");
+    assertThat(failure(() -> sim.deleteTags(US, id, nullValued("owner"))).code())
+        .isEqualTo("InvalidGroup.NotFound");
+    assertThat(sim.calls().total(Ec2Action.DELETE_TAGS)).isEqualTo(6);
+
+    // EC2 deletes every tag when none is named; the port refuses that as a caller's bug.
+    assertThatThrownBy(() -> sim.deleteTags(EU, id, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("every tag");
+    assertThat(Fixtures.group(sim, EU, id).tags()).containsEntry("owner", "ops");
+    assertThat(sim.calls().total(Ec2Action.DELETE_TAGS)).isEqualTo(6);
+  }
+
+  /** Keys mapped to null, which {@code Map.of} cannot hold: "this key, whatever its value". */
+  private static Map<String, String> nullValued(String... keys) {
+    Map<String, String> out = new HashMap<>();
+    for (String k : keys) {
+      out.put(k, null);
+    }
+    return out;
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.Page;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +202,96 @@ class Ec2SimulatorInstancesTest {
     assertThat(groupsOf(BASTION, 0)).isEqualTo(six.subList(0, 5)).isNotEqualTo(before);
     assertThat(sim.calls().count(Ec2Action.MODIFY_NETWORK_INTERFACE_ATTRIBUTE, "InvalidParameter"))
         .isEqualTo(1);
+  }
+
+  @Test
+  void setInstanceGroupsReplacesTheGroupsOfTheOnlyInterface() {
+    String web = create(sim, EU, VPC_A, "web").groupId();
+    String ssh = create(sim, EU, VPC_A, "ssh").groupId();
+    sim.setInstanceGroups(EU, BASTION, List.of(web, ssh, web));
+    assertThat(groupsOf(BASTION, 0)).containsExactly(web, ssh);
+    assertThat(
+            sim.estate(EU).instances().stream()
+                .filter(i -> i.instanceId().equals(BASTION))
+                .findFirst()
+                .get()
+                .primary()
+                .groupIds())
+        .containsExactly(web, ssh);
+    assertThat(sim.calls().count(Ec2Action.MODIFY_INSTANCE_ATTRIBUTE, CallCounters.SUCCESS))
+        .isEqualTo(1);
+    assertThat(sim.calls().total(Ec2Action.MODIFY_NETWORK_INTERFACE_ATTRIBUTE)).isZero();
+  }
+
+  @Test
+  void setInstanceGroupsRefusesWhatEc2Refuses() {
+    // web-1 has two interfaces: EC2 will not guess which one is meant.
+    List<List<String>> webBefore = List.of(groupsOf(WEB, 0), groupsOf(WEB, 1));
+    CloudException two = failure(() -> sim.setInstanceGroups(EU, WEB, List.of(defaultA)));
+    assertThat(two.code()).isEqualTo("InvalidInstanceID");
+    assertThat(two.kind()).isEqualTo(CloudException.Kind.INVALID);
+    assertThat(two.getMessage())
+        .contains("'" + WEB + "' has 2 network interfaces (" + WEB_ENI + ", eni-0a000012)")
+        .contains("name the interface instead (ModifyNetworkInterfaceAttribute)");
+    assertThat(List.of(groupsOf(WEB, 0), groupsOf(WEB, 1))).isEqualTo(webBefore);
+
+    List<String> before = groupsOf(BASTION, 0);
+    String otherVpc = defaultGroupId(sim, EU, VPC_B);
+    CloudException networks =
+        failure(() -> sim.setInstanceGroups(EU, BASTION, List.of(defaultA, otherVpc)));
+    assertThat(networks.getMessage())
+        .isEqualTo(
+            "InvalidParameter: You have specified two resources that belong to different networks: "
+                + BASTION
+                + " is in "
+                + VPC_A
+                + ", security group "
+                + otherVpc
+                + " (in "
+                + VPC_B
+                + ") is not");
+    assertThat(
+            failure(() -> sim.setInstanceGroups(EU, BASTION, List.of("sg-0123456789abcdef0")))
+                .code())
+        .isEqualTo("InvalidGroup.NotFound");
+    assertThat(failure(() -> sim.setInstanceGroups(EU, BASTION, List.of("web"))).code())
+        .isEqualTo("InvalidGroupId.Malformed");
+    assertThat(
+            failure(() -> sim.setInstanceGroups(EU, "i-0fffffff", List.of(defaultA))).getMessage())
+        .isEqualTo("InvalidInstanceID.NotFound: The instance ID 'i-0fffffff' does not exist");
+    assertThat(failure(() -> sim.setInstanceGroups(EU, "bastion", List.of(defaultA))).code())
+        .isEqualTo("InvalidInstanceID.Malformed");
+    assertThat(failure(() -> sim.setInstanceGroups(EU, null, List.of(defaultA))).code())
+        .isEqualTo("MissingParameter");
+    CloudException empty = failure(() -> sim.setInstanceGroups(EU, BASTION, List.of()));
+    assertThat(empty.code()).isEqualTo("InvalidParameterValue");
+    assertThat(empty.getMessage()).contains("the request gives " + BASTION + " none");
+
+    List<String> six = new ArrayList<>();
+    six.add(defaultA);
+    for (int i = 0; i < 5; i++) {
+      six.add(create(sim, EU, VPC_A, "g" + i).groupId());
+    }
+    CloudException tooMany = failure(() -> sim.setInstanceGroups(EU, BASTION, six));
+    assertThat(tooMany.code()).isEqualTo("SecurityGroupsPerInterfaceLimitExceeded");
+    assertThat(tooMany.getMessage()).contains("6 groups for " + BASTION + ", quota 5");
+    assertThat(groupsOf(BASTION, 0)).isEqualTo(before);
+    // A group still inside its consistency window is not there yet, as for an interface.
+    Ec2Simulator slow =
+        Ec2Simulator.builder()
+            .world(Fixtures.DEMO)
+            .clock(new FakeClock())
+            .throttling(ThrottlingMode.OFF)
+            .faults(Faults.none().withConsistencyWindow(Duration.ofSeconds(5)))
+            .build();
+    String fresh = create(slow, EU, VPC_A, "fresh").groupId();
+    assertThat(failure(() -> slow.setInstanceGroups(EU, BASTION, List.of(fresh))).code())
+        .isEqualTo("InvalidGroup.NotFound");
+
+    assertThat(sim.calls().count(Ec2Action.MODIFY_INSTANCE_ATTRIBUTE, "InvalidInstanceID"))
+        .isEqualTo(1);
+    assertThat(sim.calls().count(Ec2Action.MODIFY_INSTANCE_ATTRIBUTE, CallCounters.SUCCESS))
+        .isZero();
   }
 
   @Test

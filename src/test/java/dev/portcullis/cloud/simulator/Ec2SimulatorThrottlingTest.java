@@ -1,5 +1,6 @@
 package dev.portcullis.cloud.simulator;
 
+import static dev.portcullis.cloud.simulator.Fixtures.BASTION;
 import static dev.portcullis.cloud.simulator.Fixtures.BASTION_ENI;
 import static dev.portcullis.cloud.simulator.Fixtures.EU;
 import static dev.portcullis.cloud.simulator.Fixtures.US;
@@ -118,12 +119,20 @@ class Ec2SimulatorThrottlingTest {
     Ec2Simulator sim = sim(Throttling.ec2());
     String def = Fixtures.defaultGroupId(sim, EU, VPC_A);
     assertThat(untilThrottled(i -> sim.createTags(EU, def, Map.of("n", "" + i)))).isEqualTo(100);
+    assertThat(untilThrottled(i -> sim.deleteTags(EU, def, Map.of("n", "" + i)))).isEqualTo(100);
     assertThat(untilThrottled(i -> sim.setInterfaceGroups(EU, BASTION_ENI, List.of(def))))
+        .isEqualTo(100);
+    // ModifyInstanceAttribute has a bucket of its own, as large, beside the interface's.
+    assertThat(untilThrottled(i -> sim.setInstanceGroups(EU, BASTION, List.of(def))))
         .isEqualTo(100);
     clock.advance(Duration.ofSeconds(1));
     assertThat(untilThrottled(i -> sim.createTags(EU, def, Map.of("n", "" + i)))).isEqualTo(10);
+    assertThat(untilThrottled(i -> sim.deleteTags(EU, def, Map.of("n", "" + i)))).isEqualTo(10);
     assertThat(untilThrottled(i -> sim.setInterfaceGroups(EU, BASTION_ENI, List.of(def))))
         .isEqualTo(5);
+    assertThat(untilThrottled(i -> sim.setInstanceGroups(EU, BASTION, List.of(def)))).isEqualTo(5);
+    assertThat(sim.calls().count(Ec2Action.MODIFY_INSTANCE_ATTRIBUTE, "RequestLimitExceeded"))
+        .isEqualTo(2);
   }
 
   @Test

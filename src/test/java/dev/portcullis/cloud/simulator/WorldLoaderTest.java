@@ -2,16 +2,25 @@ package dev.portcullis.cloud.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.GroupPeer;
+import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.NamedGroupPeer;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.eval.Listener;
 import dev.portcullis.engine.eval.Source;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +46,10 @@ class WorldLoaderTest {
     throw new AssertionError("expected the world to be refused");
   }
 
+  private static Cidr4 cidr(String text) {
+    return (Cidr4) Ip.parseCidr(text).cidr();
+  }
+
   private static List<String> fields(WorldFileException e) {
     return e.problems().stream().map(Problem::field).toList();
   }
@@ -51,8 +64,18 @@ class WorldLoaderTest {
         .satisfies(pl -> assertThat(pl.maxEntries()).isEqualTo(10));
     World.GroupSpec monitoring = eu.vpcs().get(0).groups().get(0);
     assertThat(monitoring.name()).isEqualTo("monitoring");
-    assertThat(monitoring.ingress().get(0).peer()).isEqualTo(new NamedGroupPeer("monitoring"));
+    assertThat(monitoring.ingress())
+        .containsExactly(
+            new Rule(Direction.INGRESS, Protocol.ICMP, 8, -1, cidr("10.0.0.0/16"), ""),
+            new Rule(
+                Direction.INGRESS,
+                Protocol.TCP,
+                9100,
+                9100,
+                new NamedGroupPeer("monitoring"),
+                "node exporter"));
     assertThat(monitoring.egress()).containsExactly(Rule.DEFAULT_EGRESS);
+    assertThat(DEMO.warnings()).isEmpty();
 
     World.Instance web = eu.instances().get(1);
     assertThat(web.id()).isEqualTo("i-0a000002");
@@ -181,43 +204,322 @@ class WorldLoaderTest {
     assertThat(e.getMessage()).startsWith("bad.yaml: 7 problems\n  regions.");
   }
 
+  /** A region with one VPC, whose {@code groups:} items follow, eight spaces in. */
+  private static final String GROUPS =
+      """
+      regions:
+        eu-west-1:
+          prefixLists: [{id: pl-0c0ffee1, maxEntries: 10}]
+          vpcs:
+          - id: vpc-0a000001
+            cidr: 10.0.0.0/16
+            groups:
+      """;
+
+  private static World.GroupSpec onlyGroup(World w) {
+    return w.regions().get("eu-west-1").vpcs().get(0).groups().get(0);
+  }
+
   @Test
-  void groupsAndRulesAreChecked() {
+  void rulesHaveTheShapeOfASecurityGroupResource() {
+    World w =
+        WorldLoader.parse(
+            GROUPS
+                + """
+                    - name: web
+                      ingress:
+                        - ports: [https, 8000-8001, "22"]
+                          from:
+                            - cidr: 10.0.0.0/8
+                            - cidr: 2001:db8::/32
+                          description: from the office
+                        - protocol: icmp
+                          icmp: {type: 3, code: 4}
+                          from: [{self: true}]
+                        - protocol: all
+                          from: [{securityGroup: db}, {prefixListId: pl-0c0ffee1}]
+                      egress: []
+                    - name: db
+                      egress:
+                        - protocol: udp
+                          ports: [53]
+                          to: [{cidr: 0.0.0.0/0}]
+            """,
+            "ok.yaml");
+    World.GroupSpec web = onlyGroup(w);
+    // One rule per port range and peer, in the engine's canonical order.
+    assertThat(web.ingress())
+        .extracting(Rule::display)
+        .containsExactly(
+            "ingress all traffic from pl-0c0ffee1",
+            "ingress all traffic from securityGroup db",
+            "ingress icmp type 3 code 4 from self",
+            "ingress tcp port 22 from 10.0.0.0/8 (\"from the office\")",
+            "ingress tcp port 22 from 2001:db8::/32 (\"from the office\")",
+            "ingress tcp port 443 from 10.0.0.0/8 (\"from the office\")",
+            "ingress tcp port 443 from 2001:db8::/32 (\"from the office\")",
+            "ingress tcp ports 8000-8001 from 10.0.0.0/8 (\"from the office\")",
+            "ingress tcp ports 8000-8001 from 2001:db8::/32 (\"from the office\")");
+    // egress: [] asks for no egress at all; leaving egress out keeps EC2's allow-all rule.
+    assertThat(web.egress()).isEmpty();
+    World.GroupSpec db = w.regions().get("eu-west-1").vpcs().get(0).groups().get(1);
+    assertThat(db.ingress()).isEmpty();
+    assertThat(db.egress())
+        .containsExactly(new Rule(Direction.EGRESS, Protocol.UDP, 53, 53, Cidr4.ANY, ""));
+  }
+
+  @Test
+  void hostBitsAreAWarningAsForAResourceNotAnError() {
+    World w =
+        WorldLoader.parse(
+            GROUPS
+                + """
+                    - name: web
+                      ingress:
+                        - {ports: [80], from: [{cidr: 10.0.0.1/8}]}
+            """,
+            "ok.yaml");
+    assertThat(onlyGroup(w).ingress())
+        .containsExactly(new Rule(Direction.INGRESS, Protocol.TCP, 80, 80, cidr("10.0.0.0/8"), ""));
+    assertThat(w.warnings())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.isError()).isFalse();
+              assertThat(p.field())
+                  .isEqualTo("regions.eu-west-1.vpcs[0].groups[0].ingress[0].from[0].cidr");
+              assertThat(p.message()).contains("host bits").contains("10.0.0.0/8");
+            });
+  }
+
+  @Test
+  void rulesAreCheckedByTheEngineWithTheirPaths() {
     WorldFileException e =
         failure(
-            """
-            regions:
-              eu-west-1:
-                vpcs:
-                  - id: vpc-0a000001
-                    cidr: 10.0.0.0/16
-                    groups:
-                      - name: web
-                        ingress:
-                          - {port: 443, cidr: 0.0.0.0/0}
-                          - {port: 80, cidr: 10.0.0.1/8}
-                          - {port: 22, group: nosuch}
-                          - {protocol: icmp, port: 8, cidr: 10.0.0.0/8}
-                          - {port: 22, cidr: 10.0.0.0/8, group: web}
-                      - name: web
-                      - name: default
-                instances:
-                  - {id: i-0a000001, vpc: vpc-0a000001, privateIp: 10.0.0.1, groups: [web, nope]}
+            GROUPS
+                + """
+                    - name: web
+                      ingress:
+                        - {ports: [70000], from: [{cidr: 0.0.0.0/0}]}
+                        - {ports: [shh], from: [{cidr: 0.0.0.0/0}]}
+                        - {protocol: icmp, ports: [8], from: [{cidr: 10.0.0.0/8}]}
+                        - {ports: [22], from: [{cidr: 10.0.0.0/8, securityGroup: web}]}
+                        - {ports: [22], from: [{cidr: 10.0.0.0/33}]}
+                        - {protocol: gre, from: [{cidr: 10.0.0.0/8}]}
+                        - {ports: [22]}
+                        - {ports: [22], from: [{self: false}]}
+                      egress:
+                        - {ports: [443], to: [{prefixListId: pl-x}]}
+            """);
+    String rule = "regions.eu-west-1.vpcs[0].groups[0].ingress";
+    assertThat(fields(e).stream().distinct())
+        .containsExactly(
+            rule + "[0].ports[0]",
+            rule + "[1].ports[0]",
+            rule + "[2].ports",
+            rule + "[3].from[0]",
+            rule + "[4].from[0].cidr",
+            rule + "[5].protocol",
+            rule + "[6].from",
+            rule + "[7].from[0].self",
+            "regions.eu-west-1.vpcs[0].groups[0].egress[0].to[0].prefixListId");
+    assertThat(e.problems())
+        .filteredOn(p -> p.field().equals(rule + "[1].ports[0]"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.message()).contains("did you mean \"ssh\""));
+  }
+
+  @Test
+  void whatOnlyAWorldCanGetWrongIsCheckedToo() {
+    WorldFileException e =
+        failure(
+            GROUPS
+                + """
+                    - name: web
+                      ingress:
+                        - {ports: [22], from: [{securityGroup: nosuch}]}
+                        - {ports: [22], from: [{securityGroupId: sg-0123abcd}]}
+                        - {ports: [22], from: [{prefixListId: pl-0fffffff}]}
+                        - {ports: 22, from: [{cidr: 10.0.0.0/8}]}
+                        - {ports: [22], to: [{cidr: 10.0.0.0/8}]}
+                        - {ports: [{from: 1}], from: [{cidr: 10.0.0.0/8, port: 22}]}
+                        - {protocol: icmp, icmp: {code: 1}, from: [{cidr: 10.0.0.0/8}]}
+                        - {port: 22, cidr: 10.0.0.0/8}
+            """);
+    String rule = "regions.eu-west-1.vpcs[0].groups[0].ingress";
+    assertThat(e.problems())
+        .extracting(Problem::toString)
+        .contains(
+            rule
+                + "[0].from[0].securityGroup: no group 'nosuch' in vpc-0a000001; its groups are"
+                + " [default, web]",
+            rule
+                + "[2].from[0].prefixListId: prefix list pl-0fffffff is not declared in this"
+                + " region's prefixLists",
+            rule + "[3].ports: must be a list, not a number (22)",
+            rule
+                + "[4].to: unknown field 'to'; the fields of an ingress rule are protocol, ports,"
+                + " icmp, from, description",
+            rule + "[6].icmp.type: missing required field 'type'");
+    assertThat(fields(e))
+        .contains(
+            rule + "[1].from[0].securityGroupId",
+            rule + "[5].ports[0]",
+            rule + "[5].from[0].port",
+            rule + "[7].port",
+            rule + "[7].cidr");
+    // Each mistake is reported once: not again by the engine as, say, a rule without ports.
+    assertThat(fields(e)).doesNotHaveDuplicates().doesNotContain(rule + "[3].ports[0]");
+    assertThat(fields(e)).noneMatch(f -> f.startsWith(rule + "[4].from"));
+  }
+
+  @Test
+  void groupNamesAreCheckedAsEc2ChecksThem() {
+    WorldFileException e =
+        failure(
+            GROUPS
+                + """
+                    - name: web
+                    - name: web
+                    - name: default
+                    - name: SG-web
+                    - name: caf\u00e9
             """);
     assertThat(e.problems())
         .extracting(Problem::toString)
         .contains(
-            "regions.eu-west-1.vpcs[0].groups[0].ingress[1].cidr: 10.0.0.1/8 has host bits set;"
-                + " write 10.0.0.0/8",
             "regions.eu-west-1.vpcs[0].groups[1].name: group 'web' is declared twice in"
                 + " vpc-0a000001",
-            "regions.eu-west-1.vpcs[0].groups[2].name: 'default' is the VPC's default group,"
-                + " which every VPC has; choose another name");
+            "regions.eu-west-1.vpcs[0].groups[2].name: 'default' is the name of the VPC's"
+                + " default group, which every VPC has (group names are case-insensitive); choose"
+                + " another name");
     assertThat(fields(e))
+        .containsExactly(
+            "regions.eu-west-1.vpcs[0].groups[1].name",
+            "regions.eu-west-1.vpcs[0].groups[2].name",
+            "regions.eu-west-1.vpcs[0].groups[3].name",
+            "regions.eu-west-1.vpcs[0].groups[4].name");
+  }
+
+  @Test
+  void anEc2NameThatIsNoResourceNameCanStillBeReferenced() {
+    // Spaces and capitals are fine in EC2 names, though not in a SecurityGroup resource's name.
+    String world =
+        GROUPS
+            + """
+                    - name: Web Servers
+                    - name: db
+                      ingress:
+                        - {ports: [5432], from: [{securityGroup: web servers}]}
+            """;
+    World w = WorldLoader.parse(world, "ok.yaml");
+    World.GroupSpec db = w.regions().get("eu-west-1").vpcs().get(0).groups().get(1);
+    assertThat(db.ingress())
+        .extracting(Rule::peer)
+        .containsExactly(new NamedGroupPeer("Web Servers"));
+    Ec2Simulator sim = Ec2Simulator.builder().world(w).throttling(ThrottlingMode.OFF).build();
+    Map<String, String> ids = new HashMap<>();
+    sim.describeAllSecurityGroups("eu-west-1", GroupFilter.all())
+        .forEach(g -> ids.put(g.groupName(), g.groupId()));
+    assertThat(Fixtures.rules(sim, "eu-west-1", ids.get("db")))
         .contains(
-            "regions.eu-west-1.vpcs[0].groups[0].ingress[2].group",
-            "regions.eu-west-1.vpcs[0].groups[0].ingress[3].port",
-            "regions.eu-west-1.vpcs[0].groups[0].ingress[4]");
+            new Rule(
+                Direction.INGRESS,
+                Protocol.TCP,
+                5432,
+                5432,
+                new GroupPeer(ids.get("Web Servers")),
+                ""));
+
+    // The engine's messages name the group as the world does.
+    WorldFileException e =
+        failure(
+            world
+                + """
+                        - {ports: [5432], from: [{securityGroup: Web Servers}], description: again}
+            """);
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p.message())
+                    .contains("from securityGroup Web Servers")
+                    .doesNotContain("sg-0-name"));
+  }
+
+  @Test
+  void ruleQuotasAreTheOnesGiven() {
+    String world =
+        GROUPS
+            + """
+                    - name: web
+                      ingress:
+                        - {ports: [22, 80, 443], from: [{cidr: 10.0.0.0/8}]}
+            """;
+    assertThat(onlyGroup(WorldLoader.parse(world, "ok.yaml")).ingress()).hasSize(3);
+    WorldFileException e =
+        assertThrows(
+            WorldFileException.class,
+            () -> WorldLoader.parse(world, "small.yaml", new Quotas(2, 5)));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.field()).isEqualTo("regions.eu-west-1.vpcs[0].groups[0].ingress");
+              assertThat(p.message()).contains("3 IPv4").contains("quota of 2");
+            });
+    // A prefix list counts as its maximum entries, as in EC2.
+    String prefixList =
+        GROUPS
+            + """
+                    - name: web
+                      ingress:
+                        - {ports: ["0-65535"], from: [{prefixListId: pl-0c0ffee1}]}
+            """;
+    WorldLoader.parse(prefixList + portsRule(50), "ok.yaml");
+    assertThat(fields(failure(prefixList + portsRule(51))))
+        .containsExactly("regions.eu-west-1.vpcs[0].groups[0].ingress");
+  }
+
+  /** A rule, twelve spaces in, for the single ports 1 to n: n EC2 rules. */
+  private static String portsRule(int n) {
+    StringBuilder ports = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      ports.append(i == 1 ? "" : ", ").append(i);
+    }
+    return "            - {ports: [" + ports + "], from: [{cidr: 10.0.0.0/8}]}\n";
+  }
+
+  @Test
+  void groupNamesAreCaseInsensitive() {
+    String vpc =
+        """
+        regions:
+          eu-west-1:
+            vpcs:
+              - id: vpc-0a000001
+                cidr: 10.0.0.0/16
+                groups:
+                  - name: Web
+        """;
+    WorldFileException e = failure(vpc + "          - name: WEB\n          - name: Default\n");
+    assertThat(e.problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "regions.eu-west-1.vpcs[0].groups[1].name: group 'WEB' is declared twice in"
+                + " vpc-0a000001 (as 'Web'; group names are case-insensitive)",
+            "regions.eu-west-1.vpcs[0].groups[2].name: 'Default' is the name of the VPC's"
+                + " default group, which every VPC has (group names are case-insensitive); choose"
+                + " another name");
+
+    // An interface may name a group in any case; the world keeps the group's own spelling.
+    String instance =
+        "    instances:\n"
+            + "      - {id: i-0a000001, vpc: vpc-0a000001, privateIp: 10.0.0.1, groups: %s}\n";
+    World w = WorldLoader.parse(vpc + instance.formatted("[DEFAULT, web]"), "ok.yaml");
+    assertThat(w.instances().get(0).primary().groups()).containsExactly("default", "Web");
+    WorldFileException twice = failure(vpc + instance.formatted("[web, WEB]"));
+    assertThat(fields(twice)).containsExactly("regions.eu-west-1.instances[0].groups[1]");
   }
 
   @Test

@@ -86,9 +86,18 @@ public final class OfflineCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (!throttling.equals("on") && !throttling.equals("off")) {
+      err.println("--throttling: \"" + throttling + "\" is neither on nor off");
+      return INVALID;
+    }
+    Quotas quotas = new Quotas(rulesPerGroup, groupsPerInterface);
+    if (!quotas.validate().isEmpty()) {
+      quotas.validate().forEach(p -> err.println("--quota-*: " + p.message()));
+      return INVALID;
+    }
     World w;
     try {
-      w = WorldLoader.load(world);
+      w = WorldLoader.load(world, quotas);
     } catch (WorldFileException e) {
       err.println(e.getMessage());
       return INVALID;
@@ -107,15 +116,7 @@ public final class OfflineCommand implements Callable<Integer> {
       err.println("cannot read manifests: " + e.getMessage());
       return INVALID;
     }
-    if (!throttling.equals("on") && !throttling.equals("off")) {
-      err.println("--throttling: \"" + throttling + "\" is neither on nor off");
-      return INVALID;
-    }
-    Quotas quotas = new Quotas(rulesPerGroup, groupsPerInterface);
-    if (!quotas.validate().isEmpty()) {
-      quotas.validate().forEach(p -> err.println("--quota-*: " + p.message()));
-      return INVALID;
-    }
+    w.warnings().forEach(p -> err.println(world + ": warning: " + p));
     Ec2Simulator sim =
         Ec2Simulator.builder()
             .world(w)

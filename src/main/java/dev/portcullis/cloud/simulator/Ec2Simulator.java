@@ -236,23 +236,42 @@ public final class Ec2Simulator implements CloudPort {
           if (!missing.isEmpty()) {
             throw Ec2Errors.groupNotFound(missing);
           }
-          NavigableMap<String, RegionState.Group> from =
-              after == null ? r.groups : r.groups.tailMap(after, false);
-          List<SecurityGroupInfo> items = new ArrayList<>();
-          int limit = maxResults == null ? Integer.MAX_VALUE : maxResults;
-          String last = null;
-          for (RegionState.Group g : from.values()) {
-            if (!g.visibleAt(callNanos) || !matches(g, f)) {
-              continue;
-            }
-            if (items.size() == limit) {
-              return new Page<>(items, encodeToken("sg", r.name, last));
-            }
-            items.add(g.info());
-            last = g.id;
-          }
-          return new Page<>(items, null);
+          return page(
+              r.groups,
+              after,
+              maxResults,
+              g -> g.visibleAt(callNanos) && matches(g, f),
+              RegionState.Group::info,
+              id -> encodeToken("sg", r.name, id));
         });
+  }
+
+  /**
+   * One page of {@code all} (ordered by id), starting after the id {@code after}: at most {@code
+   * maxResults} items that {@code keep} accepts, and a token for the rest when there is more.
+   */
+  private static <T, R> Page<R> page(
+      NavigableMap<String, T> all,
+      String after,
+      Integer maxResults,
+      java.util.function.Predicate<T> keep,
+      Function<T, R> view,
+      Function<String, String> token) {
+    NavigableMap<String, T> from = after == null ? all : all.tailMap(after, false);
+    List<R> items = new ArrayList<>();
+    int limit = maxResults == null ? Integer.MAX_VALUE : maxResults;
+    String last = null;
+    for (Map.Entry<String, T> e : from.entrySet()) {
+      if (!keep.test(e.getValue())) {
+        continue;
+      }
+      if (items.size() == limit) {
+        return new Page<>(items, token.apply(last));
+      }
+      items.add(view.apply(e.getValue()));
+      last = e.getKey();
+    }
+    return new Page<>(items, null);
   }
 
   /**
@@ -526,23 +545,15 @@ public final class Ec2Simulator implements CloudPort {
           if (!missing.isEmpty()) {
             throw Ec2Errors.instanceNotFound(missing);
           }
-          NavigableMap<String, RegionState.Instance> from =
-              after == null ? r.instances : r.instances.tailMap(after, false);
-          List<InstanceInfo> items = new ArrayList<>();
-          int limit = maxResults == null ? Integer.MAX_VALUE : maxResults;
-          String last = null;
-          for (RegionState.Instance i : from.values()) {
-            if (!(f.instanceIds().isEmpty() || f.instanceIds().contains(i.id))
-                || !tagsMatch(i.tags, f.tags())) {
-              continue;
-            }
-            if (items.size() == limit) {
-              return new Page<>(items, encodeToken("i", r.name, last));
-            }
-            items.add(i.info());
-            last = i.id;
-          }
-          return new Page<>(items, null);
+          return page(
+              r.instances,
+              after,
+              maxResults,
+              i ->
+                  (f.instanceIds().isEmpty() || f.instanceIds().contains(i.id))
+                      && tagsMatch(i.tags, f.tags()),
+              RegionState.Instance::info,
+              id -> encodeToken("i", r.name, id));
         });
   }
 

@@ -119,44 +119,16 @@ class OfflineBadInputTest {
 
   @Test
   void tooManyGroupsPerInterface() throws IOException {
-    StringBuilder y = new StringBuilder();
-    StringBuilder names = new StringBuilder();
-    for (int i = 0; i < 6; i++) {
-      y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n")
-          .append("metadata: {name: g")
-          .append(i)
-          .append(", namespace: demo}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n");
-      names.append(i == 0 ? "" : ", ").append("g").append(i);
-    }
-    y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n")
-        .append("metadata: {name: a, namespace: demo}\n")
-        .append("spec: {region: eu-west-1, securityGroups: [")
-        .append(names)
-        .append("], instances: {ids: [i-0a000001]}}\n");
     assertRejected(
-        apply(y.toString()),
+        apply(sixGroupsOnOneInstance()),
         "SecurityGroupAttachment demo/a: spec.securityGroups: 6 security groups on one network"
             + " interface exceed the quota of 5");
   }
 
   @Test
   void raisedGroupsPerInterfaceQuotaAllowsSix() throws IOException {
-    StringBuilder y = new StringBuilder();
-    StringBuilder names = new StringBuilder();
-    for (int i = 0; i < 6; i++) {
-      y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n")
-          .append("metadata: {name: g")
-          .append(i)
-          .append(", namespace: demo}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n");
-      names.append(i == 0 ? "" : ", ").append("g").append(i);
-    }
-    y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n")
-        .append("metadata: {name: a, namespace: demo}\n")
-        .append("spec: {region: eu-west-1, securityGroups: [")
-        .append(names)
-        .append("], instances: {ids: [i-0a000001]}}\n");
     Path f = dir.resolve("six.yaml");
-    Files.writeString(f, y.toString());
+    Files.writeString(f, sixGroupsOnOneInstance());
     OfflineRun r =
         OfflineRun.of(
             "offline",
@@ -274,6 +246,25 @@ class OfflineBadInputTest {
             "--ask",
             "a/web i-0a000001 80");
     assertThat(exact.exitCode()).as(exact.out() + exact.err()).isZero();
+  }
+
+  /** Six SecurityGroups and an attachment that puts all six on one instance. */
+  private static String sixGroupsOnOneInstance() {
+    StringBuilder y = new StringBuilder();
+    StringBuilder names = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n")
+          .append("metadata: {name: g")
+          .append(i)
+          .append(", namespace: demo}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n");
+      names.append(i == 0 ? "" : ", ").append("g").append(i);
+    }
+    y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n")
+        .append("metadata: {name: a, namespace: demo}\n")
+        .append("spec: {region: eu-west-1, securityGroups: [")
+        .append(names)
+        .append("], instances: {ids: [i-0a000001]}}\n");
+    return y.toString();
   }
 
   @Test

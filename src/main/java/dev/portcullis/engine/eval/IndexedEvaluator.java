@@ -90,8 +90,12 @@ public final class IndexedEvaluator implements FlowEvaluator {
   /** Listening sockets as {@code protocol << 32 | port}, sorted per instance. */
   private final long[] listening;
 
-  /** Parts of explanations, written once. */
-  private final String[] groupsText;
+  /** Parts of explanations that depend on one instance alone, written once. */
+  private final String[] egressPrefix;
+
+  private final String[] ingressPrefix;
+  private final String[] privateLabel;
+  private final String[] publicLabel;
 
   private final String[] privateText;
   private final String[] publicText;
@@ -135,7 +139,10 @@ public final class IndexedEvaluator implements FlowEvaluator {
     classes = index.classes();
     instances = byInstance.values().toArray(new InstanceState[0]);
     blockStart = new int[n];
-    groupsText = new String[n];
+    egressPrefix = new String[n];
+    ingressPrefix = new String[n];
+    privateLabel = new String[n];
+    publicLabel = new String[n];
     privateText = new String[n];
     publicText = new String[n];
     IntList blocks = new IntList();
@@ -182,9 +189,14 @@ public final class IndexedEvaluator implements FlowEvaluator {
       blocks.add(open);
       blocks.add(own.size());
       own.forEach(blocks::add);
-      groupsText[i] = Explanations.groupList(nic.groupIds(), this::groupName);
+      String groupList = Explanations.groupList(nic.groupIds(), this::groupName);
+      egressPrefix[i] = Explanations.noEgressPrefix(groupList, inst.instanceId());
+      ingressPrefix[i] = Explanations.noIngressPrefix(groupList, inst.instanceId());
       privateText[i] = Ip.format4(nic.privateIp());
       publicText[i] = nic.publicIp() == null ? null : Ip.format4(nic.publicIp());
+      privateLabel[i] = Explanations.instance(inst.instanceId(), privateText[i]);
+      publicLabel[i] =
+          publicText[i] == null ? null : Explanations.instance(inst.instanceId(), publicText[i]);
     }
     block = blocks.toArray();
     members = carried.toArray();
@@ -385,8 +397,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             Reason.NO_EGRESS_RULE,
             explain
                 ? Explanations.noEgress(
-                    groupsText[s],
-                    instances[s].instanceId(),
+                    egressPrefix[s],
                     traffic,
                     instances[dst].instanceId(),
                     sameVpc ? privateText[dst] : publicText[dst])
@@ -403,8 +414,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
               block[srcAt + (sameVpc ? PRIVATE_IP : PUBLIC_IP)],
               sameVpc ? srcAt : -1);
       if (explain) {
-        origin =
-            instances[s].instanceId() + " (" + (sameVpc ? privateText[s] : publicText[s]) + ")";
+        origin = sameVpc ? privateLabel[s] : publicLabel[s];
       }
     } else if (src instanceof Source.Address4 a) {
       ingress = first(dstAt, RuleIndex.INGRESS, cls, port, true, a.address(), -1);
@@ -441,10 +451,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
     if (ingress == NO_MATCH) {
       return denied(
           Reason.NO_INGRESS_RULE,
-          explain
-              ? Explanations.noIngress(
-                  groupsText[dst], instances[dst].instanceId(), traffic, origin)
-              : null,
+          explain ? Explanations.noIngress(ingressPrefix[dst], traffic, origin) : null,
           match(egress));
     }
     String egressText = explain && egress != NO_MATCH ? matchText[egress] : null;

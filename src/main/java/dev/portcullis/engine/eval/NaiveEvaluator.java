@@ -96,7 +96,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
               null,
               null,
               srcIf.groupIds(),
-              explain ? srcInstance.instanceId() + " (" + Ip.format4(ip) + ")" : null);
+              explain ? Explanations.instance(srcInstance.instanceId(), Ip.format4(ip)) : null);
     } else if (src instanceof Source.Address4 a) {
       origin =
           new Origin(
@@ -151,8 +151,8 @@ public final class NaiveEvaluator implements FlowEvaluator {
             Reason.NO_EGRESS_RULE,
             explain
                 ? Explanations.noEgress(
-                    groupList(srcInstance.primary().groupIds()),
-                    srcInstance.instanceId(),
+                    Explanations.noEgressPrefix(
+                        groupList(srcInstance.primary().groupIds()), srcInstance.instanceId()),
                     traffic,
                     dst.instanceId(),
                     Ip.format4(dstIp))
@@ -166,7 +166,9 @@ public final class NaiveEvaluator implements FlowEvaluator {
           Reason.NO_INGRESS_RULE,
           explain
               ? Explanations.noIngress(
-                  groupList(dstIf.groupIds()), dst.instanceId(), traffic, origin.label())
+                  Explanations.noIngressPrefix(groupList(dstIf.groupIds()), dst.instanceId()),
+                  traffic,
+                  origin.label())
               : null,
           egress);
     }

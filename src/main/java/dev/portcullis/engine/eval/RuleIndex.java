@@ -209,17 +209,7 @@ final class RuleIndex {
   /** The cell of an axis that holds a port. */
   private int cell(int axis, int port) {
     int n = blob[axis];
-    int lo = axis + 1;
-    int hi = axis + n;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (blob[mid] <= port) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return blob[lo + n];
+    return blob[lastAtMost(blob, axis + 1, n, port) + n];
   }
 
   /** The index within the cell of the IPv4 segment holding an address, or NONE. */
@@ -228,19 +218,25 @@ final class RuleIndex {
     if (segments == 0) {
       return NONE;
     }
-    int key = address ^ Integer.MIN_VALUE;
     int base = cell + CELL_HEADER;
-    int lo = 0;
-    int hi = segments - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (blob[base + mid] <= key) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
+    return lastAtMost(blob, base, segments, address ^ Integer.MIN_VALUE) - base;
+  }
+
+  /**
+   * The last index of {@code values[from..from + n)} (sorted, {@code values[from] <= key}) whose
+   * value is at most {@code key}. The loop runs a number of times fixed by {@code n} and its
+   * comparison only picks a value, so the JIT can use a conditional move: a random flow pays no
+   * mispredicted branch per step, and the processor can move on to the next flow's loads.
+   */
+  private static int lastAtMost(int[] values, int from, int n, int key) {
+    int base = from;
+    int length = n;
+    while (length > 1) {
+      int half = length >>> 1;
+      base = values[base + half] <= key ? base + half : base;
+      length -= half;
     }
-    return lo;
+    return base;
   }
 
   /**

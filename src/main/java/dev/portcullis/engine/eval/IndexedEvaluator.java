@@ -47,7 +47,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   private final String[] matchText;
 
-  private final Map<String, Integer> instanceIds = new HashMap<>();
+  private final IdTable instanceIds;
   private final InstanceState[] instances;
 
   private final int classes;
@@ -138,6 +138,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
     int n = byInstance.size();
     classes = index.classes();
     instances = byInstance.values().toArray(new InstanceState[0]);
+    instanceIds = new IdTable(new ArrayList<>(byInstance.keySet()));
     blockStart = new int[n];
     egressPrefix = new String[n];
     ingressPrefix = new String[n];
@@ -151,7 +152,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
     for (int i = 0; i < n; i++) {
       InstanceState inst = instances[i];
       NetworkInterface nic = inst.primary();
-      instanceIds.put(inst.instanceId(), i);
       List<Integer> own = new ArrayList<>();
       TreeSet<Integer> ids = new TreeSet<>();
       for (String id : nic.groupIds()) {
@@ -227,8 +227,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   /** The handle of an instance for the int fast path, or -1 when the estate has no such id. */
   public int instanceIndex(String instanceId) {
-    Integer i = instanceIds.get(instanceId);
-    return i == null ? -1 : i;
+    return instanceIds.get(instanceId);
   }
 
   /** How many instances have handles: they are 0 to this minus 1. */
@@ -323,14 +322,14 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   @Override
   public Verdict verdict(Flow flow) {
-    Integer dst = instanceIds.get(flow.destinationInstanceId());
-    if (dst == null) {
+    int dst = instanceIds.get(flow.destinationInstanceId());
+    if (dst < 0) {
       return Verdict.TIMED_OUT;
     }
     Source src = flow.source();
     if (src instanceof Source.Instance si) {
-      Integer s = instanceIds.get(si.instanceId());
-      return s == null ? Verdict.TIMED_OUT : verdict(s, dst, flow.protocol().number(), flow.port());
+      int s = instanceIds.get(si.instanceId());
+      return s < 0 ? Verdict.TIMED_OUT : verdict(s, dst, flow.protocol().number(), flow.port());
     }
     if (src instanceof Source.Address4 a) {
       return verdictFromAddress(a.address(), dst, flow.protocol().number(), flow.port());
@@ -348,14 +347,13 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * several would apply; writes the explanation only when {@code explain}.
    */
   private Decision evaluate(Flow flow, boolean explain) {
-    Integer dstBoxed = instanceIds.get(flow.destinationInstanceId());
-    if (dstBoxed == null) {
+    int dst = instanceIds.get(flow.destinationInstanceId());
+    if (dst < 0) {
       return denied(
           Reason.UNKNOWN_INSTANCE,
           explain ? Explanations.unknownInstance(flow.destinationInstanceId()) : null,
           null);
     }
-    int dst = dstBoxed;
     int dstAt = blockStart[dst];
     int protocol = flow.protocol().number();
     int port = flow.port();
@@ -366,14 +364,13 @@ public final class IndexedEvaluator implements FlowEvaluator {
     int ingress;
     String origin = null;
     if (src instanceof Source.Instance si) {
-      Integer srcBoxed = instanceIds.get(si.instanceId());
-      if (srcBoxed == null) {
+      int s = instanceIds.get(si.instanceId());
+      if (s < 0) {
         return denied(
             Reason.UNKNOWN_INSTANCE,
             explain ? Explanations.unknownInstance(si.instanceId()) : null,
             null);
       }
-      int s = srcBoxed;
       int srcAt = blockStart[s];
       int net = block[srcAt + NETWORK];
       boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK];

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Decides flows over a large estate without walking rule lists: built once from an {@link Estate}
- * into a {@link RuleIndex} and flat per-instance arrays, then immutable and safe to share between
- * threads.
+ * into a {@link RuleIndex} and a small block of ints per instance, then immutable and safe to share
+ * between threads.
  *
  * <p>It gives the same {@link Decision}s as {@link NaiveEvaluator}, explanation included: the rule
  * reported is that of the first group in the interface's group order that allows the flow, and

@@ -13,6 +13,9 @@ import java.util.function.Function;
 final class Explanations {
   private static final String DROPPED =
       "; security groups drop what no rule allows, so the client times out";
+  private static final String REFUSED =
+      ", so the instance refuses the connection at once (not a time-out: a time-out would mean a"
+          + " security group blocked it)";
   private static final String STATEFUL =
       "; replies are allowed back because security groups are stateful";
 
@@ -91,20 +94,18 @@ final class Explanations {
   }
 
   static String refused(String traffic, String egress, String ingress, String dstId) {
-    String nothingListens =
-        "), but nothing listens on "
-            + dstId
-            + " at "
-            + traffic
-            + ", so the instance refuses the connection at once (not a time-out: a time-out would"
-            + " mean a security group blocked it)";
+    // One concatenation per case, each written out: this sentence is built for one flow in three.
     if (egress == null) {
       return "the security groups allow "
           + traffic
           + " (ingress allowed by "
           + ingress
           + STATEFUL
-          + nothingListens;
+          + "), but nothing listens on "
+          + dstId
+          + " at "
+          + traffic
+          + REFUSED;
     }
     return "the security groups allow "
         + traffic
@@ -113,7 +114,11 @@ final class Explanations {
         + "; ingress allowed by "
         + ingress
         + STATEFUL
-        + nothingListens;
+        + "), but nothing listens on "
+        + dstId
+        + " at "
+        + traffic
+        + REFUSED;
   }
 
   /**

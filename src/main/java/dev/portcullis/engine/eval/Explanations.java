@@ -29,23 +29,27 @@ final class Explanations {
     return "there is no security group " + groupId;
   }
 
-  static String noRoute(InstanceState src, InstanceState dst) {
-    return src.instanceId()
-        + " ("
-        + src.region()
-        + "/"
-        + src.vpcId()
-        + ") and "
-        + dst.instanceId()
-        + " ("
-        + dst.region()
-        + "/"
-        + dst.vpcId()
-        + ") are in different networks and "
-        + (dst.primary().publicIp() == null
-            ? dst.instanceId() + " has no public IP"
-            : src.instanceId() + " has no public IP")
+  /**
+   * @param src the source as {@link #network} writes it
+   * @param noPublicIp {@link #noPublicIp} of the instance that has none (the destination when
+   *     neither has)
+   */
+  static String noRoute(String src, String dst, String noPublicIp) {
+    return src
+        + " and "
+        + dst
+        + " are in different networks and "
+        + noPublicIp
         + "; packets have no path and the client times out";
+  }
+
+  /** An instance and its network: {@code i-1 (eu-west-1/vpc-1)}. */
+  static String network(InstanceState instance) {
+    return instance.instanceId() + " (" + instance.region() + "/" + instance.vpcId() + ")";
+  }
+
+  static String noPublicIp(String instanceId) {
+    return instanceId + " has no public IP";
   }
 
   /**

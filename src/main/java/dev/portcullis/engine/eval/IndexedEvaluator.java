@@ -99,6 +99,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   private final String[] privateText;
   private final String[] publicText;
+  private final String[] networkLabel;
+  private final String[] noPublicIp;
+
+  /** Instance ids by handle (reading them through {@code instances} costs one more object). */
+  private final String[] idOf;
 
   public IndexedEvaluator(Estate estate) {
     // Later duplicates of an id replace earlier ones, as in NaiveEvaluator's maps.
@@ -146,6 +151,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
     publicLabel = new String[n];
     privateText = new String[n];
     publicText = new String[n];
+    networkLabel = new String[n];
+    noPublicIp = new String[n];
+    idOf = new String[n];
     IntList blocks = new IntList();
     IntList carried = new IntList();
     List<Long> sockets = new ArrayList<>();
@@ -195,6 +203,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
       privateText[i] = Ip.format4(nic.privateIp());
       publicText[i] = nic.publicIp() == null ? null : Ip.format4(nic.publicIp());
       privateLabel[i] = Explanations.instance(inst.instanceId(), privateText[i]);
+      networkLabel[i] = Explanations.network(inst);
+      noPublicIp[i] = Explanations.noPublicIp(inst.instanceId());
+      idOf[i] = inst.instanceId();
       publicLabel[i] =
           publicText[i] == null ? null : Explanations.instance(inst.instanceId(), publicText[i]);
     }
@@ -358,7 +369,8 @@ public final class IndexedEvaluator implements FlowEvaluator {
     int protocol = flow.protocol().number();
     int port = flow.port();
     int cls = index.protocolClass(protocol);
-    String traffic = explain ? Explanations.traffic(flow.protocol(), port) : null;
+    // Written only for sentences that name the traffic: not for the third of flows with no route.
+    String traffic = null;
     Source src = flow.source();
     int egress = NO_MATCH;
     int ingress;
@@ -377,8 +389,16 @@ public final class IndexedEvaluator implements FlowEvaluator {
       if (!sameVpc && (block[srcAt + HAS_PUBLIC_IP] == 0 || block[dstAt + HAS_PUBLIC_IP] == 0)) {
         return denied(
             Reason.NO_ROUTE,
-            explain ? Explanations.noRoute(instances[s], instances[dst]) : null,
+            explain
+                ? Explanations.noRoute(
+                    networkLabel[s],
+                    networkLabel[dst],
+                    noPublicIp[block[dstAt + HAS_PUBLIC_IP] == 0 ? dst : s])
+                : null,
             null);
+      }
+      if (explain) {
+        traffic = Explanations.traffic(flow.protocol(), port);
       }
       egress =
           first(
@@ -396,7 +416,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
                 ? Explanations.noEgress(
                     egressPrefix[s],
                     traffic,
-                    instances[dst].instanceId(),
+                    idOf[dst],
                     sameVpc ? privateText[dst] : publicText[dst])
                 : null,
             null);
@@ -445,6 +465,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
       throw new IllegalStateException("unknown source " + src);
     }
 
+    if (explain && traffic == null) {
+      traffic = Explanations.traffic(flow.protocol(), port);
+    }
     if (ingress == NO_MATCH) {
       return denied(
           Reason.NO_INGRESS_RULE,
@@ -463,10 +486,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
     return new Decision(
         Verdict.CONNECTION_REFUSED,
         Reason.ALLOWED_NOT_LISTENING,
-        explain
-            ? Explanations.refused(
-                traffic, egressText, matchText[ingress], instances[dst].instanceId())
-            : null,
+        explain ? Explanations.refused(traffic, egressText, matchText[ingress], idOf[dst]) : null,
         match(egress),
         matches[ingress]);
   }

@@ -85,7 +85,15 @@ public final class NaiveEvaluator implements FlowEvaluator {
       boolean sameVpc = sameNetwork(srcInstance.region(), srcInstance.vpcId(), dst);
       if (!sameVpc && (srcIf.publicIp() == null || dstIf.publicIp() == null)) {
         return denied(
-            Reason.NO_ROUTE, explain ? Explanations.noRoute(srcInstance, dst) : null, null);
+            Reason.NO_ROUTE,
+            explain
+                ? Explanations.noRoute(
+                    Explanations.network(srcInstance),
+                    Explanations.network(dst),
+                    Explanations.noPublicIp(
+                        dstIf.publicIp() == null ? dst.instanceId() : srcInstance.instanceId()))
+                : null,
+            null);
       }
       int ip = sameVpc ? srcIf.privateIp() : srcIf.publicIp();
       origin =

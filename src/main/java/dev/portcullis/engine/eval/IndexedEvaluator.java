@@ -514,7 +514,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
     for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
       int axis = index.axis(block[k], dir, cls);
       if (axis != RuleIndex.NONE) {
-        int pos = index.first(axis, port, hasAddress, address, memberIds, from, to);
+        int uniform = hasAddress ? index.uniformFirst(block[k], dir, cls) : RuleIndex.NONE;
+        int pos =
+            uniform != RuleIndex.NONE
+                ? uniform
+                : index.first(axis, port, hasAddress, address, memberIds, from, to);
         if (pos != RuleIndex.NONE) {
           return ruleBase[block[k]] + pos;
         }

@@ -13,6 +13,11 @@ import java.util.function.Function;
 final class Explanations {
   private static final String DROPPED =
       "; security groups drop what no rule allows, so the client times out";
+  private static final String REFUSED =
+      ", so the instance refuses the connection at once (not a time-out: a time-out would mean a"
+          + " security group blocked it)";
+  private static final String STATEFUL =
+      "; replies are allowed back because security groups are stateful";
 
   private Explanations() {}
 
@@ -24,58 +29,61 @@ final class Explanations {
     return "there is no security group " + groupId;
   }
 
-  static String noRoute(InstanceState src, InstanceState dst) {
-    return src.instanceId()
-        + " ("
-        + src.region()
-        + "/"
-        + src.vpcId()
-        + ") and "
-        + dst.instanceId()
-        + " ("
-        + dst.region()
-        + "/"
-        + dst.vpcId()
-        + ") are in different networks and "
-        + (dst.primary().publicIp() == null
-            ? dst.instanceId() + " has no public IP"
-            : src.instanceId() + " has no public IP")
+  /**
+   * @param src the source as {@link #network} writes it
+   * @param noPublicIp {@link #noPublicIp} of the instance that has none (the destination when
+   *     neither has)
+   */
+  static String noRoute(String src, String dst, String noPublicIp) {
+    return src
+        + " and "
+        + dst
+        + " are in different networks and "
+        + noPublicIp
         + "; packets have no path and the client times out";
   }
 
-  /**
-   * @param srcGroups the source's groups, as {@link #groupList} writes them
-   * @param dstIp the destination address the source sends to, written out
-   */
-  static String noEgress(
-      String srcGroups, String srcId, String traffic, String dstId, String dstIp) {
-    return "no egress rule of "
-        + srcGroups
-        + " on "
-        + srcId
-        + " allows "
-        + traffic
-        + " to "
-        + dstId
-        + " ("
-        + dstIp
-        + ")"
-        + DROPPED;
+  /** An instance and its network: {@code i-1 (eu-west-1/vpc-1)}. */
+  static String network(InstanceState instance) {
+    return instance.instanceId() + " (" + instance.region() + "/" + instance.vpcId() + ")";
+  }
+
+  static String noPublicIp(String instanceId) {
+    return instanceId + " has no public IP";
   }
 
   /**
-   * @param origin who sends, as a user reads it: {@code i-1 (10.0.0.5)}, an address, a CIDR...
+   * The start of the sentence saying that no egress rule of an instance allows a flow: it depends
+   * on the instance alone, so an evaluator may write it once per instance.
+   *
+   * @param srcGroups the source's groups, as {@link #groupList} writes them
    */
-  static String noIngress(String dstGroups, String dstId, String traffic, String origin) {
-    return "no ingress rule of "
-        + dstGroups
-        + " on "
-        + dstId
-        + " allows "
-        + traffic
-        + " from "
-        + origin
-        + DROPPED;
+  static String noEgressPrefix(String srcGroups, String srcId) {
+    return "no egress rule of " + srcGroups + " on " + srcId + " allows ";
+  }
+
+  /**
+   * @param dstIp the destination address the source sends to, written out
+   */
+  static String noEgress(String prefix, String traffic, String dstId, String dstIp) {
+    return prefix + traffic + " to " + dstId + " (" + dstIp + ")" + DROPPED;
+  }
+
+  /** Like {@link #noEgressPrefix}, for ingress on the destination. */
+  static String noIngressPrefix(String dstGroups, String dstId) {
+    return "no ingress rule of " + dstGroups + " on " + dstId + " allows ";
+  }
+
+  /**
+   * @param origin who sends, as a user reads it: {@link #instance}, an address, a CIDR...
+   */
+  static String noIngress(String prefix, String traffic, String origin) {
+    return prefix + traffic + " from " + origin + DROPPED;
+  }
+
+  /** An instance as the origin of a flow: {@code i-1 (10.0.0.5)}. */
+  static String instance(String instanceId, String address) {
+    return instanceId + " (" + address + ")";
   }
 
   /**
@@ -83,27 +91,38 @@ final class Explanations {
    *     rule was needed
    */
   static String reachable(String egress, String ingress) {
-    return "reachable: " + allowedBy(egress, ingress);
+    if (egress == null) {
+      return "reachable: ingress allowed by " + ingress + STATEFUL;
+    }
+    return "reachable: egress allowed by " + egress + "; ingress allowed by " + ingress + STATEFUL;
   }
 
   static String refused(String traffic, String egress, String ingress, String dstId) {
+    // One concatenation per case, each written out: this sentence is built for one flow in three.
+    if (egress == null) {
+      return "the security groups allow "
+          + traffic
+          + " (ingress allowed by "
+          + ingress
+          + STATEFUL
+          + "), but nothing listens on "
+          + dstId
+          + " at "
+          + traffic
+          + REFUSED;
+    }
     return "the security groups allow "
         + traffic
-        + " ("
-        + allowedBy(egress, ingress)
+        + " (egress allowed by "
+        + egress
+        + "; ingress allowed by "
+        + ingress
+        + STATEFUL
         + "), but nothing listens on "
         + dstId
         + " at "
         + traffic
-        + ", so the instance refuses the connection at once (not a time-out: a time-out would"
-        + " mean a security group blocked it)";
-  }
-
-  private static String allowedBy(String egress, String ingress) {
-    return (egress == null ? "" : "egress allowed by " + egress + "; ")
-        + "ingress allowed by "
-        + ingress
-        + "; replies are allowed back because security groups are stateful";
+        + REFUSED;
   }
 
   /**

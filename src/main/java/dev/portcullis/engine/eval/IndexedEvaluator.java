@@ -14,8 +14,8 @@ import java.util.TreeSet;
 
 /**
  * Decides flows over a large estate without walking rule lists: built once from an {@link Estate}
- * into a {@link RuleIndex} and flat per-instance arrays, then immutable and safe to share between
- * threads.
+ * into a {@link RuleIndex} and a small block of ints per instance, then immutable and safe to share
+ * between threads.
  *
  * <p>It gives the same {@link Decision}s as {@link NaiveEvaluator}, explanation included: the rule
  * reported is that of the first group in the interface's group order that allows the flow, and
@@ -30,7 +30,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private static final int NO_NETWORK = -1;
   private static final int[] NO_MEMBERS = new int[0];
   private static final int NO_MATCH = -1;
-  private static final int OPEN = Integer.MIN_VALUE;
 
   private final RuleIndex index;
 
@@ -48,41 +47,63 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   private final String[] matchText;
 
-  private final Map<String, Integer> instanceIds = new HashMap<>();
+  private final IdTable instanceIds;
   private final InstanceState[] instances;
-  private final int[] network;
-  private final int[] privateIp;
-  private final int[] publicIp;
-  private final boolean[] hasPublicIp;
 
   private final int classes;
 
   /**
-   * Row {@code (instance * 2 + direction) * classes + protocol class}: the axes of the instance's
-   * groups that have rules for it, in the interface's group order, are {@code rowAxis[rows[row]]}
-   * to {@code rowAxis[rows[row + 1] - 1]}, with their groups in {@code rowGroup}. The sign bit of
-   * {@code rows[row]} says that one of them lets everything through to or from any IPv4 address.
+   * What a verdict reads of an instance, in one small contiguous block (a cache line for an
+   * instance with up to 7 groups), at {@code blockStart[instance]}:
+   *
+   * <pre>
+   * NETWORK, PRIVATE_IP, PUBLIC_IP, HAS_PUBLIC_IP (0 or 1),
+   * MEMBERS, MEMBERS_END   its group ids in {@code members},
+   * LISTENING, LISTENING_END   its sockets in {@code listening},
+   * OPEN   bit {@code direction * classes + class} set when one of its groups lets every port
+   *     and every IPv4 address through (a default egress rule does; rows past bit 30 never say so),
+   * GROUP_COUNT, then the groups: the estate's groups on its primary interface, in order, once.
+   * </pre>
+   *
+   * A group's axis for a direction and protocol class comes from {@link RuleIndex#axis}, a table
+   * small enough to stay in cache.
    */
-  private final int[] rows;
+  private final int[] block;
 
-  private final int[] rowAxis;
-  private final int[] rowGroup;
+  private final int[] blockStart;
 
-  /** The ids of every group on the primary interface, known or not, sorted: for references. */
-  private final int[] memberStart;
+  private static final int NETWORK = 0;
+  private static final int PRIVATE_IP = 1;
+  private static final int PUBLIC_IP = 2;
+  private static final int HAS_PUBLIC_IP = 3;
+  private static final int MEMBERS = 4;
+  private static final int MEMBERS_END = 5;
+  private static final int LISTENING = 6;
+  private static final int LISTENING_END = 7;
+  private static final int OPEN_ROWS = 8;
+  private static final int GROUP_COUNT = 9;
+  private static final int GROUPS = 10;
 
+  /** The ids of every group on an instance's primary interface, known or not, sorted. */
   private final int[] members;
 
-  /** Listening sockets as {@code protocol << 32 | port}, sorted. */
-  private final int[] listenStart;
-
+  /** Listening sockets as {@code protocol << 32 | port}, sorted per instance. */
   private final long[] listening;
 
-  /** Parts of explanations, written once. */
-  private final String[] groupsText;
+  /** Parts of explanations that depend on one instance alone, written once. */
+  private final String[] egressPrefix;
+
+  private final String[] ingressPrefix;
+  private final String[] privateLabel;
+  private final String[] publicLabel;
 
   private final String[] privateText;
   private final String[] publicText;
+  private final String[] networkLabel;
+  private final String[] noPublicIp;
+
+  /** Instance ids by handle (reading them through {@code instances} costs one more object). */
+  private final String[] idOf;
 
   public IndexedEvaluator(Estate estate) {
     // Later duplicates of an id replace earlier ones, as in NaiveEvaluator's maps.
@@ -120,79 +141,76 @@ public final class IndexedEvaluator implements FlowEvaluator {
     index = new RuleIndex(sortedRules, this::groupId);
 
     int n = byInstance.size();
+    classes = index.classes();
     instances = byInstance.values().toArray(new InstanceState[0]);
-    network = new int[n];
-    privateIp = new int[n];
-    publicIp = new int[n];
-    hasPublicIp = new boolean[n];
-    memberStart = new int[n + 1];
-    listenStart = new int[n + 1];
-    groupsText = new String[n];
+    instanceIds = new IdTable(new ArrayList<>(byInstance.keySet()));
+    blockStart = new int[n];
+    egressPrefix = new String[n];
+    ingressPrefix = new String[n];
+    privateLabel = new String[n];
+    publicLabel = new String[n];
     privateText = new String[n];
     publicText = new String[n];
-    List<List<Integer>> known = new ArrayList<>();
-    List<Integer> carried = new ArrayList<>();
+    networkLabel = new String[n];
+    noPublicIp = new String[n];
+    idOf = new String[n];
+    IntList blocks = new IntList();
+    IntList carried = new IntList();
     List<Long> sockets = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       InstanceState inst = instances[i];
       NetworkInterface nic = inst.primary();
-      instanceIds.put(inst.instanceId(), i);
-      network[i] = networkId(networks, inst.region(), inst.vpcId());
-      privateIp[i] = nic.privateIp();
-      hasPublicIp[i] = nic.publicIp() != null;
-      publicIp[i] = hasPublicIp[i] ? nic.publicIp() : 0;
       List<Integer> own = new ArrayList<>();
+      TreeSet<Integer> ids = new TreeSet<>();
       for (String id : nic.groupIds()) {
         int g = groupId(id);
+        ids.add(g);
         if (g < groupCount && !own.contains(g)) {
           own.add(g);
         }
       }
-      known.add(own);
-      memberStart[i] = carried.size();
-      TreeSet<Integer> ids = new TreeSet<>();
-      for (String id : nic.groupIds()) {
-        ids.add(groupId(id));
-      }
-      carried.addAll(ids);
-      listenStart[i] = sockets.size();
       TreeSet<Long> keys = new TreeSet<>();
       for (Listener l : inst.listeners()) {
         keys.add(socket(l.protocol().number(), l.port()));
       }
+      int b = blocks.size();
+      blockStart[i] = b;
+      blocks.add(networkId(networks, inst.region(), inst.vpcId()));
+      blocks.add(nic.privateIp());
+      blocks.add(nic.publicIp() == null ? 0 : nic.publicIp());
+      blocks.add(nic.publicIp() == null ? 0 : 1);
+      blocks.add(carried.size());
+      ids.forEach(carried::add);
+      blocks.add(carried.size());
+      blocks.add(sockets.size());
       sockets.addAll(keys);
-      groupsText[i] = Explanations.groupList(nic.groupIds(), this::groupName);
-      privateText[i] = Ip.format4(nic.privateIp());
-      publicText[i] = hasPublicIp[i] ? Ip.format4(nic.publicIp()) : null;
-    }
-    memberStart[n] = carried.size();
-    listenStart[n] = sockets.size();
-    classes = index.classes();
-    rows = new int[n * 2 * classes + 1];
-    List<Integer> axes = new ArrayList<>();
-    List<Integer> axisGroups = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      for (int dir = 0; dir < 2; dir++) {
-        for (int c = 0; c < classes; c++) {
-          int row = (i * 2 + dir) * classes + c;
-          rows[row] = axes.size();
-          for (int g : known.get(i)) {
-            int axis = index.axis(g, dir, c);
-            if (axis != RuleIndex.NONE) {
-              axes.add(axis);
-              axisGroups.add(g);
-              if (index.opensEverything(axis)) {
-                rows[row] |= OPEN;
-              }
-            }
+      blocks.add(sockets.size());
+      int open = 0;
+      for (int r = 0; r < Math.min(2 * classes, 31); r++) {
+        for (int g : own) {
+          int axis = index.axis(g, r / classes, r % classes);
+          if (axis != RuleIndex.NONE && index.opensEverything(axis)) {
+            open |= 1 << r;
           }
         }
       }
+      blocks.add(open);
+      blocks.add(own.size());
+      own.forEach(blocks::add);
+      String groupList = Explanations.groupList(nic.groupIds(), this::groupName);
+      egressPrefix[i] = Explanations.noEgressPrefix(groupList, inst.instanceId());
+      ingressPrefix[i] = Explanations.noIngressPrefix(groupList, inst.instanceId());
+      privateText[i] = Ip.format4(nic.privateIp());
+      publicText[i] = nic.publicIp() == null ? null : Ip.format4(nic.publicIp());
+      privateLabel[i] = Explanations.instance(inst.instanceId(), privateText[i]);
+      networkLabel[i] = Explanations.network(inst);
+      noPublicIp[i] = Explanations.noPublicIp(inst.instanceId());
+      idOf[i] = inst.instanceId();
+      publicLabel[i] =
+          publicText[i] == null ? null : Explanations.instance(inst.instanceId(), publicText[i]);
     }
-    rows[n * 2 * classes] = axes.size();
-    rowAxis = axes.stream().mapToInt(Integer::intValue).toArray();
-    rowGroup = axisGroups.stream().mapToInt(Integer::intValue).toArray();
-    members = carried.stream().mapToInt(Integer::intValue).toArray();
+    block = blocks.toArray();
+    members = carried.toArray();
     listening = sockets.stream().mapToLong(Long::longValue).toArray();
   }
 
@@ -220,8 +238,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   /** The handle of an instance for the int fast path, or -1 when the estate has no such id. */
   public int instanceIndex(String instanceId) {
-    Integer i = instanceIds.get(instanceId);
-    return i == null ? -1 : i;
+    return instanceIds.get(instanceId);
   }
 
   /** How many instances have handles: they are 0 to this minus 1. */
@@ -236,89 +253,94 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * @param port the destination port, or the ICMP type for icmp and icmpv6
    */
   public Verdict verdict(int srcInstance, int dstInstance, int protocol, int port) {
-    int net = network[srcInstance];
-    boolean sameVpc = net != NO_NETWORK && net == network[dstInstance];
+    int[] blk = block;
+    int src = blockStart[srcInstance];
+    int dst = blockStart[dstInstance];
+    int net = blk[src + NETWORK];
+    boolean sameVpc = net != NO_NETWORK && net == blk[dst + NETWORK];
     int srcIp;
     int dstIp;
     if (sameVpc) {
-      srcIp = privateIp[srcInstance];
-      dstIp = privateIp[dstInstance];
-    } else if (hasPublicIp[srcInstance] && hasPublicIp[dstInstance]) {
-      srcIp = publicIp[srcInstance];
-      dstIp = publicIp[dstInstance];
+      srcIp = blk[src + PRIVATE_IP];
+      dstIp = blk[dst + PRIVATE_IP];
+    } else if (blk[src + HAS_PUBLIC_IP] != 0 && blk[dst + HAS_PUBLIC_IP] != 0) {
+      srcIp = blk[src + PUBLIC_IP];
+      dstIp = blk[dst + PUBLIC_IP];
     } else {
       return Verdict.TIMED_OUT;
     }
     int cls = index.protocolClass(protocol);
     // Ingress first: it is the leg that usually refuses. Both must allow, so order is free here.
-    if (!anyAllows(dstInstance, RuleIndex.INGRESS, cls, port, srcIp, sameVpc, srcInstance)
-        || !anyAllows(srcInstance, RuleIndex.EGRESS, cls, port, dstIp, sameVpc, dstInstance)) {
+    if (!anyAllows(dst, RuleIndex.INGRESS, cls, port, srcIp, sameVpc ? src : -1)
+        || !anyAllows(src, RuleIndex.EGRESS, cls, port, dstIp, sameVpc ? dst : -1)) {
       return Verdict.TIMED_OUT;
     }
-    return listens(dstInstance, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
+    return listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
   }
 
   /**
    * The verdict of a flow from an IPv4 address outside the estate to an instance given by handle.
    */
   public Verdict verdictFromAddress(int srcIpv4, int dstInstance, int protocol, int port) {
+    int dst = blockStart[dstInstance];
     int cls = index.protocolClass(protocol);
-    if (!anyAllows(dstInstance, RuleIndex.INGRESS, cls, port, srcIpv4, false, -1)) {
+    if (!anyAllows(dst, RuleIndex.INGRESS, cls, port, srcIpv4, -1)) {
       return Verdict.TIMED_OUT;
     }
-    return listens(dstInstance, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
+    return listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
   }
 
   /**
-   * Whether a group of {@code instance} lets the traffic in (from the address or, in the same VPC,
-   * from a group of {@code peer}) or out (to them).
+   * Whether a group of the instance whose block is at {@code at} lets the traffic in (from the
+   * address or, in the same VPC, from a group of the instance whose block is at {@code peer}, -1
+   * for none) or out (to them).
    */
-  private boolean anyAllows(
-      int instance, int dir, int cls, int port, int address, boolean sameVpc, int peer) {
-    int row = ((instance << 1) | dir) * classes + cls;
-    int start = rows[row];
-    if (start < 0) {
-      return true; // OPEN
+  private boolean anyAllows(int at, int dir, int cls, int port, int address, int peer) {
+    int[] blk = block;
+    int row = dir * classes + cls;
+    if (row < 31 && (blk[at + OPEN_ROWS] & (1 << row)) != 0) {
+      return true;
     }
-    int end = rows[row + 1] & ~OPEN;
-    int from = sameVpc ? memberStart[peer] : 0;
-    int to = sameVpc ? memberStart[peer + 1] : 0;
-    for (int k = start; k < end; k++) {
-      if (index.allows(rowAxis[k], port, address, members, from, to)) {
+    int from = peer < 0 ? 0 : blk[peer + MEMBERS];
+    int to = peer < 0 ? 0 : blk[peer + MEMBERS_END];
+    for (int k = at + GROUPS, end = k + blk[at + GROUP_COUNT]; k < end; k++) {
+      int axis = index.axis(blk[k], dir, cls);
+      if (axis != RuleIndex.NONE && index.allows(axis, port, address, members, from, to)) {
         return true;
       }
     }
     return false;
   }
 
-  private boolean listens(int instance, int protocol, int port) {
+  /** Whether something answers on the instance whose block is at {@code at}. */
+  private boolean listens(int at, int protocol, int port) {
     if (protocol == 1 || protocol == 58) {
       return true; // the operating system answers ICMP
     }
-    int start = listenStart[instance];
-    int end = listenStart[instance + 1];
+    int start = block[at + LISTENING];
+    int end = block[at + LISTENING_END];
     if (protocol == 6 || protocol == 17) {
       return Arrays.binarySearch(listening, start, end, socket(protocol, port)) >= 0;
     }
     // Protocols without ports: anything listening on the protocol answers.
-    int at = Arrays.binarySearch(listening, start, end, socket(protocol, 0));
-    if (at >= 0) {
+    int found = Arrays.binarySearch(listening, start, end, socket(protocol, 0));
+    if (found >= 0) {
       return true;
     }
-    int next = -at - 1;
+    int next = -found - 1;
     return next < end && (listening[next] >> 32) == protocol;
   }
 
   @Override
   public Verdict verdict(Flow flow) {
-    Integer dst = instanceIds.get(flow.destinationInstanceId());
-    if (dst == null) {
+    int dst = instanceIds.get(flow.destinationInstanceId());
+    if (dst < 0) {
       return Verdict.TIMED_OUT;
     }
     Source src = flow.source();
     if (src instanceof Source.Instance si) {
-      Integer s = instanceIds.get(si.instanceId());
-      return s == null ? Verdict.TIMED_OUT : verdict(s, dst, flow.protocol().number(), flow.port());
+      int s = instanceIds.get(si.instanceId());
+      return s < 0 ? Verdict.TIMED_OUT : verdict(s, dst, flow.protocol().number(), flow.port());
     }
     if (src instanceof Source.Address4 a) {
       return verdictFromAddress(a.address(), dst, flow.protocol().number(), flow.port());
@@ -336,86 +358,92 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * several would apply; writes the explanation only when {@code explain}.
    */
   private Decision evaluate(Flow flow, boolean explain) {
-    Integer dstBoxed = instanceIds.get(flow.destinationInstanceId());
-    if (dstBoxed == null) {
+    int dst = instanceIds.get(flow.destinationInstanceId());
+    if (dst < 0) {
       return denied(
           Reason.UNKNOWN_INSTANCE,
           explain ? Explanations.unknownInstance(flow.destinationInstanceId()) : null,
           null);
     }
-    int dst = dstBoxed;
+    int dstAt = blockStart[dst];
     int protocol = flow.protocol().number();
     int port = flow.port();
     int cls = index.protocolClass(protocol);
-    String traffic = explain ? Explanations.traffic(flow.protocol(), port) : null;
+    // Written only for sentences that name the traffic: not for the third of flows with no route.
+    String traffic = null;
     Source src = flow.source();
     int egress = NO_MATCH;
     int ingress;
     String origin = null;
     if (src instanceof Source.Instance si) {
-      Integer srcBoxed = instanceIds.get(si.instanceId());
-      if (srcBoxed == null) {
+      int s = instanceIds.get(si.instanceId());
+      if (s < 0) {
         return denied(
             Reason.UNKNOWN_INSTANCE,
             explain ? Explanations.unknownInstance(si.instanceId()) : null,
             null);
       }
-      int s = srcBoxed;
-      boolean sameVpc = network[s] != NO_NETWORK && network[s] == network[dst];
-      if (!sameVpc && (!hasPublicIp[s] || !hasPublicIp[dst])) {
+      int srcAt = blockStart[s];
+      int net = block[srcAt + NETWORK];
+      boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK];
+      if (!sameVpc && (block[srcAt + HAS_PUBLIC_IP] == 0 || block[dstAt + HAS_PUBLIC_IP] == 0)) {
         return denied(
             Reason.NO_ROUTE,
-            explain ? Explanations.noRoute(instances[s], instances[dst]) : null,
+            explain
+                ? Explanations.noRoute(
+                    networkLabel[s],
+                    networkLabel[dst],
+                    noPublicIp[block[dstAt + HAS_PUBLIC_IP] == 0 ? dst : s])
+                : null,
             null);
+      }
+      if (explain) {
+        traffic = Explanations.traffic(flow.protocol(), port);
       }
       egress =
           first(
-              s,
+              srcAt,
               RuleIndex.EGRESS,
               cls,
               port,
               true,
-              sameVpc ? privateIp[dst] : publicIp[dst],
-              sameVpc,
-              dst);
+              block[dstAt + (sameVpc ? PRIVATE_IP : PUBLIC_IP)],
+              sameVpc ? dstAt : -1);
       if (egress == NO_MATCH) {
         return denied(
             Reason.NO_EGRESS_RULE,
             explain
                 ? Explanations.noEgress(
-                    groupsText[s],
-                    instances[s].instanceId(),
+                    egressPrefix[s],
                     traffic,
-                    instances[dst].instanceId(),
+                    idOf[dst],
                     sameVpc ? privateText[dst] : publicText[dst])
                 : null,
             null);
       }
       ingress =
           first(
-              dst,
+              dstAt,
               RuleIndex.INGRESS,
               cls,
               port,
               true,
-              sameVpc ? privateIp[s] : publicIp[s],
-              sameVpc,
-              s);
+              block[srcAt + (sameVpc ? PRIVATE_IP : PUBLIC_IP)],
+              sameVpc ? srcAt : -1);
       if (explain) {
-        origin =
-            instances[s].instanceId() + " (" + (sameVpc ? privateText[s] : publicText[s]) + ")";
+        origin = sameVpc ? privateLabel[s] : publicLabel[s];
       }
     } else if (src instanceof Source.Address4 a) {
-      ingress = first(dst, RuleIndex.INGRESS, cls, port, true, a.address(), false, -1);
+      ingress = first(dstAt, RuleIndex.INGRESS, cls, port, true, a.address(), -1);
       origin = explain ? Ip.format4(a.address()) : null;
     } else if (src instanceof Source.Address6 a) {
-      ingress = first6(dst, cls, port, a.high(), a.low(), 128);
+      ingress = first6(dstAt, cls, port, a.high(), a.low(), 128);
       origin = explain ? Ip.format6(a.high(), a.low()) : null;
     } else if (src instanceof Source.Range r) {
       if (r.cidr() instanceof Cidr4 c) {
-        ingress = firstContaining(dst, cls, port, c);
+        ingress = firstContaining(dstAt, cls, port, c);
       } else if (r.cidr() instanceof Cidr6 c) {
-        ingress = first6(dst, cls, port, c.high(), c.low(), c.prefixLength());
+        ingress = first6(dstAt, cls, port, c.high(), c.low(), c.prefixLength());
       } else {
         ingress = NO_MATCH; // not an address range: no CIDR rule contains it
       }
@@ -427,9 +455,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
             Reason.UNKNOWN_GROUP, explain ? Explanations.unknownGroup(gm.groupId()) : null, null);
       }
       int net = groupNetwork[g];
-      boolean sameVpc = net != NO_NETWORK && net == network[dst];
+      boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK];
       int[] member = sameVpc ? new int[] {g} : NO_MEMBERS;
-      ingress = first(dst, RuleIndex.INGRESS, cls, port, false, 0, member, 0, member.length);
+      ingress = first(dstAt, RuleIndex.INGRESS, cls, port, false, 0, member, 0, member.length);
       if (explain) {
         origin = "a member of " + groups[g].groupId() + " (" + groups[g].groupName() + ")";
       }
@@ -437,17 +465,17 @@ public final class IndexedEvaluator implements FlowEvaluator {
       throw new IllegalStateException("unknown source " + src);
     }
 
+    if (explain && traffic == null) {
+      traffic = Explanations.traffic(flow.protocol(), port);
+    }
     if (ingress == NO_MATCH) {
       return denied(
           Reason.NO_INGRESS_RULE,
-          explain
-              ? Explanations.noIngress(
-                  groupsText[dst], instances[dst].instanceId(), traffic, origin)
-              : null,
+          explain ? Explanations.noIngress(ingressPrefix[dst], traffic, origin) : null,
           match(egress));
     }
     String egressText = explain && egress != NO_MATCH ? matchText[egress] : null;
-    if (listens(dst, protocol, port)) {
+    if (listens(dstAt, protocol, port)) {
       return new Decision(
           Verdict.REACHABLE,
           Reason.ALLOWED_LISTENING,
@@ -458,31 +486,23 @@ public final class IndexedEvaluator implements FlowEvaluator {
     return new Decision(
         Verdict.CONNECTION_REFUSED,
         Reason.ALLOWED_NOT_LISTENING,
-        explain
-            ? Explanations.refused(
-                traffic, egressText, matchText[ingress], instances[dst].instanceId())
-            : null,
+        explain ? Explanations.refused(traffic, egressText, matchText[ingress], idOf[dst]) : null,
         match(egress),
         matches[ingress]);
   }
 
-  /** The first allowing rule of the instance's groups, in group order, then rule order. */
-  private int first(
-      int instance,
-      int dir,
-      int cls,
-      int port,
-      boolean hasAddress,
-      int address,
-      boolean sameVpc,
-      int peer) {
-    int from = sameVpc ? memberStart[peer] : 0;
-    int to = sameVpc ? memberStart[peer + 1] : 0;
-    return first(instance, dir, cls, port, hasAddress, address, members, from, to);
+  /**
+   * The first allowing rule of the groups of the instance whose block is at {@code at}, in group
+   * order, then rule order; the peer's groups count when {@code peer} is a block, not -1.
+   */
+  private int first(int at, int dir, int cls, int port, boolean hasAddress, int address, int peer) {
+    int from = peer < 0 ? 0 : block[peer + MEMBERS];
+    int to = peer < 0 ? 0 : block[peer + MEMBERS_END];
+    return first(at, dir, cls, port, hasAddress, address, members, from, to);
   }
 
   private int first(
-      int instance,
+      int at,
       int dir,
       int cls,
       int port,
@@ -491,33 +511,43 @@ public final class IndexedEvaluator implements FlowEvaluator {
       int[] memberIds,
       int from,
       int to) {
-    int row = ((instance << 1) | dir) * classes + cls;
-    for (int k = rows[row] & ~OPEN, end = rows[row + 1] & ~OPEN; k < end; k++) {
-      int pos = index.first(rowAxis[k], port, hasAddress, address, memberIds, from, to);
-      if (pos != RuleIndex.NONE) {
-        return ruleBase[rowGroup[k]] + pos;
+    for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
+      int axis = index.axis(block[k], dir, cls);
+      if (axis != RuleIndex.NONE) {
+        int uniform = hasAddress ? index.uniformFirst(block[k], dir, cls) : RuleIndex.NONE;
+        int pos =
+            uniform != RuleIndex.NONE
+                ? uniform
+                : index.first(axis, port, hasAddress, address, memberIds, from, to);
+        if (pos != RuleIndex.NONE) {
+          return ruleBase[block[k]] + pos;
+        }
       }
     }
     return NO_MATCH;
   }
 
-  private int firstContaining(int dst, int cls, int port, Cidr4 range) {
-    int row = ((dst << 1) | RuleIndex.INGRESS) * classes + cls;
-    for (int k = rows[row] & ~OPEN, end = rows[row + 1] & ~OPEN; k < end; k++) {
-      int pos = index.firstContaining(rowAxis[k], port, range);
-      if (pos != RuleIndex.NONE) {
-        return ruleBase[rowGroup[k]] + pos;
+  private int firstContaining(int at, int cls, int port, Cidr4 range) {
+    for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
+      int axis = index.axis(block[k], RuleIndex.INGRESS, cls);
+      if (axis != RuleIndex.NONE) {
+        int pos = index.firstContaining(axis, port, range);
+        if (pos != RuleIndex.NONE) {
+          return ruleBase[block[k]] + pos;
+        }
       }
     }
     return NO_MATCH;
   }
 
-  private int first6(int dst, int cls, int port, long high, long low, int maxLength) {
-    int row = ((dst << 1) | RuleIndex.INGRESS) * classes + cls;
-    for (int k = rows[row] & ~OPEN, end = rows[row + 1] & ~OPEN; k < end; k++) {
-      int pos = index.first6(rowAxis[k], port, high, low, maxLength);
-      if (pos != RuleIndex.NONE) {
-        return ruleBase[rowGroup[k]] + pos;
+  private int first6(int at, int cls, int port, long high, long low, int maxLength) {
+    for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
+      int axis = index.axis(block[k], RuleIndex.INGRESS, cls);
+      if (axis != RuleIndex.NONE) {
+        int pos = index.first6(axis, port, high, low, maxLength);
+        if (pos != RuleIndex.NONE) {
+          return ruleBase[block[k]] + pos;
+        }
       }
     }
     return NO_MATCH;
@@ -540,5 +570,30 @@ public final class IndexedEvaluator implements FlowEvaluator {
         + " groups; "
         + index.size()
         + "]";
+  }
+
+  /** A growable int array, for building. */
+  private static final class IntList {
+    private int[] values = new int[1024];
+    private int size;
+
+    void add(int v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    void set(int i, int v) {
+      values[i] = v;
+    }
+
+    int size() {
+      return size;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
   }
 }

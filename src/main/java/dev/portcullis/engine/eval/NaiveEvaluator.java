@@ -85,7 +85,15 @@ public final class NaiveEvaluator implements FlowEvaluator {
       boolean sameVpc = sameNetwork(srcInstance.region(), srcInstance.vpcId(), dst);
       if (!sameVpc && (srcIf.publicIp() == null || dstIf.publicIp() == null)) {
         return denied(
-            Reason.NO_ROUTE, explain ? Explanations.noRoute(srcInstance, dst) : null, null);
+            Reason.NO_ROUTE,
+            explain
+                ? Explanations.noRoute(
+                    Explanations.network(srcInstance),
+                    Explanations.network(dst),
+                    Explanations.noPublicIp(
+                        dstIf.publicIp() == null ? dst.instanceId() : srcInstance.instanceId()))
+                : null,
+            null);
       }
       int ip = sameVpc ? srcIf.privateIp() : srcIf.publicIp();
       origin =
@@ -96,7 +104,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
               null,
               null,
               srcIf.groupIds(),
-              explain ? srcInstance.instanceId() + " (" + Ip.format4(ip) + ")" : null);
+              explain ? Explanations.instance(srcInstance.instanceId(), Ip.format4(ip)) : null);
     } else if (src instanceof Source.Address4 a) {
       origin =
           new Origin(
@@ -151,8 +159,8 @@ public final class NaiveEvaluator implements FlowEvaluator {
             Reason.NO_EGRESS_RULE,
             explain
                 ? Explanations.noEgress(
-                    groupList(srcInstance.primary().groupIds()),
-                    srcInstance.instanceId(),
+                    Explanations.noEgressPrefix(
+                        groupList(srcInstance.primary().groupIds()), srcInstance.instanceId()),
                     traffic,
                     dst.instanceId(),
                     Ip.format4(dstIp))
@@ -166,7 +174,9 @@ public final class NaiveEvaluator implements FlowEvaluator {
           Reason.NO_INGRESS_RULE,
           explain
               ? Explanations.noIngress(
-                  groupList(dstIf.groupIds()), dst.instanceId(), traffic, origin.label())
+                  Explanations.noIngressPrefix(groupList(dstIf.groupIds()), dst.instanceId()),
+                  traffic,
+                  origin.label())
               : null,
           egress);
     }

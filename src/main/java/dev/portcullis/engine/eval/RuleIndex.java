@@ -59,6 +59,12 @@ final class RuleIndex {
   /** {@code (group * 2 + direction) * classes + class} to its axis, or NONE: no rule applies. */
   private final int[] axisOf;
 
+  /**
+   * Beside each axis: the position its rules give every IPv4 address on every port (a default
+   * egress rule, first in canonical order, does), or NONE.
+   */
+  private final int[] uniformOf;
+
   private final int[] blob;
 
   /**
@@ -98,6 +104,10 @@ final class RuleIndex {
       }
     }
     blob = b.blob.toArray();
+    uniformOf = new int[axisOf.length];
+    for (int i = 0; i < axisOf.length; i++) {
+      uniformOf[i] = axisOf[i] == NONE ? NONE : uniform(axisOf[i]);
+    }
     segNode = b.segNode.toArray();
     nodeLength = b.nodeLength.toArray();
     nodeParent = b.nodeParent.toArray();
@@ -193,33 +203,62 @@ final class RuleIndex {
    * does): then nothing need be looked up for an IPv4 peer.
    */
   boolean opensEverything(int axis) {
-    if (blob[axis] != 1) {
-      return false;
-    }
-    int cell = blob[axis + 2];
-    int segments = blob[cell];
-    for (int k = 0; k < segments; k++) {
-      if (blob[cell + CELL_HEADER + segments + k] == NONE) {
+    int cells = blob[axis];
+    for (int c = 0; c < cells; c++) {
+      int cell = blob[axis + 1 + cells + c];
+      int segments = blob[cell];
+      if (segments == 0) {
         return false;
       }
+      for (int k = 0; k < segments; k++) {
+        if (blob[cell + CELL_HEADER + segments + k] == NONE) {
+          return false;
+        }
+      }
     }
-    return segments > 0;
+    return true;
+  }
+
+  /**
+   * The position an axis gives every IPv4 address, whatever the port and the peer's groups, or
+   * NONE: one value on all the segments of all its cells, and no group reference before it.
+   */
+  private int uniform(int axis) {
+    int cells = blob[axis];
+    int value = NONE;
+    for (int c = 0; c < cells; c++) {
+      int cell = blob[axis + 1 + cells + c];
+      int segments = blob[cell];
+      if (segments == 0) {
+        return NONE;
+      }
+      if (c == 0) {
+        value = blob[cell + CELL_HEADER + segments];
+      }
+      for (int k = 0; k < segments; k++) {
+        if (blob[cell + CELL_HEADER + segments + k] != value) {
+          return NONE;
+        }
+      }
+      int refs = blob[cell + 1];
+      for (int k = 0; k < refs; k++) {
+        if (blob[cell + CELL_HEADER + 2 * segments + refs + k] < value) {
+          return NONE;
+        }
+      }
+    }
+    return value;
+  }
+
+  /** {@link #uniform} of a group's axis for a direction and protocol class. */
+  int uniformFirst(int group, int dir, int cls) {
+    return uniformOf[((group << 1) | dir) * classes + cls];
   }
 
   /** The cell of an axis that holds a port. */
   private int cell(int axis, int port) {
     int n = blob[axis];
-    int lo = axis + 1;
-    int hi = axis + n;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (blob[mid] <= port) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return blob[lo + n];
+    return blob[lastAtMost(blob, axis + 1, n, port) + n];
   }
 
   /** The index within the cell of the IPv4 segment holding an address, or NONE. */
@@ -228,19 +267,25 @@ final class RuleIndex {
     if (segments == 0) {
       return NONE;
     }
-    int key = address ^ Integer.MIN_VALUE;
     int base = cell + CELL_HEADER;
-    int lo = 0;
-    int hi = segments - 1;
-    while (lo < hi) {
-      int mid = (lo + hi + 1) >>> 1;
-      if (blob[base + mid] <= key) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
+    return lastAtMost(blob, base, segments, address ^ Integer.MIN_VALUE) - base;
+  }
+
+  /**
+   * The last index of {@code values[from..from + n)} (sorted, {@code values[from] <= key}) whose
+   * value is at most {@code key}. The loop runs a number of times fixed by {@code n} and its
+   * comparison only picks a value, so the JIT can use a conditional move: a random flow pays no
+   * mispredicted branch per step, and the processor can move on to the next flow's loads.
+   */
+  private static int lastAtMost(int[] values, int from, int n, int key) {
+    int base = from;
+    int length = n;
+    while (length > 1) {
+      int half = length >>> 1;
+      base = values[base + half] <= key ? base + half : base;
+      length -= half;
     }
-    return lo;
+    return base;
   }
 
   /**

@@ -35,7 +35,8 @@ class EngineIsPureTest {
                 "dev.portcullis.api..",
                 "dev.portcullis.cloud..",
                 "dev.portcullis.operator..",
-                "dev.portcullis.offline..")
+                "dev.portcullis.offline..",
+                "dev.portcullis.sync..")
             .because("the rule engine is pure Java with no I/O (see docs/architecture.md)");
     rule.check(MAIN);
   }

@@ -48,6 +48,36 @@ final class Explanations {
     return instance.instanceId() + " (" + instance.region() + "/" + instance.vpcId() + ")";
   }
 
+  /** A group's hypothetical member and its network: {@code a member of sg-1 (eu-west-1/vpc-1)}. */
+  static String memberNetwork(GroupState g) {
+    return member(g.groupId()) + " (" + g.region() + "/" + g.vpcId() + ")";
+  }
+
+  /** {@code a member of sg-1}. */
+  static String member(String groupId) {
+    return "a member of " + groupId;
+  }
+
+  /**
+   * An external public IPv4 source and a destination without a public IP.
+   *
+   * @param origin the source as a user reads it: an address or a CIDR
+   */
+  static String noPublicRoute(String origin, String dstId) {
+    return origin
+        + " is a public address, which reaches an instance only at its public IP, and "
+        + noPublicIp(dstId)
+        + "; packets have no path and the client times out";
+  }
+
+  /** An external IPv6 source and a destination interface without an IPv6 address. */
+  static String noIpv6Route(String origin, String dstId) {
+    return origin
+        + " is an IPv6 address and "
+        + dstId
+        + " has no IPv6 address; packets have no path and the client times out";
+  }
+
   static String noPublicIp(String instanceId) {
     return instanceId + " has no public IP";
   }

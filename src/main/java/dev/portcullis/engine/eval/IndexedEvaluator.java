@@ -28,7 +28,6 @@ import java.util.TreeSet;
  */
 public final class IndexedEvaluator implements FlowEvaluator {
   private static final int NO_NETWORK = -1;
-  private static final int[] NO_MEMBERS = new int[0];
   private static final int NO_MATCH = -1;
 
   private final RuleIndex index;
@@ -283,11 +282,89 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   public Verdict verdictFromAddress(int srcIpv4, int dstInstance, int protocol, int port) {
     int dst = blockStart[dstInstance];
+    if (block[dst + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(srcIpv4)) {
+      return Verdict.TIMED_OUT; // a public address reaches only a public IP
+    }
     int cls = index.protocolClass(protocol);
     if (!anyAllows(dst, RuleIndex.INGRESS, cls, port, srcIpv4, -1)) {
       return Verdict.TIMED_OUT;
     }
     return listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
+  }
+
+  /**
+   * Flows a batch decides together: enough to overlap their memory reads, few enough to stay in
+   * registers and L1.
+   */
+  private static final int LANES = 8;
+
+  /**
+   * The verdicts of {@code count} flows, each as {@link #verdict(int, int, int, int)} or {@link
+   * #verdictFromAddress} would give it, written as {@link Verdict#ordinal()} to {@code out[0 ..
+   * count)}. Flow {@code i} is the four ints at {@code packedFlows[4 * (offset + i)]}: the source
+   * instance's handle (or -1 for an outside IPv4 source), the source address (read only when the
+   * handle is -1), the destination's handle, and {@link #packTraffic}{@code (protocol, port)}.
+   *
+   * <p>The flows are independent, so they are decided {@value #LANES} at a time, stage by stage:
+   * every flow's instance blocks are read, then every flow's first ingress look-up is done in
+   * lockstep, then its first egress look-up, so that the reads of different flows overlap instead
+   * of each flow waiting for its own. Flows the first look-ups do not settle are finished one by
+   * one by the single-flow code.
+   */
+  public void verdicts(int[] packedFlows, int offset, int count, byte[] out) {
+    int[] p = packedFlows;
+    int[] blk = block;
+    int touched = 0;
+    for (int done = 0; done < count; done += LANES) {
+      int n = Math.min(LANES, count - done);
+      int first = 4 * (offset + done);
+      // Stage 1, every flow of the group: read what its verdict will read first (its instance
+      // blocks, the head of its destination's first axis). The reads of different flows do not
+      // wait for one another, so their misses overlap; the values only feed a sum kept in a field.
+      for (int j = 0, i = first; j < n; j++, i += 4) {
+        int s = p[i];
+        int d = blockStart[p[i + 2]];
+        touched += blk[d + NETWORK];
+        if (s >= 0) {
+          touched += blk[blockStart[s] + NETWORK];
+        }
+        if (blk[d + GROUP_COUNT] > 0) {
+          int axis =
+              index.axis(blk[d + GROUPS], RuleIndex.INGRESS, index.protocolClass(p[i + 3] >>> 24));
+          if (axis != RuleIndex.NONE) {
+            touched += index.touch(axis);
+          }
+        }
+      }
+      // Stage 2: each flow decided by the single-flow code, on lines now in (or on their way to)
+      // the cache.
+      for (int j = 0, i = first; j < n; j++, i += 4) {
+        int src = p[i];
+        int dst = p[i + 2];
+        int protocol = p[i + 3] >>> 24;
+        int port = (p[i + 3] << 8) >> 8;
+        Verdict v =
+            src >= 0
+                ? verdict(src, dst, protocol, port)
+                : verdictFromAddress(p[i + 1], dst, protocol, port);
+        out[done + j] = (byte) v.ordinal();
+      }
+    }
+    sink = touched;
+  }
+
+  /**
+   * Where {@link #verdicts} leaves what it read ahead, so that the reads are not optimized away.
+   */
+  @SuppressWarnings("unused")
+  private int sink;
+
+  /**
+   * The fourth int of a packed flow for {@link #verdicts}: the protocol number (0 to 255) in the
+   * top 8 bits, the port (or ICMP type) as a signed 24-bit number below, so -1 fits.
+   */
+  public static int packTraffic(int protocol, int port) {
+    return (protocol << 24) | (port & 0xffffff);
   }
 
   /**
@@ -434,15 +511,39 @@ public final class IndexedEvaluator implements FlowEvaluator {
         origin = sameVpc ? privateLabel[s] : publicLabel[s];
       }
     } else if (src instanceof Source.Address4 a) {
+      if (block[dstAt + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(a.address())) {
+        return denied(
+            Reason.NO_ROUTE,
+            explain ? Explanations.noPublicRoute(Ip.format4(a.address()), idOf[dst]) : null,
+            null);
+      }
       ingress = first(dstAt, RuleIndex.INGRESS, cls, port, true, a.address(), -1);
       origin = explain ? Ip.format4(a.address()) : null;
     } else if (src instanceof Source.Address6 a) {
+      if (instances[dst].primary().ipv6() == null) {
+        return denied(
+            Reason.NO_ROUTE,
+            explain ? Explanations.noIpv6Route(Ip.format6(a.high(), a.low()), idOf[dst]) : null,
+            null);
+      }
       ingress = first6(dstAt, cls, port, a.high(), a.low(), 128);
       origin = explain ? Ip.format6(a.high(), a.low()) : null;
     } else if (src instanceof Source.Range r) {
       if (r.cidr() instanceof Cidr4 c) {
+        if (block[dstAt + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(c)) {
+          return denied(
+              Reason.NO_ROUTE,
+              explain ? Explanations.noPublicRoute(c.display(), idOf[dst]) : null,
+              null);
+        }
         ingress = firstContaining(dstAt, cls, port, c);
       } else if (r.cidr() instanceof Cidr6 c) {
+        if (instances[dst].primary().ipv6() == null) {
+          return denied(
+              Reason.NO_ROUTE,
+              explain ? Explanations.noIpv6Route(c.display(), idOf[dst]) : null,
+              null);
+        }
         ingress = first6(dstAt, cls, port, c.high(), c.low(), c.prefixLength());
       } else {
         ingress = NO_MATCH; // not an address range: no CIDR rule contains it
@@ -456,7 +557,50 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
       int net = groupNetwork[g];
       boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK];
-      int[] member = sameVpc ? new int[] {g} : NO_MEMBERS;
+      if (!sameVpc) {
+        // A member has no address of its own, hence no public IP: only its own VPC is in reach.
+        return denied(
+            Reason.NO_ROUTE,
+            explain
+                ? Explanations.noRoute(
+                    Explanations.memberNetwork(groups[g]),
+                    networkLabel[dst],
+                    block[dstAt + HAS_PUBLIC_IP] == 0
+                        ? noPublicIp[dst]
+                        : Explanations.noPublicIp(Explanations.member(groups[g].groupId())))
+                : null,
+            null);
+      }
+      if (explain) {
+        traffic = Explanations.traffic(flow.protocol(), port);
+      }
+      // Its egress rules see the destination's private address and groups, as in one VPC.
+      egress =
+          firstOfGroup(
+              g,
+              RuleIndex.EGRESS,
+              cls,
+              port,
+              true,
+              block[dstAt + PRIVATE_IP],
+              members,
+              block[dstAt + MEMBERS],
+              block[dstAt + MEMBERS_END]);
+      if (egress == NO_MATCH) {
+        return denied(
+            Reason.NO_EGRESS_RULE,
+            explain
+                ? Explanations.noEgress(
+                    Explanations.noEgressPrefix(
+                        Explanations.groupList(List.of(groups[g].groupId()), this::groupName),
+                        Explanations.member(groups[g].groupId())),
+                    traffic,
+                    idOf[dst],
+                    privateText[dst])
+                : null,
+            null);
+      }
+      int[] member = {g};
       ingress = first(dstAt, RuleIndex.INGRESS, cls, port, false, 0, member, 0, member.length);
       if (explain) {
         origin = "a member of " + groups[g].groupId() + " (" + groups[g].groupName() + ")";
@@ -512,19 +656,35 @@ public final class IndexedEvaluator implements FlowEvaluator {
       int from,
       int to) {
     for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
-      int axis = index.axis(block[k], dir, cls);
-      if (axis != RuleIndex.NONE) {
-        int uniform = hasAddress ? index.uniformFirst(block[k], dir, cls) : RuleIndex.NONE;
-        int pos =
-            uniform != RuleIndex.NONE
-                ? uniform
-                : index.first(axis, port, hasAddress, address, memberIds, from, to);
-        if (pos != RuleIndex.NONE) {
-          return ruleBase[block[k]] + pos;
-        }
+      int found = firstOfGroup(block[k], dir, cls, port, hasAddress, address, memberIds, from, to);
+      if (found != NO_MATCH) {
+        return found;
       }
     }
     return NO_MATCH;
+  }
+
+  /** The first allowing rule of one group (of the estate), as a match handle. */
+  private int firstOfGroup(
+      int g,
+      int dir,
+      int cls,
+      int port,
+      boolean hasAddress,
+      int address,
+      int[] memberIds,
+      int from,
+      int to) {
+    int axis = index.axis(g, dir, cls);
+    if (axis == RuleIndex.NONE) {
+      return NO_MATCH;
+    }
+    int uniform = hasAddress ? index.uniformFirst(g, dir, cls) : RuleIndex.NONE;
+    int pos =
+        uniform != RuleIndex.NONE
+            ? uniform
+            : index.first(axis, port, hasAddress, address, memberIds, from, to);
+    return pos == RuleIndex.NONE ? NO_MATCH : ruleBase[g] + pos;
   }
 
   private int firstContaining(int at, int cls, int port, Cidr4 range) {

@@ -73,6 +73,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
     Source src = flow.source();
     Origin origin;
     InstanceState srcInstance = null;
+    GroupState memberOf = null;
     if (src instanceof Source.Instance si) {
       srcInstance = instances.get(si.instanceId());
       if (srcInstance == null) {
@@ -106,6 +107,12 @@ public final class NaiveEvaluator implements FlowEvaluator {
               srcIf.groupIds(),
               explain ? Explanations.instance(srcInstance.instanceId(), Ip.format4(ip)) : null);
     } else if (src instanceof Source.Address4 a) {
+      if (!Source.isPrivate4(a.address()) && dstIf.publicIp() == null) {
+        return denied(
+            Reason.NO_ROUTE,
+            explain ? Explanations.noPublicRoute(Ip.format4(a.address()), dst.instanceId()) : null,
+            null);
+      }
       origin =
           new Origin(
               null,
@@ -116,6 +123,14 @@ public final class NaiveEvaluator implements FlowEvaluator {
               List.of(),
               explain ? Ip.format4(a.address()) : null);
     } else if (src instanceof Source.Address6 a) {
+      if (dstIf.ipv6() == null) {
+        return denied(
+            Reason.NO_ROUTE,
+            explain
+                ? Explanations.noIpv6Route(Ip.format6(a.high(), a.low()), dst.instanceId())
+                : null,
+            null);
+      }
       origin =
           new Origin(
               null,
@@ -126,6 +141,18 @@ public final class NaiveEvaluator implements FlowEvaluator {
               List.of(),
               explain ? Ip.format6(a.high(), a.low()) : null);
     } else if (src instanceof Source.Range r) {
+      if (r.cidr() instanceof Cidr4 c && !Source.isPrivate4(c) && dstIf.publicIp() == null) {
+        return denied(
+            Reason.NO_ROUTE,
+            explain ? Explanations.noPublicRoute(c.display(), dst.instanceId()) : null,
+            null);
+      }
+      if (r.cidr() instanceof Cidr6 c && dstIf.ipv6() == null) {
+        return denied(
+            Reason.NO_ROUTE,
+            explain ? Explanations.noIpv6Route(c.display(), dst.instanceId()) : null,
+            null);
+      }
       origin =
           new Origin(
               null, null, null, null, r.cidr(), List.of(), explain ? r.cidr().display() : null);
@@ -135,6 +162,22 @@ public final class NaiveEvaluator implements FlowEvaluator {
         return denied(
             Reason.UNKNOWN_GROUP, explain ? Explanations.unknownGroup(gm.groupId()) : null, null);
       }
+      // A member has no address of its own, hence no public IP: only its own VPC is in reach.
+      if (!sameNetwork(g.region(), g.vpcId(), dst)) {
+        return denied(
+            Reason.NO_ROUTE,
+            explain
+                ? Explanations.noRoute(
+                    Explanations.memberNetwork(g),
+                    Explanations.network(dst),
+                    Explanations.noPublicIp(
+                        dstIf.publicIp() == null
+                            ? dst.instanceId()
+                            : Explanations.member(g.groupId())))
+                : null,
+            null);
+      }
+      memberOf = g;
       origin =
           new Origin(
               g.region(),
@@ -153,7 +196,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
     if (srcInstance != null) {
       boolean sameVpc = sameNetwork(srcInstance.region(), srcInstance.vpcId(), dst);
       int dstIp = sameVpc ? dstIf.privateIp() : dstIf.publicIp();
-      egress = firstEgressMatch(srcInstance, dst, dstIp, sameVpc, flow);
+      egress = firstEgressMatch(srcInstance.primary().groupIds(), dst, dstIp, sameVpc, flow);
       if (egress == null) {
         return denied(
             Reason.NO_EGRESS_RULE,
@@ -164,6 +207,24 @@ public final class NaiveEvaluator implements FlowEvaluator {
                     traffic,
                     dst.instanceId(),
                     Ip.format4(dstIp))
+                : null,
+            null);
+      }
+    }
+    if (memberOf != null) {
+      // Same VPC (checked above): the destination's private address, and its groups, count.
+      List<String> own = List.of(memberOf.groupId());
+      egress = firstEgressMatch(own, dst, dstIf.privateIp(), true, flow);
+      if (egress == null) {
+        return denied(
+            Reason.NO_EGRESS_RULE,
+            explain
+                ? Explanations.noEgress(
+                    Explanations.noEgressPrefix(
+                        groupList(own), Explanations.member(memberOf.groupId())),
+                    traffic,
+                    dst.instanceId(),
+                    Ip.format4(dstIf.privateIp()))
                 : null,
             null);
       }
@@ -217,8 +278,8 @@ public final class NaiveEvaluator implements FlowEvaluator {
   }
 
   private Match firstEgressMatch(
-      InstanceState src, InstanceState dst, int dstIp, boolean sameVpc, Flow flow) {
-    for (String gid : src.primary().groupIds()) {
+      List<String> srcGroupIds, InstanceState dst, int dstIp, boolean sameVpc, Flow flow) {
+    for (String gid : srcGroupIds) {
       GroupState g = groups.get(gid);
       if (g == null) {
         continue;

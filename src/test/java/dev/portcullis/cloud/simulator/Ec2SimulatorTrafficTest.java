@@ -112,10 +112,14 @@ class Ec2SimulatorTrafficTest {
         new Flow(new Source.Address4(Ip.parse4("198.51.100.1").get()), BASTION, Protocol.TCP, 22);
     assertThat(sim.evaluator().decide(ssh).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
     String def = defaultGroupId(sim, EU, VPC_A);
-    sim.authorize(EU, def, Direction.INGRESS, List.of(tcpIn(22, "198.51.100.0/24")));
+    sim.authorize(
+        EU,
+        def,
+        Direction.INGRESS,
+        List.of(tcpIn(22, "198.51.100.0/24"), tcpIn(22, "192.168.0.0/16")));
     assertThat(sim.evaluator().verdict(ssh)).isEqualTo(Verdict.REACHABLE);
-    Flow toDb =
-        new Flow(new Source.Address4(Ip.parse4("198.51.100.1").get()), DB, Protocol.TCP, 22);
+    // The database has no public IP: a private address (over a VPN) reaches it.
+    Flow toDb = new Flow(new Source.Address4(Ip.parse4("192.168.7.1").get()), DB, Protocol.TCP, 22);
     assertThat(sim.evaluator().verdict(toDb)).isEqualTo(Verdict.CONNECTION_REFUSED);
   }
 

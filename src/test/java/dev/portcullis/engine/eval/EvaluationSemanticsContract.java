@@ -73,13 +73,28 @@ abstract class EvaluationSemanticsContract {
     groups.add(new GroupState(id, id.substring(3), region, vpc, rules));
   }
 
+  /**
+   * An instance of the main VPC, with a public IP and an IPv6 address (so any source reaches it).
+   */
   private void instance(String id, String privateIp, String... groupIds) {
-    instanceIn(REGION, VPC, id, privateIp, null, Set.of(), groupIds);
+    reachable(id, privateIp, Set.of(), groupIds);
   }
 
   private void listening(String id, String privateIp, int tcpPort, String... groupIds) {
-    instanceIn(
-        REGION, VPC, id, privateIp, null, Set.of(new Listener(Protocol.TCP, tcpPort)), groupIds);
+    reachable(id, privateIp, Set.of(new Listener(Protocol.TCP, tcpPort)), groupIds);
+  }
+
+  private void reachable(String id, String privateIp, Set<Listener> listeners, String... groupIds) {
+    int n = instances.size() + 1;
+    instanceWith(
+        REGION,
+        VPC,
+        id,
+        privateIp,
+        "3.0.0." + n,
+        Ip.parse6("2001:db8:ffff::" + n).orElseThrow(),
+        listeners,
+        groupIds);
   }
 
   private void instanceIn(
@@ -88,6 +103,18 @@ abstract class EvaluationSemanticsContract {
       String id,
       String privateIp,
       String publicIp,
+      Set<Listener> listeners,
+      String... groupIds) {
+    instanceWith(region, vpc, id, privateIp, publicIp, null, listeners, groupIds);
+  }
+
+  private void instanceWith(
+      String region,
+      String vpc,
+      String id,
+      String privateIp,
+      String publicIp,
+      long[] ipv6,
       Set<Listener> listeners,
       String... groupIds) {
     instances.add(
@@ -100,7 +127,7 @@ abstract class EvaluationSemanticsContract {
                     "eni-" + id,
                     ip(privateIp),
                     publicIp == null ? null : ip(publicIp),
-                    null,
+                    ipv6,
                     List.of(groupIds))),
             listeners,
             Map.of()));
@@ -278,7 +305,7 @@ abstract class EvaluationSemanticsContract {
         VPC,
         "i-web",
         "10.0.0.10",
-        null,
+        "54.0.0.10",
         Set.of(new Listener(Protocol.TCP, 22), new Listener(Protocol.TCP, 443)),
         "sg-ssh",
         "sg-https");
@@ -395,7 +422,7 @@ abstract class EvaluationSemanticsContract {
     assertThat(tcp("i-far", "i-db", 5432).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
     assertThat(tcp("i-far", "i-db", 5432).explanation()).contains("from i-far (54.0.0.8)");
     assertThat(decide(new Source.GroupMember("sg-peer"), "i-db", Protocol.TCP, 5432).reason())
-        .isEqualTo(Reason.NO_INGRESS_RULE);
+        .isEqualTo(Reason.NO_ROUTE);
     // Across VPCs only CIDR rules match, on the public address.
     assertThat(tcp("i-far2", "i-db", 5432).verdict()).isEqualTo(Verdict.REACHABLE);
     assertThat(tcp("i-far2", "i-db", 5432).ingress().rule().peer()).isEqualTo(cidr("54.0.0.9/32"));
@@ -426,7 +453,7 @@ abstract class EvaluationSemanticsContract {
 
     assertThat(tcp("i-us", "i-db", 5432).reason()).isEqualTo(Reason.NO_INGRESS_RULE);
     assertThat(decide(new Source.GroupMember("sg-app-us"), "i-db", Protocol.TCP, 5432).reason())
-        .isEqualTo(Reason.NO_INGRESS_RULE);
+        .isEqualTo(Reason.NO_ROUTE);
     assertThat(decide(new Source.GroupMember("sg-app"), "i-db", Protocol.TCP, 5432).reason())
         .isEqualTo(Reason.ALLOWED_LISTENING);
   }
@@ -435,7 +462,14 @@ abstract class EvaluationSemanticsContract {
   void withoutPublicAddressesTwoVpcsHaveNoPath() {
     group("sg-open", tcpIn(22, Cidr4.ANY));
     groupIn(REGION, "vpc-other", "sg-far", withDefaultEgress());
-    listening("i-open", "10.0.0.20", 22, "sg-open");
+    instanceIn(
+        REGION,
+        VPC,
+        "i-open",
+        "10.0.0.20",
+        null,
+        Set.of(new Listener(Protocol.TCP, 22)),
+        "sg-open");
     instanceIn(REGION, "vpc-other", "i-far", "10.0.0.5", "54.0.0.8", Set.of(), "sg-far");
 
     Decision d = tcp("i-far", "i-open", 22);
@@ -524,5 +558,120 @@ abstract class EvaluationSemanticsContract {
     assertThat(tcp("i-gone", "i-web", 443).reason()).isEqualTo(Reason.UNKNOWN_INSTANCE);
     assertThat(decide(new Source.GroupMember("sg-gone"), "i-web", Protocol.TCP, 443).explanation())
         .isEqualTo("there is no security group sg-gone");
+  }
+
+  // ------------------------------------------------------------------ routes of outside sources
+
+  @Test
+  void aPublicAddressReachesOnlyAnInstanceWithAPublicIp() {
+    group("sg-web", tcpIn(443, Cidr4.ANY));
+    Set<Listener> https = Set.of(new Listener(Protocol.TCP, 443));
+    instanceIn(REGION, VPC, "i-public", "10.0.0.10", "54.0.0.10", https, "sg-web");
+    instanceIn(REGION, VPC, "i-private", "10.0.0.11", null, https, "sg-web");
+
+    assertThat(tcpFrom(LAPTOP, "i-public", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    Decision d = tcpFrom(LAPTOP, "i-private", 443);
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_ROUTE);
+    assertThat(d.explanation()).contains("203.0.113.7").contains("i-private has no public IP");
+    Decision range =
+        decide(new Source.Range(cidr("198.51.100.0/24")), "i-private", Protocol.TCP, 443);
+    assertThat(range.reason()).isEqualTo(Reason.NO_ROUTE);
+    assertThat(range.explanation()).contains("i-private has no public IP");
+    // A range that is only partly private is public for routing.
+    assertThat(
+            decide(new Source.Range(cidr("10.0.0.0/7")), "i-private", Protocol.TCP, 443).reason())
+        .isEqualTo(Reason.NO_ROUTE);
+  }
+
+  @Test
+  void aPrivateAddressReachesThePrivateIpAsOverAVpn() {
+    group("sg-web", tcpIn(443, Cidr4.ANY));
+    Set<Listener> https = Set.of(new Listener(Protocol.TCP, 443));
+    instanceIn(REGION, VPC, "i-private", "10.0.0.11", null, https, "sg-web");
+
+    for (String address : List.of("10.9.8.7", "172.31.0.1", "192.168.1.1", "100.100.0.1")) {
+      assertThat(tcpFrom(address, "i-private", 443).verdict())
+          .as(address)
+          .isEqualTo(Verdict.REACHABLE);
+    }
+    for (String address : List.of("172.32.0.1", "192.169.0.1", "100.128.0.1", "11.0.0.1")) {
+      assertThat(tcpFrom(address, "i-private", 443).reason())
+          .as(address)
+          .isEqualTo(Reason.NO_ROUTE);
+    }
+    for (String range : List.of("172.16.0.0/12", "192.168.4.0/24", "100.64.0.0/10", "10.0.0.0/8")) {
+      assertThat(decide(new Source.Range(cidr(range)), "i-private", Protocol.TCP, 443).verdict())
+          .as(range)
+          .isEqualTo(Verdict.REACHABLE);
+    }
+  }
+
+  @Test
+  void anIpv6SourceNeedsAnIpv6AddressOnTheDestination() {
+    group("sg-web", tcpIn(443, Cidr6.ANY));
+    Set<Listener> https = Set.of(new Listener(Protocol.TCP, 443));
+    instanceIn(REGION, VPC, "i-v4", "10.0.0.10", "54.0.0.10", https, "sg-web");
+    instanceWith(
+        REGION,
+        VPC,
+        "i-v6",
+        "10.0.0.11",
+        null,
+        Ip.parse6("2001:db8::11").orElseThrow(),
+        https,
+        "sg-web");
+    long[] client = Ip.parse6("2001:db9::1").orElseThrow();
+
+    Decision d = decide(new Source.Address6(client[0], client[1]), "i-v4", Protocol.TCP, 443);
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_ROUTE);
+    assertThat(d.explanation()).contains("i-v4 has no IPv6 address");
+    assertThat(decide(new Source.Range(cidr("2001:db9::/64")), "i-v4", Protocol.TCP, 443).reason())
+        .isEqualTo(Reason.NO_ROUTE);
+    assertThat(
+            decide(new Source.Address6(client[0], client[1]), "i-v6", Protocol.TCP, 443).verdict())
+        .isEqualTo(Verdict.REACHABLE);
+  }
+
+  @Test
+  void aGroupMemberMustPassItsGroupsEgressRules() {
+    groupWithoutEgress(
+        "sg-app",
+        out(Protocol.TCP, 5432, 5432, new GroupPeer("sg-db")),
+        out(Protocol.TCP, 443, 443, cidr("10.0.0.30/32")));
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")), tcpIn(6432, new GroupPeer("sg-app")));
+    group("sg-web", tcpIn(443, new GroupPeer("sg-app")), tcpIn(8443, new GroupPeer("sg-app")));
+    Set<Listener> ports = Set.of(new Listener(Protocol.TCP, 5432), new Listener(Protocol.TCP, 443));
+    instanceIn(REGION, VPC, "i-db", "10.0.0.20", null, ports, "sg-db");
+    instanceIn(REGION, VPC, "i-web", "10.0.0.30", null, ports, "sg-web");
+    Source member = new Source.GroupMember("sg-app");
+
+    Decision db = decide(member, "i-db", Protocol.TCP, 5432);
+    assertThat(db.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(db.egress().rule()).isEqualTo(out(Protocol.TCP, 5432, 5432, new GroupPeer("sg-db")));
+    // An egress CIDR rule matches the destination's private address.
+    assertThat(decide(member, "i-web", Protocol.TCP, 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    Decision blocked = decide(member, "i-db", Protocol.TCP, 6432);
+    assertThat(blocked.reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    assertThat(blocked.explanation())
+        .contains("no egress rule of group sg-app (app) on a member of sg-app")
+        .contains("to i-db (10.0.0.20)");
+    assertThat(decide(member, "i-web", Protocol.TCP, 8443).reason())
+        .isEqualTo(Reason.NO_EGRESS_RULE);
+  }
+
+  @Test
+  void aGroupMemberHasNoPublicIpSoNoOtherVpcIsInReach() {
+    group("sg-open", tcpIn(22, Cidr4.ANY));
+    groupIn(REGION, "vpc-other", "sg-far", withDefaultEgress());
+    Set<Listener> ssh = Set.of(new Listener(Protocol.TCP, 22));
+    instanceIn(REGION, VPC, "i-open", "10.0.0.20", "54.0.0.20", ssh, "sg-open");
+
+    Decision d = decide(new Source.GroupMember("sg-far"), "i-open", Protocol.TCP, 22);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_ROUTE);
+    assertThat(d.explanation()).contains("a member of sg-far has no public IP");
   }
 }

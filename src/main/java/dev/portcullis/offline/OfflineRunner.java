@@ -578,6 +578,7 @@ public final class OfflineRunner {
       refusals.add(e.getMessage());
     }
     List<Attached> attached = new ArrayList<>();
+    Map<String, List<String>> defaultGroups = new HashMap<>(); // per VPC: one describe each
     for (InstanceInfo i : instances.values()) {
       InstanceInfo.InterfaceInfo primary = i.interfaces().get(0);
       List<String> mismatched =
@@ -600,7 +601,8 @@ public final class OfflineRunner {
       }
       LinkedHashSet<String> groups = new LinkedHashSet<>(primary.groupIds());
       if (!Boolean.TRUE.equals(s.getKeepDefaultGroup())) {
-        groups.removeAll(defaultGroupIds(s.getRegion(), i.vpcId()));
+        groups.removeAll(
+            defaultGroups.computeIfAbsent(i.vpcId(), vpc -> defaultGroupIds(s.getRegion(), vpc)));
       }
       groups.addAll(wanted);
       try {

@@ -17,7 +17,6 @@ import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.World;
-import dev.portcullis.engine.Canonicalizer;
 import dev.portcullis.engine.Ownership;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Resolver;
@@ -31,6 +30,8 @@ import dev.portcullis.offline.OfflineReport.Answer;
 import dev.portcullis.offline.OfflineReport.Attached;
 import dev.portcullis.offline.OfflineReport.AttachmentOutcome;
 import dev.portcullis.offline.OfflineReport.GroupOutcome;
+import dev.portcullis.sync.DesiredGroup;
+import dev.portcullis.sync.FlowSpecs;
 import dev.portcullis.sync.GroupSync;
 import dev.portcullis.sync.OwnerTags;
 import dev.portcullis.sync.Retry;
@@ -66,14 +67,6 @@ public final class OfflineRunner {
     this.prefixLists = Map.copyOf(sizes);
   }
 
-  /** The schema's default for {@code spec.description}. */
-  static final String DEFAULT_DESCRIPTION = "Managed by Portcullis";
-
-  /** The name EC2 gets when a SecurityGroup sets none: unique per namespace and name. */
-  public static String defaultGroupName(String namespace, String name) {
-    return namespace + "/" + name;
-  }
-
   /** A stable stand-in for the uid the API server would give the resource. */
   static String uid(Loaded<?> r) {
     return UUID.nameUUIDFromBytes(r.ref().getBytes(StandardCharsets.UTF_8)).toString();
@@ -98,34 +91,10 @@ public final class OfflineRunner {
         invalid.add(at + "spec is required");
         continue;
       }
-      List<Problem> problems = new ArrayList<>();
-      if (spec.getRegion() == null) {
-        problems.add(Problem.error("spec.region", "required"));
-      }
-      if (spec.getVpcId() == null && spec.getAdoptGroupId() == null) {
-        problems.add(Problem.error("spec.vpcId", "required"));
-      }
-      if (spec.getGroupName() != null) {
-        problems.addAll(Validation.groupName("spec.groupName", spec.getGroupName()));
-      }
-      if (spec.getAdoptGroupId() == null) {
-        // the API server applies the schema's default when the field is left out
-        problems.addAll(
-            Validation.groupDescription(
-                "spec.description",
-                spec.getDescription() == null ? DEFAULT_DESCRIPTION : spec.getDescription()));
-      }
-      Canonicalizer.Result result =
-          Canonicalizer.canonicalize(RuleSpecs.toRuleSpecs(spec), cloud.quotas(), prefixLists);
-      problems.addAll(result.problems());
-      List<Problem> errors = problems.stream().filter(Problem::isError).toList();
-      errors.forEach(p -> invalid.add(at + p));
-      if (errors.isEmpty()) {
-        List<Rule> rules = new ArrayList<>(result.rules());
-        if (RuleSpecs.keepsDefaultEgress(spec)) {
-          rules.add(Rule.DEFAULT_EGRESS);
-        }
-        checked.add(new Checked(sg, rules, problems.stream().filter(p -> !p.isError()).toList()));
+      DesiredGroup desired = DesiredGroup.of(spec, cloud.quotas(), prefixLists);
+      desired.errors().forEach(p -> invalid.add(at + p));
+      if (desired.ok()) {
+        checked.add(new Checked(sg, desired.rules(), desired.warnings()));
       }
     }
     Map<String, Loaded<SecurityGroup>> byName = new HashMap<>();
@@ -164,13 +133,17 @@ public final class OfflineRunner {
           retry.run(() -> cloud.createTags(spec.getRegion(), info.groupId(), owner.asTags()));
         } else {
           String groupName =
-              spec.getGroupName() != null ? spec.getGroupName() : defaultGroupName(ns, name);
+              spec.getGroupName() != null
+                  ? spec.getGroupName()
+                  : DesiredGroup.defaultGroupName(ns, name);
           GroupSync.Ensured e =
               sync.ensureGroup(
                   spec.getRegion(),
                   spec.getVpcId(),
                   groupName,
-                  spec.getDescription() == null ? DEFAULT_DESCRIPTION : spec.getDescription(),
+                  spec.getDescription() == null
+                      ? DesiredGroup.DEFAULT_DESCRIPTION
+                      : spec.getDescription(),
                   new OwnerTags(ns, name, uid(c.sg())),
                   spec.getTags() == null ? Map.of() : spec.getTags());
           info = e.group();

@@ -1,6 +1,7 @@
 package dev.portcullis.sync;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,10 +15,16 @@ public record OwnerTags(String namespace, String name, String uid) {
   public static final String NAME = PREFIX + "name";
   public static final String UID = PREFIX + "uid";
   public static final String MANAGED_BY = PREFIX + "managed-by";
+  public static final String MANAGED_BY_VALUE = "portcullis";
+
+  /** The keys of every ownership tag. */
+  public static List<String> keys() {
+    return List.of(MANAGED_BY, NAMESPACE, NAME, UID);
+  }
 
   public Map<String, String> asTags() {
     Map<String, String> t = new LinkedHashMap<>();
-    t.put(MANAGED_BY, "portcullis");
+    t.put(MANAGED_BY, MANAGED_BY_VALUE);
     t.put(NAMESPACE, namespace);
     t.put(NAME, name);
     t.put(UID, uid);

@@ -27,7 +27,20 @@ public class SecurityGroupAttachmentStatus {
   @JsonPropertyDescription("The network interfaces that carry the groups, one entry each.")
   private List<AttachedInstance> attachedInstances;
 
+  @JsonPropertyDescription(
+      "The group ids this attachment puts on the instances: the ones it takes off again when a"
+          + " group leaves the spec, an instance stops matching, or the attachment is deleted.")
+  private List<String> groupIds;
+
   public SecurityGroupAttachmentStatus() {}
+
+  public List<String> getGroupIds() {
+    return groupIds;
+  }
+
+  public void setGroupIds(List<String> groupIds) {
+    this.groupIds = groupIds;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -67,11 +80,12 @@ public class SecurityGroupAttachmentStatus {
         && Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(instanceCount, s.instanceCount)
-        && Objects.equals(attachedInstances, s.attachedInstances);
+        && Objects.equals(attachedInstances, s.attachedInstances)
+        && Objects.equals(groupIds, s.groupIds);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, instanceCount, attachedInstances);
+    return Objects.hash(observedGeneration, conditions, instanceCount, attachedInstances, groupIds);
   }
 }

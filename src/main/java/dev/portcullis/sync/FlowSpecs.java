@@ -1,4 +1,4 @@
-package dev.portcullis.offline;
+package dev.portcullis.sync;
 
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
@@ -15,7 +15,7 @@ import java.util.function.Function;
  * Turns the parts of a reachability question (from, to, protocol, port) into an engine {@link
  * Flow}, with a problem naming the field when a part is wrong.
  */
-final class FlowSpecs {
+public final class FlowSpecs {
   private FlowSpecs() {}
 
   /**
@@ -23,7 +23,7 @@ final class FlowSpecs {
    * @param instanceId a source instance, or null
    * @param groupId a source group id (already resolved from a name), or null
    */
-  static Flow flow(
+  public static Flow flow(
       String field,
       String cidr,
       String instanceId,
@@ -114,7 +114,7 @@ final class FlowSpecs {
    * as {@code 203.0.113.7 i-0a000001 tcp/22}. The source is an address, a CIDR, an instance id, a
    * group id, or a SecurityGroup resource name (resolved by {@code groupIdsByName}).
    */
-  static Flow question(
+  public static Flow question(
       String text, Function<String, String> groupIdsByName, List<Problem> problems) {
     String field = "--ask \"" + text + "\"";
     String[] parts = text.trim().split("\\s+");

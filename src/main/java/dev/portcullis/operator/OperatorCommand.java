@@ -1,0 +1,139 @@
+package dev.portcullis.operator;
+
+import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.cloud.simulator.ThrottlingMode;
+import dev.portcullis.cloud.simulator.World;
+import dev.portcullis.cloud.simulator.WorldFileException;
+import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.engine.Quotas;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code portcullis operator}: runs the reconcilers against the cluster of the kubeconfig. */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the operator: reconciles SecurityGroups, SecurityGroupAttachments and",
+      "ReachabilityChecks of the current kubeconfig's cluster (or the pod's service account)",
+      "against the cloud. Every option can also be set by environment variable (shown)."
+    })
+public final class OperatorCommand implements Callable<Integer> {
+  static final int INVALID = 2;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--cloud",
+      defaultValue = "${env:PORTCULLIS_CLOUD:-simulator}",
+      description = "simulator (the built-in EC2, the default) or aws [PORTCULLIS_CLOUD].")
+  String cloud;
+
+  @Option(
+      names = {"-w", "--world"},
+      defaultValue = "${env:PORTCULLIS_WORLD}",
+      description =
+          "With --cloud simulator: the world file (regions, VPCs, instances) [PORTCULLIS_WORLD].")
+  Path world;
+
+  @Option(
+      names = "--namespaces",
+      split = ",",
+      defaultValue = "${env:PORTCULLIS_NAMESPACES}",
+      description = "Namespaces to watch, comma-separated; all when unset [PORTCULLIS_NAMESPACES].")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = "--resync",
+      defaultValue = "${env:PORTCULLIS_RESYNC:-PT5M}",
+      description =
+          "How often every resource is compared with EC2 again, as changes there make no"
+              + " Kubernetes events (ISO-8601, default PT5M) [PORTCULLIS_RESYNC].")
+  Duration resync;
+
+  @Option(
+      names = "--throttling",
+      defaultValue = "${env:PORTCULLIS_THROTTLING:-on}",
+      description =
+          "With --cloud simulator: EC2's request throttling, on or off [PORTCULLIS_THROTTLING].")
+  String throttling;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "${env:PORTCULLIS_THREADS:-10}",
+      description = "Reconciliations run at once [PORTCULLIS_THREADS].")
+  int threads;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    if (!cloud.equals("simulator")) {
+      err.println("--cloud: \"" + cloud + "\" is not available in this build; use simulator");
+      return INVALID;
+    }
+    if (world == null) {
+      err.println("--world: required with --cloud simulator");
+      return INVALID;
+    }
+    if (!throttling.equals("on") && !throttling.equals("off")) {
+      err.println("--throttling: \"" + throttling + "\" is neither on nor off");
+      return INVALID;
+    }
+    if (resync.isNegative() || resync.isZero()) {
+      err.println("--resync: must be positive");
+      return INVALID;
+    }
+    World w;
+    try {
+      w = WorldLoader.load(world, Quotas.DEFAULT);
+    } catch (WorldFileException | java.io.UncheckedIOException e) {
+      err.println(e.getMessage());
+      return INVALID;
+    }
+    Ec2Simulator sim =
+        Ec2Simulator.builder()
+            .world(w)
+            .throttling(throttling.equals("on") ? ThrottlingMode.EC2 : ThrottlingMode.OFF)
+            .build();
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    PortcullisOperator.Settings settings =
+        PortcullisOperator.Settings.defaults()
+            .withResync(resync)
+            .withNamespaces(new HashSet<>(namespaces == null ? List.of() : namespaces));
+    PortcullisOperator operator =
+        PortcullisOperator.start(client, CloudBackend.simulator(sim), settings);
+    out.println(
+        "portcullis operator: watching "
+            + (settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces())
+            + " of "
+            + client.getMasterUrl()
+            + ", cloud simulator ("
+            + world
+            + "), resync "
+            + resync);
+    out.flush();
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.close();
+                  client.close();
+                  stop.countDown();
+                }));
+    stop.await();
+    return 0;
+  }
+}

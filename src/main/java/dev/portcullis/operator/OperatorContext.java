@@ -1,0 +1,91 @@
+package dev.portcullis.operator;
+
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.sync.GroupInventory;
+import dev.portcullis.sync.GroupSync;
+import dev.portcullis.sync.Retry;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/** What the reconcilers share: the cloud, its inventory, retries, events and the wiring. */
+public final class OperatorContext {
+  private final KubernetesClient client;
+  private final CloudBackend cloud;
+  private final Retry retry;
+  private final GroupInventory inventory;
+  private final GroupSync groupSync;
+  private final GroupDeleter deleter;
+  private final EventRecorder events;
+  private final Triggers triggers = new Triggers();
+  private final Clock clock;
+  private final Duration deleteRetry;
+
+  public OperatorContext(
+      KubernetesClient client,
+      CloudBackend cloud,
+      Retry retry,
+      Duration resync,
+      Duration deleteRetry,
+      Clock clock) {
+    this.client = client;
+    this.cloud = cloud;
+    this.retry = retry;
+    this.clock = clock;
+    this.deleteRetry = deleteRetry;
+    this.inventory = new GroupInventory(cloud.port(), retry, resync);
+    this.groupSync = new GroupSync(cloud.port(), retry, cloud.quotas());
+    this.deleter = new GroupDeleter(cloud.port(), retry);
+    this.events = new EventRecorder(client, clock);
+  }
+
+  public CloudBackend cloud() {
+    return cloud;
+  }
+
+  public Retry retry() {
+    return retry;
+  }
+
+  public GroupInventory inventory() {
+    return inventory;
+  }
+
+  GroupSync groupSync() {
+    return groupSync;
+  }
+
+  GroupDeleter deleter() {
+    return deleter;
+  }
+
+  EventRecorder events() {
+    return events;
+  }
+
+  Triggers triggers() {
+    return triggers;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Duration deleteRetry() {
+    return deleteRetry;
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** Writes a status outside a reconcile's return value (while a deletion waits). */
+  void patchStatus(SecurityGroup sg, SecurityGroupStatus status) {
+    SecurityGroup copy = new SecurityGroup();
+    copy.setMetadata(sg.getMetadata());
+    copy.setSpec(sg.getSpec());
+    copy.setStatus(status);
+    client.resource(copy).updateStatus();
+  }
+}

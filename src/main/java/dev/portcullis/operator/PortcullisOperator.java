@@ -1,0 +1,112 @@
+package dev.portcullis.operator;
+
+import dev.portcullis.sync.Retry;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The operator: the three reconcilers on one JOSDK {@link Operator}, sharing one cloud, one group
+ * inventory and one set of triggers. Started by the {@code operator} command, by the integration
+ * tests and by the benchmark, all the same way.
+ */
+public final class PortcullisOperator implements AutoCloseable {
+  /**
+   * @param namespaces the namespaces to watch; empty for all
+   * @param resync how often every resource is reconciled again to find drift in EC2, which makes no
+   *     Kubernetes events
+   * @param deleteRetry how long a blocked deletion waits before trying again
+   * @param threads reconciliations run at once
+   */
+  public record Settings(
+      Set<String> namespaces, Duration resync, Duration deleteRetry, int threads) {
+    public Settings {
+      namespaces = Set.copyOf(namespaces);
+    }
+
+    public static Settings defaults() {
+      return new Settings(Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(15), 10);
+    }
+
+    public Settings withResync(Duration d) {
+      return new Settings(namespaces, d, deleteRetry, threads);
+    }
+
+    public Settings withNamespaces(Set<String> ns) {
+      return new Settings(ns, resync, deleteRetry, threads);
+    }
+
+    public Settings withDeleteRetry(Duration d) {
+      return new Settings(namespaces, resync, d, threads);
+    }
+  }
+
+  private final Operator operator;
+  private final OperatorContext context;
+
+  private PortcullisOperator(Operator operator, OperatorContext context) {
+    this.operator = operator;
+    this.context = context;
+  }
+
+  /** Registers the reconcilers and starts them; returns once the informers have synced. */
+  public static PortcullisOperator start(
+      KubernetesClient client, CloudBackend cloud, Settings settings) {
+    OperatorContext context =
+        new OperatorContext(
+            client,
+            cloud,
+            Retry.standard(),
+            settings.resync(),
+            settings.deleteRetry(),
+            Clock.systemUTC());
+    Operator operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withConcurrentReconciliationThreads(settings.threads()));
+    register(operator, new SecurityGroupReconciler(context), settings);
+    register(operator, new AttachmentReconciler(context), settings);
+    register(operator, new ReachabilityCheckReconciler(context), settings);
+    operator.start();
+    return new PortcullisOperator(operator, context);
+  }
+
+  private static <P extends HasMetadata> void register(
+      Operator operator, Reconciler<P> reconciler, Settings settings) {
+    operator.register(
+        reconciler,
+        (ControllerConfigurationOverrider<P> o) -> {
+          if (settings.namespaces().isEmpty()) {
+            o.watchingAllNamespaces();
+          } else {
+            o.settingNamespaces(settings.namespaces());
+          }
+          o.withReconciliationMaxInterval(settings.resync());
+          // Throttling and passing faults: exponential backoff, 0.5 s doubling up to 1 minute.
+          o.withRetry(
+              new GenericRetry()
+                  .setInitialInterval(500)
+                  .setIntervalMultiplier(2)
+                  .setMaxInterval(60_000)
+                  .setMaxAttempts(20));
+        });
+  }
+
+  /** What the reconcilers share (the cloud's inventory counts its describe calls). */
+  public OperatorContext context() {
+    return context;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

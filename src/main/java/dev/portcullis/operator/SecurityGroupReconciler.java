@@ -1,0 +1,638 @@
+package dev.portcullis.operator;
+
+import dev.portcullis.api.v1alpha1.ConditionTypes;
+import dev.portcullis.api.v1alpha1.DeletionPolicy;
+import dev.portcullis.api.v1alpha1.DriftPolicy;
+import dev.portcullis.api.v1alpha1.DriftSummary;
+import dev.portcullis.api.v1alpha1.RuleOwnership;
+import dev.portcullis.api.v1alpha1.RuleSpecs;
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
+import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.ObservedRule;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.NamedGroupPeer;
+import dev.portcullis.engine.Ownership;
+import dev.portcullis.engine.Plan;
+import dev.portcullis.engine.Problem;
+import dev.portcullis.engine.Resolver;
+import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleKey;
+import dev.portcullis.sync.DesiredGroup;
+import dev.portcullis.sync.GroupSync;
+import dev.portcullis.sync.OwnerTags;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Brings an EC2 security group in line with a SecurityGroup: finds it by its ownership tags or
+ * creates it, resolves the SecurityGroups its rules name, plans the rules against what EC2 holds
+ * and applies the plan (or, for drift under {@code driftPolicy: Report}, only reports it), then
+ * writes conditions. Deletes (or retains) the group when the resource goes.
+ */
+@ControllerConfiguration(name = SecurityGroupReconciler.NAME)
+public final class SecurityGroupReconciler
+    implements Reconciler<SecurityGroup>, Cleaner<SecurityGroup> {
+  public static final String NAME = "securitygroup";
+
+  private final OperatorContext op;
+
+  public SecurityGroupReconciler(OperatorContext op) {
+    this.op = op;
+  }
+
+  @Override
+  public List<EventSource<?, SecurityGroup>> prepareEventSources(
+      EventSourceContext<SecurityGroup> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            Triggers.REFERENCES,
+            sg ->
+                referencedNames(sg).stream()
+                    .map(n -> Triggers.key(sg.getMetadata().getNamespace(), n))
+                    .toList());
+    SimpleInboundEventSource<SecurityGroup> wake = new SimpleInboundEventSource<>("group-changes");
+    op.triggers().registerGroups(wake, context.getPrimaryCache());
+    return List.of(wake);
+  }
+
+  /** The names of the SecurityGroups the spec's rules reference. */
+  static Set<String> referencedNames(SecurityGroup sg) {
+    Set<String> names = new HashSet<>();
+    if (sg.getSpec() == null) {
+      return names;
+    }
+    RuleSpecs.toRuleSpecs(sg.getSpec())
+        .forEach(
+            r ->
+                r.peers()
+                    .forEach(
+                        p -> {
+                          if (p.securityGroup() != null) {
+                            names.add(p.securityGroup());
+                          }
+                        }));
+    return names;
+  }
+
+  @Override
+  public UpdateControl<SecurityGroup> reconcile(SecurityGroup sg, Context<SecurityGroup> context) {
+    SecurityGroupStatus before =
+        sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
+    StatusDraft draft = new StatusDraft(sg, op);
+    try {
+      reconcile(sg, context, draft);
+    } catch (CloudException e) {
+      if (e.retryable()) {
+        throw e; // throttling or a passing fault: JOSDK retries with backoff (updateErrorStatus)
+      }
+      draft.cloudRefused(e);
+    }
+    return draft.control(before);
+  }
+
+  private void reconcile(SecurityGroup sg, Context<SecurityGroup> context, StatusDraft draft) {
+    SecurityGroupSpec spec = sg.getSpec();
+    ObjectMeta meta = sg.getMetadata();
+    String region = spec.getRegion();
+    DesiredGroup desired = DesiredGroup.of(spec, op.cloud().quotas(), op.cloud().prefixLists());
+    if (!desired.ok()) {
+      draft.invalid(
+          desired.errors().stream().map(Problem::toString).collect(Collectors.joining("; ")));
+      return;
+    }
+    OwnerTags owner = new OwnerTags(meta.getNamespace(), meta.getName(), meta.getUid());
+    String knownId = draft.status.getGroupId();
+
+    // 1. The group: adopted, found by id or by its tags, or created.
+    SecurityGroupInfo group;
+    boolean created = false;
+    if (spec.getAdoptGroupId() != null) {
+      Optional<SecurityGroupInfo> adopted = op.inventory().byId(region, spec.getAdoptGroupId());
+      if (adopted.isEmpty()) {
+        draft.refused(
+            "AdoptedGroupNotFound",
+            "adoptGroupId "
+                + spec.getAdoptGroupId()
+                + " does not exist in "
+                + region
+                + "; nothing was changed in EC2");
+        return;
+      }
+      group = adopted.get();
+      String holder = group.tags().get(OwnerTags.UID);
+      if (holder != null && !holder.equals(meta.getUid())) {
+        draft.refused(
+            "AlreadyManaged",
+            group.groupId()
+                + " is already managed by SecurityGroup "
+                + group.tags().get(OwnerTags.NAMESPACE)
+                + "/"
+                + group.tags().get(OwnerTags.NAME)
+                + "; a group has one owner");
+        return;
+      }
+      if (spec.getVpcId() != null && !spec.getVpcId().equals(group.vpcId())) {
+        draft.refused(
+            "VpcMismatch",
+            "adoptGroupId "
+                + group.groupId()
+                + " is in "
+                + group.vpcId()
+                + ", not "
+                + spec.getVpcId());
+        return;
+      }
+      if (holder == null) {
+        String id = group.groupId();
+        op.retry().run(() -> op.cloud().port().createTags(region, id, owner.asTags()));
+        Map<String, String> tags = new LinkedHashMap<>(group.tags());
+        tags.putAll(owner.asTags());
+        group = withTags(group, tags);
+        op.inventory().put(region, group);
+        op.events()
+            .normal(sg, "Adopted", "Took over " + group.groupId() + " (" + group.groupName() + ")");
+      }
+    } else {
+      Optional<SecurityGroupInfo> found =
+          knownId != null ? op.inventory().byId(region, knownId) : Optional.empty();
+      if (found.isEmpty()) {
+        found = op.inventory().ownedBy(region, meta.getUid());
+      }
+      if (found.isPresent() && !owner.owns(found.get().tags())) {
+        // the id in status names a group that is not ours (status edited by hand): never touch it
+        found = op.inventory().ownedBy(region, meta.getUid());
+      }
+      if (found.isEmpty() && knownId != null && !draft.specChanged() && draft.reportsDrift()) {
+        draft.groupDeleted(knownId);
+        return;
+      }
+      if (found.isPresent()) {
+        group = found.get();
+      } else {
+        String name =
+            spec.getGroupName() != null
+                ? spec.getGroupName()
+                : DesiredGroup.defaultGroupName(meta.getNamespace(), meta.getName());
+        String description =
+            spec.getDescription() == null
+                ? DesiredGroup.DEFAULT_DESCRIPTION
+                : spec.getDescription();
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (spec.getTags() != null) {
+          tags.putAll(spec.getTags());
+        }
+        tags.putAll(owner.asTags());
+        SecurityGroupInfo made =
+            op.retry()
+                .call(
+                    () ->
+                        op.cloud()
+                            .port()
+                            .createSecurityGroup(region, spec.getVpcId(), name, description, tags));
+        op.inventory().put(region, made);
+        group = made;
+        created = true;
+        if (knownId != null) {
+          op.events()
+              .warning(
+                  sg,
+                  "GroupRecreated",
+                  knownId + " was deleted outside Portcullis; created " + made.groupId());
+        } else {
+          op.events().normal(sg, "Created", "Created " + made.groupId() + " (" + name + ")");
+        }
+      }
+    }
+    draft.group(group);
+    if (!group.groupId().equals(knownId)) {
+      op.triggers().groupChanged(meta.getNamespace(), meta.getName(), region);
+    }
+
+    // 2. References to other SecurityGroups of the namespace.
+    Map<String, String> ids = new TreeMap<>();
+    List<String> waiting = new ArrayList<>();
+    for (String name : referencedNames(sg)) {
+      SecurityGroup other =
+          context.getPrimaryCache().get(new ResourceID(name, meta.getNamespace())).orElse(null);
+      if (other == null || other.getSpec() == null) {
+        waiting.add(name + " (no such SecurityGroup in namespace " + meta.getNamespace() + ")");
+        continue;
+      }
+      if (!region.equals(other.getSpec().getRegion())
+          || (other.getSpec().getVpcId() != null
+              && spec.getVpcId() != null
+              && !spec.getVpcId().equals(other.getSpec().getVpcId()))) {
+        draft.invalid(
+            "SecurityGroup "
+                + name
+                + " is in "
+                + other.getSpec().getRegion()
+                + "/"
+                + other.getSpec().getVpcId()
+                + " but this group is in "
+                + region
+                + "/"
+                + spec.getVpcId()
+                + ": a group reference only matches within one region and VPC");
+        return;
+      }
+      Optional<SecurityGroupInfo> theirs =
+          op.inventory().ownedBy(region, other.getMetadata().getUid());
+      if (theirs.isEmpty()) {
+        waiting.add(name + " (its EC2 group does not exist yet)");
+      } else {
+        ids.put(name, theirs.get().groupId());
+      }
+    }
+    draft.status.setResolvedReferences(ids.isEmpty() ? null : ids);
+    Resolver.Resolution resolved = Resolver.resolve(desired.rules(), group.groupId(), ids);
+    if (!waiting.isEmpty() || !resolved.complete()) {
+      draft.waitingFor(waiting);
+      return;
+    }
+
+    // 3. Rules: plan against EC2, apply or report.
+    boolean correct = draft.specChanged() || created || !draft.reportsDrift();
+    Ownership ownership = ownership(spec, draft.status, group, created);
+    GroupSync.Outcome outcome =
+        op.groupSync()
+            .syncRules(
+                region, group, resolved.rules(), ownership, correct, op.cloud().prefixLists());
+    Plan plan = outcome.plan();
+    List<Rule> observed = group.rules().stream().map(ObservedRule::rule).toList();
+    List<Rule> now = outcome.applied() ? plan.applyTo(observed) : observed;
+    if (outcome.applied()) {
+      SecurityGroupInfo after =
+          new SecurityGroupInfo(
+              group.groupId(),
+              group.groupName(),
+              group.description(),
+              group.vpcId(),
+              group.tags(),
+              now.stream().map(r -> new ObservedRule(null, r)).toList());
+      op.inventory().put(region, after);
+      op.triggers().regionChanged(region);
+    }
+    boolean drift = !plan.isEmpty() && !draft.specChanged() && !created;
+    draft.synced(now, resolved.rules(), plan, drift, outcome.applied(), spec);
+  }
+
+  private static Ownership ownership(
+      SecurityGroupSpec spec,
+      SecurityGroupStatus status,
+      SecurityGroupInfo group,
+      boolean created) {
+    if (spec.getRuleOwnership() != RuleOwnership.ADDITIVE) {
+      return Ownership.AUTHORITATIVE;
+    }
+    Set<RuleKey> applied = new HashSet<>();
+    Set<String> managed =
+        status.getManagedRules() == null ? Set.of() : new HashSet<>(status.getManagedRules());
+    for (ObservedRule r : group.rules()) {
+      if (managed.contains(managedText(r.rule()))) {
+        applied.add(r.rule().key());
+      }
+    }
+    if (created && !RuleSpecs.keepsDefaultEgress(spec)) {
+      // EC2's default egress rule on a group created here is this resource's own rule.
+      applied.add(Rule.DEFAULT_EGRESS.key());
+    }
+    return Ownership.additive(applied);
+  }
+
+  /** How a rule the operator applied is recorded in status.managedRules. */
+  static String managedText(Rule r) {
+    return r.key().withDescription("").display();
+  }
+
+  private static SecurityGroupInfo withTags(SecurityGroupInfo g, Map<String, String> tags) {
+    return new SecurityGroupInfo(
+        g.groupId(), g.groupName(), g.description(), g.vpcId(), tags, g.rules());
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<SecurityGroup> updateErrorStatus(
+      SecurityGroup sg, Context<SecurityGroup> context, Exception e) {
+    SecurityGroupStatus before =
+        sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
+    StatusDraft draft = new StatusDraft(sg, op);
+    draft.retrying(e);
+    if (draft.status.equals(before)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    sg.setStatus(draft.status);
+    return ErrorStatusUpdateControl.patchStatus(sg);
+  }
+
+  @Override
+  public DeleteControl cleanup(SecurityGroup sg, Context<SecurityGroup> context) {
+    SecurityGroupSpec spec = sg.getSpec();
+    ObjectMeta meta = sg.getMetadata();
+    String region = spec.getRegion();
+    SecurityGroupStatus status =
+        sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
+    try {
+      Optional<SecurityGroupInfo> group =
+          status.getGroupId() != null
+              ? op.inventory().byId(region, status.getGroupId())
+              : Optional.empty();
+      if (group.isEmpty()
+          || !new OwnerTags(meta.getNamespace(), meta.getName(), meta.getUid())
+              .owns(group.get().tags())) {
+        group = op.inventory().ownedBy(region, meta.getUid());
+      }
+      if (group.isEmpty()) {
+        return DeleteControl.defaultDelete(); // never created, or already gone
+      }
+      SecurityGroupInfo g = group.get();
+      if (spec.getDeletionPolicy() == DeletionPolicy.RETAIN) {
+        Map<String, String> ours = new LinkedHashMap<>();
+        OwnerTags.keys().forEach(k -> ours.put(k, null));
+        op.retry().run(() -> op.cloud().port().deleteTags(region, g.groupId(), ours));
+        op.inventory().remove(region, g.groupId());
+        op.events()
+            .normal(sg, "Retained", g.groupId() + " is left in EC2 (deletionPolicy: Retain)");
+        return DeleteControl.defaultDelete();
+      }
+      Optional<String> blocked = op.deleter().delete(region, g);
+      if (blocked.isPresent()) {
+        StatusDraft draft = new StatusDraft(sg, op);
+        draft.deletionBlocked(blocked.get());
+        if (!Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "DeletionBlocked")
+            || !Objects.equals(
+                Conditions.find(status.getConditions(), ConditionTypes.READY).getMessage(),
+                Conditions.find(draft.status.getConditions(), ConditionTypes.READY).getMessage())) {
+          op.events().warning(sg, "DeletionBlocked", blocked.get());
+          op.patchStatus(sg, draft.status);
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(op.deleteRetry().toMillis());
+      }
+      op.inventory().remove(region, g.groupId());
+      op.triggers().groupChanged(meta.getNamespace(), meta.getName(), region);
+      return DeleteControl.defaultDelete();
+    } catch (CloudException e) {
+      if (e.retryable()) {
+        throw e;
+      }
+      op.events().warning(sg, e.code(), "Deleting the group failed: " + e.getMessage());
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(op.deleteRetry().toMillis());
+    }
+  }
+
+  /** The status the reconciliation builds, starting from the current one. */
+  static final class StatusDraft {
+    final SecurityGroup sg;
+    final SecurityGroupStatus status;
+    final OperatorContext op;
+    final long generation;
+
+    StatusDraft(SecurityGroup sg, OperatorContext op) {
+      this.sg = sg;
+      this.op = op;
+      this.generation = Optional.ofNullable(sg.getMetadata().getGeneration()).orElse(0L);
+      this.status = copy(sg.getStatus());
+    }
+
+    private static SecurityGroupStatus copy(SecurityGroupStatus s) {
+      SecurityGroupStatus c = new SecurityGroupStatus();
+      if (s != null) {
+        c.setGroupId(s.getGroupId());
+        c.setGroupName(s.getGroupName());
+        c.setObservedGeneration(s.getObservedGeneration());
+        c.setConditions(s.getConditions() == null ? null : new ArrayList<>(s.getConditions()));
+        c.setIngressRules(s.getIngressRules());
+        c.setEgressRules(s.getEgressRules());
+        c.setDrift(s.getDrift());
+        c.setResolvedReferences(s.getResolvedReferences());
+        c.setLastSyncTime(s.getLastSyncTime());
+        c.setManagedRules(s.getManagedRules());
+      }
+      return c;
+    }
+
+    boolean specChanged() {
+      return !Objects.equals(status.getObservedGeneration(), generation);
+    }
+
+    boolean reportsDrift() {
+      return sg.getSpec().getDriftPolicy() == DriftPolicy.REPORT;
+    }
+
+    private void condition(String type, boolean value, String reason, String message) {
+      status.setConditions(
+          Conditions.set(
+              status.getConditions(), type, value, reason, message, generation, op.clock()));
+    }
+
+    /** Sets Ready (and Synced) to False with a reason, sending a Warning event on a change. */
+    private void notReady(String reason, String message, boolean synced) {
+      boolean changed =
+          !Conditions.hasReason(status.getConditions(), ConditionTypes.READY, reason)
+              || !Objects.equals(
+                  message,
+                  Conditions.find(status.getConditions(), ConditionTypes.READY).getMessage());
+      condition(ConditionTypes.READY, false, reason, message);
+      condition(
+          ConditionTypes.SYNCED,
+          synced,
+          synced ? "Synced" : reason,
+          synced ? "EC2 was read and written as planned" : message);
+      if (changed) {
+        op.events().warning(sg, reason, message);
+      }
+    }
+
+    void invalid(String message) {
+      status.setObservedGeneration(generation);
+      notReady("InvalidSpec", message + "; nothing was sent to EC2", false);
+    }
+
+    void refused(String reason, String message) {
+      status.setObservedGeneration(generation);
+      notReady(reason, message, false);
+    }
+
+    void cloudRefused(CloudException e) {
+      status.setObservedGeneration(generation);
+      notReady(
+          e.code(),
+          "EC2 refused the change: "
+              + e.getMessage()
+              + " (not retried until the spec changes or the next resync)",
+          false);
+    }
+
+    void retrying(Exception e) {
+      String what = e instanceof CloudException c ? c.code() : e.getClass().getSimpleName();
+      condition(
+          ConditionTypes.SYNCED,
+          false,
+          e instanceof CloudException c && c.kind() == CloudException.Kind.THROTTLED
+              ? "Throttled"
+              : "Retrying",
+          "The last attempt failed with "
+              + what
+              + ": "
+              + e.getMessage()
+              + "; retrying with backoff");
+    }
+
+    void group(SecurityGroupInfo g) {
+      status.setGroupId(g.groupId());
+      status.setGroupName(g.groupName());
+    }
+
+    void groupDeleted(String id) {
+      status.setObservedGeneration(generation);
+      condition(
+          ConditionTypes.DRIFTED,
+          true,
+          "GroupDeleted",
+          id + " was deleted outside Portcullis; driftPolicy Report leaves it so");
+      notReady(
+          "GroupDeleted",
+          id + " no longer exists in EC2 (driftPolicy: Report, so it was not recreated)",
+          true);
+    }
+
+    void waitingFor(List<String> waiting) {
+      status.setObservedGeneration(generation);
+      notReady(
+          "ReferenceNotFound",
+          "Waiting for SecurityGroup "
+              + String.join(", ", waiting)
+              + "; rules are applied once every referenced group exists",
+          true);
+    }
+
+    void deletionBlocked(String why) {
+      condition(ConditionTypes.READY, false, "DeletionBlocked", why);
+    }
+
+    void synced(
+        List<Rule> now,
+        List<Rule> desired,
+        Plan plan,
+        boolean drift,
+        boolean applied,
+        SecurityGroupSpec spec) {
+      status.setObservedGeneration(generation);
+      status.setIngressRules(
+          (int) now.stream().filter(r -> r.direction() == Direction.INGRESS).count());
+      status.setEgressRules(
+          (int) now.stream().filter(r -> r.direction() == Direction.EGRESS).count());
+      status.setManagedRules(
+          desired.stream().map(SecurityGroupReconciler::managedText).sorted().toList());
+      condition(ConditionTypes.SYNCED, true, "Synced", "EC2 was read and written as planned");
+      DriftSummary summary = drift ? summary(plan) : null;
+      if (drift && applied) {
+        op.events()
+            .warning(
+                sg,
+                "DriftCorrected",
+                "EC2 differed from the spec and was corrected: "
+                    + String.join("; ", summary.getRules()));
+        condition(
+            ConditionTypes.DRIFTED,
+            false,
+            "Corrected",
+            "Drift found at " + now() + " was corrected: " + String.join("; ", summary.getRules()));
+        status.setDrift(null);
+      } else if (drift) {
+        boolean changed = !Objects.equals(status.getDrift(), summary);
+        status.setDrift(summary);
+        condition(
+            ConditionTypes.DRIFTED,
+            true,
+            "DriftDetected",
+            "EC2 differs from the spec (driftPolicy: Report): "
+                + String.join("; ", summary.getRules()));
+        if (changed) {
+          op.events().warning(sg, "DriftDetected", String.join("; ", summary.getRules()));
+        }
+        notReady("DriftDetected", "EC2 differs from the spec and driftPolicy is Report", true);
+        return;
+      } else if (plan.isEmpty() || applied) {
+        status.setDrift(null);
+        if (Conditions.find(status.getConditions(), ConditionTypes.DRIFTED) == null
+            || Conditions.hasReason(status.getConditions(), ConditionTypes.DRIFTED, "DriftDetected")
+            || Conditions.hasReason(
+                status.getConditions(), ConditionTypes.DRIFTED, "GroupDeleted")) {
+          condition(ConditionTypes.DRIFTED, false, "InSync", "EC2 matches the spec");
+        }
+      }
+      boolean wasReady =
+          Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "Ready");
+      condition(
+          ConditionTypes.READY,
+          true,
+          "Ready",
+          "EC2 group " + status.getGroupId() + " matches the spec");
+      if (!wasReady) {
+        status.setLastSyncTime(now());
+      }
+    }
+
+    private String now() {
+      return Instant.now(op.clock()).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static DriftSummary summary(Plan plan) {
+      List<String> lines = new ArrayList<>();
+      int missing = 0;
+      int unexpected = 0;
+      for (Direction d : Direction.values()) {
+        for (Rule r : plan.authorize(d)) {
+          missing++;
+          lines.add("missing: " + managedText(r));
+        }
+        for (Rule r : plan.revoke(d)) {
+          unexpected++;
+          lines.add("unexpected: " + managedText(r));
+        }
+        for (Rule r : plan.updateDescription(d)) {
+          lines.add("description differs: " + managedText(r));
+        }
+      }
+      return new DriftSummary(missing, unexpected, lines.stream().limit(10).toList());
+    }
+
+    UpdateControl<SecurityGroup> control(SecurityGroupStatus before) {
+      if (status.equals(before)) {
+        return UpdateControl.noUpdate();
+      }
+      sg.setStatus(status);
+      return UpdateControl.patchStatus(sg);
+    }
+  }
+
+  static boolean isNamed(Rule r) {
+    return r.peer() instanceof NamedGroupPeer;
+  }
+}

@@ -1,0 +1,207 @@
+package dev.portcullis.sync;
+
+import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.Page;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * What EC2 holds of the groups Portcullis manages, per region, read with one paginated describe
+ * (filtered by the managed-by tag, 1,000 groups a page) instead of one describe per group.
+ *
+ * <p>A region is read the first time it is needed, which is what makes creation safe after a crash:
+ * a restarted operator sees every group it tagged before it creates any. It is read again when its
+ * snapshot is older than {@code maxAge}, so changes made outside the operator show up within that
+ * time. Between reads, the operator's own writes are recorded with {@link #put}; a read that
+ * started before such a write keeps the written state, so a snapshot can never undo what the
+ * operator itself just did.
+ */
+public final class GroupInventory {
+  /** EC2's largest page for DescribeSecurityGroups. */
+  public static final int PAGE_SIZE = 1000;
+
+  private final CloudPort cloud;
+  private final Retry retry;
+  private final long maxAgeNanos;
+  private final LongSupplier nanoTime;
+  private final Map<String, RegionSnapshot> regions = new ConcurrentHashMap<>();
+  private final AtomicLong describeCalls = new AtomicLong();
+
+  public GroupInventory(CloudPort cloud, Retry retry, Duration maxAge, LongSupplier nanoTime) {
+    this.cloud = cloud;
+    this.retry = retry;
+    this.maxAgeNanos = maxAge.toNanos();
+    this.nanoTime = nanoTime;
+  }
+
+  public GroupInventory(CloudPort cloud, Retry retry, Duration maxAge) {
+    this(cloud, retry, maxAge, System::nanoTime);
+  }
+
+  /** Describe calls this inventory has made, paginated reads and single look-ups together. */
+  public long describeCalls() {
+    return describeCalls.get();
+  }
+
+  /** The managed group tagged with this custom resource's uid, if EC2 has one. */
+  public Optional<SecurityGroupInfo> ownedBy(String region, String uid) {
+    RegionSnapshot r = fresh(region);
+    synchronized (r) {
+      String id = r.idByUid.get(uid);
+      return id == null ? Optional.empty() : Optional.ofNullable(r.byId.get(id));
+    }
+  }
+
+  /**
+   * A group by id: from the snapshot when it holds it (managed groups), otherwise described on its
+   * own and remembered (an adopted group before it is tagged, a group just created that the last
+   * read did not see). Empty when EC2 does not know the id.
+   */
+  public Optional<SecurityGroupInfo> byId(String region, String groupId) {
+    RegionSnapshot r = fresh(region);
+    synchronized (r) {
+      SecurityGroupInfo known = r.byId.get(groupId);
+      if (known != null) {
+        return Optional.of(known);
+      }
+    }
+    try {
+      describeCalls.incrementAndGet();
+      List<SecurityGroupInfo> found =
+          retry
+              .call(
+                  () -> cloud.describeSecurityGroups(region, GroupFilter.ids(groupId), null, null))
+              .items();
+      if (found.isEmpty()) {
+        return Optional.empty();
+      }
+      put(region, found.get(0));
+      return Optional.of(found.get(0));
+    } catch (CloudException e) {
+      if (e.kind() == CloudException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Records the state of a group after the operator changed it (or found it). */
+  public void put(String region, SecurityGroupInfo group) {
+    RegionSnapshot r = regions.computeIfAbsent(region, k -> new RegionSnapshot());
+    synchronized (r) {
+      r.store(group);
+      r.writtenAt.put(group.groupId(), nanoTime.getAsLong());
+    }
+  }
+
+  /** Forgets a group the operator deleted (or found gone). */
+  public void remove(String region, String groupId) {
+    RegionSnapshot r = regions.get(region);
+    if (r == null) {
+      return;
+    }
+    synchronized (r) {
+      r.drop(groupId);
+      r.writtenAt.put(groupId, nanoTime.getAsLong());
+    }
+  }
+
+  /** Makes the next look-up in the region read EC2 again. */
+  public void expire(String region) {
+    RegionSnapshot r = regions.get(region);
+    if (r != null) {
+      synchronized (r) {
+        r.loadedAt = Long.MIN_VALUE;
+      }
+    }
+  }
+
+  private RegionSnapshot fresh(String region) {
+    RegionSnapshot r = regions.computeIfAbsent(region, k -> new RegionSnapshot());
+    // One reader per region at a time; the others wait for its result rather than describe too.
+    synchronized (r.loadLock) {
+      long now = nanoTime.getAsLong();
+      boolean stale;
+      synchronized (r) {
+        stale = r.loadedAt == Long.MIN_VALUE || now - r.loadedAt > maxAgeNanos;
+      }
+      if (stale) {
+        load(region, r, now);
+      }
+    }
+    return r;
+  }
+
+  private void load(String region, RegionSnapshot r, long started) {
+    GroupFilter managed =
+        GroupFilter.tags(Map.of(OwnerTags.MANAGED_BY, OwnerTags.MANAGED_BY_VALUE));
+    Map<String, SecurityGroupInfo> read = new HashMap<>();
+    String token = null;
+    do {
+      String t = token;
+      describeCalls.incrementAndGet();
+      Page<SecurityGroupInfo> page =
+          retry.call(() -> cloud.describeSecurityGroups(region, managed, t, PAGE_SIZE));
+      page.items().forEach(g -> read.put(g.groupId(), g));
+      token = page.nextToken();
+    } while (token != null);
+    synchronized (r) {
+      // Keep what the operator wrote after this read began: the read may predate it.
+      Map<String, SecurityGroupInfo> keep = new HashMap<>();
+      r.writtenAt.forEach(
+          (id, at) -> {
+            if (at - started >= 0 && r.byId.containsKey(id)) {
+              keep.put(id, r.byId.get(id));
+            }
+          });
+      List<String> removedSince =
+          r.writtenAt.entrySet().stream()
+              .filter(e -> e.getValue() - started >= 0 && !r.byId.containsKey(e.getKey()))
+              .map(Map.Entry::getKey)
+              .toList();
+      r.byId.clear();
+      r.idByUid.clear();
+      read.values().forEach(r::store);
+      keep.values().forEach(r::store);
+      removedSince.forEach(r::drop);
+      r.writtenAt.clear();
+      r.loadedAt = started;
+    }
+  }
+
+  private static final class RegionSnapshot {
+    final Object loadLock = new Object();
+    final Map<String, SecurityGroupInfo> byId = new HashMap<>();
+    final Map<String, String> idByUid = new HashMap<>();
+    final Map<String, Long> writtenAt = new HashMap<>();
+    long loadedAt = Long.MIN_VALUE;
+
+    void store(SecurityGroupInfo g) {
+      drop(g.groupId());
+      byId.put(g.groupId(), g);
+      String uid = g.tags().get(OwnerTags.UID);
+      if (uid != null) {
+        idByUid.put(uid, g.groupId());
+      }
+    }
+
+    void drop(String groupId) {
+      SecurityGroupInfo old = byId.remove(groupId);
+      if (old != null) {
+        String uid = old.tags().get(OwnerTags.UID);
+        if (uid != null && groupId.equals(idByUid.get(uid))) {
+          idByUid.remove(uid);
+        }
+      }
+    }
+  }
+}

@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: formatting check, unit tests (*Test), integration tests (*IT), CRD drift check.
+# The integration tests run against a real kube-apiserver and etcd on 127.0.0.1 (see
+# docs/testing.md): scripts/cluster-binaries.sh builds them on the first run (about 12 minutes)
+# and caches them in ${PORTCULLIS_CACHE:-~/.cache/portcullis}; later runs reuse them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"   # check formatting instead of rewriting files
+binaries=$(./scripts/cluster-binaries.sh)
+# The test JVMs inherit the environment: they find the binaries under $PORTCULLIS_CACHE/k8s/.
+export PORTCULLIS_CACHE="${binaries%/k8s/*}"
 exec mvn -B -ntp verify "$@"

@@ -1,0 +1,98 @@
+package dev.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The harness itself: the shared cluster serves Portcullis' kinds, and failures explain. */
+@ExtendWith(DiagnosticsOnFailure.class)
+class TestClusterIT {
+  private final TestCluster cluster = TestCluster.shared();
+
+  @Test
+  void theSharedClusterIsStartedOnceAndServesTheCrds() {
+    assertThat(TestCluster.shared()).isSameAs(cluster);
+    KubernetesClient client = cluster.client();
+    for (var type : DiagnosticsOnFailure.KINDS) {
+      String plural = io.fabric8.kubernetes.api.model.HasMetadata.getPlural(type);
+      assertThat(
+              client
+                  .apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName(plural + ".ec2.portcullis.dev")
+                  .get())
+          .as("CRD of %s", type.getSimpleName())
+          .isNotNull();
+    }
+    assertThat(cluster.kubeconfigYaml()).contains("server:");
+  }
+
+  @Test
+  void namespacesAreUniqueAndRecorded() {
+    String a = cluster.newNamespace("Harness Check");
+    String b = cluster.newNamespace("harness-check");
+    assertThat(a).startsWith("harness-check-").isNotEqualTo(b);
+    assertThat(cluster.namespaces()).contains(a, b);
+    assertThat(cluster.client().namespaces().withName(a).get()).isNotNull();
+  }
+
+  @Test
+  void diagnosticsShowStatusAndEvents() {
+    String ns = cluster.newNamespace("diagnostics");
+    KubernetesClient client = cluster.client();
+    GenericKubernetesResource sg =
+        client
+            .getKubernetesSerialization()
+            .unmarshal(
+                String.join(
+                    "\n",
+                    "apiVersion: ec2.portcullis.dev/v1alpha1",
+                    "kind: SecurityGroup",
+                    "metadata: {name: web}",
+                    "spec: {region: eu-west-1, vpcId: vpc-0a1b2c3d, description: web}"),
+                GenericKubernetesResource.class);
+    sg = client.resource(sg).inNamespace(ns).create();
+    sg.setAdditionalProperty(
+        "status",
+        Map.of("conditions", List.of(Map.of("type", "Ready", "status", "False", "reason", "X"))));
+    client.resource(sg).inNamespace(ns).updateStatus();
+    client
+        .v1()
+        .events()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata()
+                .withName("web.1")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("ec2.portcullis.dev/v1alpha1")
+                .withKind("SecurityGroup")
+                .withName("web")
+                .withNamespace(ns)
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason("Drifted")
+                .withMessage("a rule was removed in EC2")
+                .withLastTimestamp("2026-01-01T00:00:00Z")
+                .build())
+        .create();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    DiagnosticsOnFailure.print(
+        client, "a test", List.of(ns), new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("SecurityGroup " + ns + "/web")
+        .contains("reason: \"X\"")
+        .contains("Warning Drifted: a rule was removed in EC2");
+  }
+}

@@ -41,9 +41,21 @@ public record DesiredGroup(List<Rule> rules, List<Problem> problems) {
     return errors().isEmpty();
   }
 
-  /** The group name EC2 gets when the spec sets none: unique per namespace and name. */
+  /**
+   * The group name EC2 gets when the spec sets none: {@code namespace/name}, unique per VPC as long
+   * as one operator manages it. EC2 refuses names that start with {@code sg-} (a namespace may well
+   * start so) and names over 255 characters (a namespace and a name together may be 317): those get
+   * a {@code k8s:} prefix, and a long name is cut and ends with a hash of the whole, so that it
+   * stays unique.
+   */
   public static String defaultGroupName(String namespace, String name) {
-    return namespace + "/" + name;
+    String full = namespace + "/" + name;
+    String n = full.regionMatches(true, 0, "sg-", 0, 3) ? "k8s:" + full : full;
+    if (n.length() > Validation.MAX_TEXT) {
+      String hash = String.format("%08x", full.hashCode());
+      n = n.substring(0, Validation.MAX_TEXT - hash.length() - 1) + "-" + hash;
+    }
+    return n;
   }
 
   public static DesiredGroup of(

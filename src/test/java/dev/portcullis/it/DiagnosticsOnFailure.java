@@ -62,7 +62,11 @@ public final class DiagnosticsOnFailure
     List<String> all = TestCluster.shared().namespaces();
     List<String> namespaces =
         all.subList(mark == null ? 0 : Math.min(mark, all.size()), all.size());
-    print(TestCluster.shared().client(), context.getDisplayName(), namespaces, System.out);
+    print(
+        TestCluster.shared().client(),
+        context.getRequiredTestClass().getSimpleName() + " > " + context.getDisplayName(),
+        namespaces,
+        System.out);
   }
 
   /** Prints the status and events of every Portcullis resource in {@code namespaces}. */

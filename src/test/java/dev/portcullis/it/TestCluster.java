@@ -51,18 +51,29 @@ public abstract class TestCluster {
   static final Path CRDS = Path.of("crds");
 
   private static TestCluster shared;
+  private static RuntimeException failedToStart;
 
   private final List<String> namespaces = new CopyOnWriteArrayList<>();
   private volatile KubernetesClient client;
 
   /** The started cluster of this JVM, with the CRDs installed; starts it on first use. */
   public static synchronized TestCluster shared() {
+    if (failedToStart != null) {
+      // One attempt per JVM: every later test class fails at once, with the first cause.
+      throw new IllegalStateException(
+          "the test cluster did not start: " + failedToStart.getMessage(), failedToStart);
+    }
     if (shared == null) {
-      TestCluster cluster = choose();
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(cluster::close, "portcullis-it-cluster-stop"));
-      cluster.installCrds();
-      shared = cluster;
+      try {
+        TestCluster cluster = choose();
+        Runtime.getRuntime()
+            .addShutdownHook(new Thread(cluster::close, "portcullis-it-cluster-stop"));
+        cluster.installCrds();
+        shared = cluster;
+      } catch (RuntimeException e) {
+        failedToStart = e;
+        throw e;
+      }
     }
     return shared;
   }
@@ -70,13 +81,14 @@ public abstract class TestCluster {
   private static TestCluster choose() {
     String mode = System.getProperty(MODE_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
     String choose = "(set -D" + MODE_PROPERTY + "=apiserver|k3s|kubeconfig to choose)";
+    String chosen = "chosen by -D" + MODE_PROPERTY + "=" + mode;
     switch (mode) {
       case "apiserver":
-        return ApiServerCluster.start("-D" + MODE_PROPERTY + "=apiserver");
+        return ApiServerCluster.start(chosen);
       case "k3s":
-        return K3sCluster.start("-D" + MODE_PROPERTY + "=k3s");
+        return K3sCluster.start(chosen);
       case "kubeconfig":
-        return KubeconfigCluster.start("-D" + MODE_PROPERTY + "=kubeconfig");
+        return KubeconfigCluster.start(chosen);
       case "auto":
         if (K3sCluster.dockerAvailable()) {
           return K3sCluster.start("a Docker engine answers " + choose);

@@ -1,14 +1,25 @@
 package dev.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,6 +45,53 @@ class TestClusterIT {
           .isNotNull();
     }
     assertThat(cluster.kubeconfigYaml()).contains("server:");
+  }
+
+  /** The product rule for the local API server: nothing it starts listens beyond 127.0.0.1. */
+  @Test
+  void theLocalApiServerAndEtcdListenOnLoopbackOnly() throws IOException {
+    assumeTrue(cluster instanceof ApiServerCluster, "only the local API server's processes");
+    List<ProcessHandle> processes =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                p ->
+                    p.info()
+                        .command()
+                        .map(c -> c.endsWith("/etcd") || c.endsWith("/kube-apiserver"))
+                        .orElse(false))
+            .toList();
+    assertThat(processes).as("etcd and kube-apiserver processes").hasSize(2);
+    List<Integer> ports = new ArrayList<>();
+    for (ProcessHandle p : processes) {
+      List<String> args = List.of(p.info().arguments().orElseThrow());
+      assertThat(args).as("%s", p.info().command()).noneMatch(a -> a.contains("://0.0.0.0:"));
+      assertThat(args).noneMatch(a -> a.contains("://localhost:"));
+      for (int i = 0; i < args.size(); i++) {
+        Matcher m = Pattern.compile("://127\\.0\\.0\\.1:([0-9]+)").matcher(args.get(i));
+        while (m.find()) {
+          ports.add(Integer.parseInt(m.group(1)));
+        }
+        if (args.get(i).equals("--secure-port")) {
+          ports.add(Integer.parseInt(args.get(i + 1)));
+        }
+      }
+    }
+    assertThat(ports).as("ports in the arguments").hasSizeGreaterThanOrEqualTo(3);
+    for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nif.isUp() || nif.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nif.getInetAddresses())) {
+        for (int port : ports) {
+          try (Socket socket = new Socket()) {
+            assertThatThrownBy(() -> socket.connect(new InetSocketAddress(address, port), 500))
+                .as("%s:%d answers", address, port)
+                .isInstanceOf(IOException.class);
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.api.v1alpha1.ExampleManifests.Bad;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,8 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * holds a rule with that message on that field. An API-server test applies them all.
  */
 class ManifestsTest {
-  private static final Path GOOD = Path.of("src", "test", "resources", "good-manifests");
-  private static final Path BAD = Path.of("src", "test", "resources", "bad-manifests");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final Map<String, Class<?>> TYPES =
@@ -38,44 +35,12 @@ class ManifestsTest {
           "SecurityGroupAttachment", SecurityGroupAttachment.class,
           "ReachabilityCheck", ReachabilityCheck.class);
 
-  /** A bad manifest: its header and its documents (two for an update: before and after). */
-  record Bad(
-      String file,
-      String field,
-      String expect,
-      String rejectedBy,
-      boolean update,
-      List<JsonNode> docs) {
-    @Override
-    public String toString() {
-      return file;
-    }
-  }
-
   static Stream<Path> good() {
-    return GeneratedCrds.files(GOOD).stream();
+    return ExampleManifests.good().stream();
   }
 
-  static Stream<Bad> bad() throws IOException {
-    List<Bad> out = new ArrayList<>();
-    for (Path f : GeneratedCrds.files(BAD)) {
-      String text = Files.readString(f);
-      Map<String, String> header = new LinkedHashMap<>();
-      for (String line : text.lines().takeWhile(l -> l.startsWith("#")).toList()) {
-        int colon = line.indexOf(':');
-        header.put(line.substring(1, colon).trim(), line.substring(colon + 1).trim());
-      }
-      List<JsonNode> docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(text).readAll();
-      out.add(
-          new Bad(
-              f.getFileName().toString(),
-              header.get("field"),
-              header.get("expect"),
-              header.get("rejected-by"),
-              header.getOrDefault("operation", "create").startsWith("update"),
-              docs));
-    }
-    return out.stream();
+  static Stream<Bad> bad() {
+    return ExampleManifests.bad().stream();
   }
 
   @ParameterizedTest
@@ -94,7 +59,7 @@ class ManifestsTest {
   }
 
   @Test
-  void thereAreEnoughBadManifests() throws IOException {
+  void thereAreEnoughBadManifests() {
     List<Bad> all = bad().toList();
     assertThat(all).hasSizeGreaterThanOrEqualTo(28);
     for (Bad b : all) {

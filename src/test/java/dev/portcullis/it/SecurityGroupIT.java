@@ -347,6 +347,32 @@ class SecurityGroupIT {
     }
   }
 
+  @Test
+  void deletionBlockedByAnotherGroupsReferenceNamesIt() {
+    try (OperatorRun run = new OperatorRun("group-ref-delete").start()) {
+      run.apply(
+          SecurityGroup.class,
+          sg("a", "  ingress:\n    - ports: [ssh]\n      from: [{cidr: 10.0.0.0/8}]\n"));
+      run.apply(
+          SecurityGroup.class,
+          sg("b", "  ingress:\n    - ports: [ssh]\n      from: [{securityGroup: a}]\n"));
+      run.awaitCondition(SecurityGroup.class, "b", "Ready", "True");
+      String a = run.groupId("a");
+      String b = run.groupId("b");
+      run.delete(SecurityGroup.class, "a");
+      Condition blocked =
+          run.awaitCondition(SecurityGroup.class, "a", "Ready", "False", "DeletionBlocked");
+      assertThat(blocked.getMessage()).contains(b).contains("SecurityGroup " + run.ns + "/b");
+      // b no longer references a: a goes
+      run.apply(
+          SecurityGroup.class,
+          sg("b", "  ingress:\n    - ports: [ssh]\n      from: [{cidr: 10.0.0.0/8}]\n"));
+      run.awaitGone(SecurityGroup.class, "a");
+      assertThat(run.managedGroups()).extracting(SecurityGroupInfo::groupId).containsExactly(b);
+      assertThat(a).isNotEqualTo(b);
+    }
+  }
+
   static boolean has(SecurityGroupInfo g, Rule r) {
     return g.rules().stream().map(ObservedRule::rule).anyMatch(x -> x.key().equals(r.key()));
   }

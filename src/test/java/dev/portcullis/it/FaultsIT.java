@@ -1,0 +1,92 @@
+package dev.portcullis.it;
+
+import static dev.portcullis.it.OperatorRun.EU;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.cloud.simulator.Faults;
+import dev.portcullis.cloud.simulator.ThrottlingMode;
+import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.sync.OwnerTags;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Throttling and eventual consistency are passing: the operator retries them with backoff and still
+ * converges, with one group per resource.
+ */
+@ExtendWith(DiagnosticsOnFailure.class)
+class FaultsIT {
+  @Test
+  void throttledAndEventuallyConsistentEc2StillConvergesWithoutDuplicates() {
+    Ec2Simulator sim =
+        Ec2Simulator.builder()
+            .world(WorldLoader.loadResource("/worlds/demo.yaml"))
+            .throttling(ThrottlingMode.OFF)
+            .faults(
+                Faults.none().withThrottleRate(0.3).withConsistencyWindow(Duration.ofMillis(300)))
+            .seed(11)
+            .build();
+    try (OperatorRun run = new OperatorRun("faults", sim).start()) {
+      for (int i = 0; i < 20; i++) {
+        run.apply(
+            SecurityGroup.class,
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: g"
+                + i
+                + "}\nspec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n  ingress:\n"
+                + "    - ports: [https]\n      from: [{cidr: 10.0."
+                + i
+                + ".0/24}"
+                + (i > 0 ? ", {securityGroup: g" + (i - 1) + "}" : "")
+                + "]\n");
+      }
+      await()
+          .atMost(60, SECONDS)
+          .pollInterval(250, MILLISECONDS)
+          .until(
+              () ->
+                  run
+                      .client
+                      .resources(SecurityGroup.class)
+                      .inNamespace(run.ns)
+                      .list()
+                      .getItems()
+                      .stream()
+                      .allMatch(
+                          sg -> {
+                            var c = OperatorRun.condition(sg, "Ready");
+                            return c != null && "True".equals(c.getStatus());
+                          }));
+      assertThat(sim.calls().total()).isPositive();
+      long throttled =
+          java.util.Arrays.stream(dev.portcullis.cloud.simulator.Ec2Action.values())
+              .mapToLong(a -> sim.calls().count(a, "RequestLimitExceeded"))
+              .sum();
+      assertThat(throttled).as("the faults were injected").isPositive();
+      // The test's own describe calls meet the same faults: retried until one gets through.
+      await()
+          .atMost(10, SECONDS)
+          .pollInterval(50, MILLISECONDS)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                List<String> owners =
+                    run.managedGroups().stream().map(g -> g.tags().get(OwnerTags.UID)).toList();
+                assertThat(owners).hasSize(20);
+                assertThat(new HashSet<>(owners)).hasSize(20);
+                assertThat(
+                        run.sim.describeAllSecurityGroups(
+                            EU, dev.portcullis.cloud.GroupFilter.all()))
+                    .filteredOn(g -> g.groupName().contains(run.ns))
+                    .hasSize(20);
+              });
+    }
+  }
+}

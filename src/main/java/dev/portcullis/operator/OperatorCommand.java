@@ -75,8 +75,23 @@ public final class OperatorCommand implements Callable<Integer> {
       description = "Reconciliations run at once [PORTCULLIS_THREADS].")
   int threads;
 
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:PORTCULLIS_METRICS_PORT:-8080}",
+      description =
+          "Port of /metrics (Prometheus) and /healthz; 0 turns them off [PORTCULLIS_METRICS_PORT].")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-address",
+      defaultValue = "${env:PORTCULLIS_METRICS_ADDRESS:-0.0.0.0}",
+      description =
+          "Address the metrics port listens on (0.0.0.0 in a pod, so Prometheus can scrape it)"
+              + " [PORTCULLIS_METRICS_ADDRESS].")
+  String metricsAddress;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     if (!cloud.equals("simulator")) {
@@ -107,6 +122,14 @@ public final class OperatorCommand implements Callable<Integer> {
             .world(w)
             .throttling(throttling.equals("on") ? ThrottlingMode.EC2 : ThrottlingMode.OFF)
             .build();
+    if (metricsPort < 0 || metricsPort > 65535) {
+      err.println("--metrics-port: " + metricsPort + " is not a port (0 to 65535)");
+      return INVALID;
+    }
+    java.util.concurrent.atomic.AtomicBoolean running =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    MetricsServer metrics =
+        metricsPort == 0 ? null : MetricsServer.start(metricsAddress, metricsPort, running::get);
     KubernetesClient client = new KubernetesClientBuilder().build();
     PortcullisOperator.Settings settings =
         PortcullisOperator.Settings.defaults()
@@ -129,7 +152,11 @@ public final class OperatorCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  running.set(false);
                   operator.close();
+                  if (metrics != null) {
+                    metrics.close();
+                  }
                   client.close();
                   stop.countDown();
                 }));

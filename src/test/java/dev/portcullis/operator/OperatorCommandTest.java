@@ -1,0 +1,38 @@
+package dev.portcullis.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Bad configuration is refused with a message naming the option, before anything starts. */
+class OperatorCommandTest {
+  record Run(int exit, String err) {}
+
+  static Run run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setErr(new PrintWriter(err));
+    cmd.setOut(new PrintWriter(new StringWriter()));
+    String[] all = new String[args.length + 1];
+    all[0] = "operator";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return new Run(cmd.execute(all), err.toString());
+  }
+
+  @Test
+  void refusesWhatItCannotRun() {
+    String world = "src/test/resources/worlds/demo.yaml";
+    assertThat(run("--cloud", "azure", "--world", world))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--cloud").contains("azure"));
+    assertThat(run("--world", world, "--throttling", "maybe").err()).contains("--throttling");
+    assertThat(run("--world", world, "--resync", "PT0S").err()).contains("--resync");
+    assertThat(run("--world", world, "--metrics-port", "70000").err()).contains("--metrics-port");
+    assertThat(run("--world", "no/such/world.yaml").exit()).isEqualTo(2);
+    assertThat(run("--world", world, "--resync", "soon").exit()).isEqualTo(2);
+  }
+}

@@ -33,13 +33,13 @@ import dev.portcullis.offline.OfflineReport.GroupOutcome;
 import dev.portcullis.sync.DesiredGroup;
 import dev.portcullis.sync.FlowSpecs;
 import dev.portcullis.sync.GroupSync;
+import dev.portcullis.sync.InterfaceGroups;
 import dev.portcullis.sync.OwnerTags;
 import dev.portcullis.sync.Retry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -553,31 +553,23 @@ public final class OfflineRunner {
     List<Attached> attached = new ArrayList<>();
     Map<String, List<String>> defaultGroups = new HashMap<>(); // per VPC: one describe each
     for (InstanceInfo i : instances.values()) {
-      InstanceInfo.InterfaceInfo primary = i.interfaces().get(0);
-      List<String> mismatched =
-          wanted.stream()
-              .filter(g -> vpcOf.containsKey(g) && !i.vpcId().equals(vpcOf.get(g)))
-              .toList();
-      if (!mismatched.isEmpty()) {
-        refusals.add(
-            i.instanceId()
-                + " is in "
-                + i.vpcId()
-                + " but "
-                + String.join(", ", mismatched)
-                + " belong"
-                + (mismatched.size() == 1 ? "s" : "")
-                + " to "
-                + vpcOf.get(mismatched.get(0))
-                + ": a security group can only be attached to interfaces of its own VPC");
+      InterfaceGroups.Change change =
+          InterfaceGroups.plan(
+              i,
+              wanted,
+              vpcOf,
+              java.util.Set.of(),
+              Boolean.TRUE.equals(s.getKeepDefaultGroup())
+                  ? List.of()
+                  : defaultGroups.computeIfAbsent(
+                      i.vpcId(), vpc -> defaultGroupIds(s.getRegion(), vpc)),
+              cloud.quotas());
+      if (change.refusal() != null) {
+        refusals.add(change.refusal());
         continue;
       }
-      LinkedHashSet<String> groups = new LinkedHashSet<>(primary.groupIds());
-      if (!Boolean.TRUE.equals(s.getKeepDefaultGroup())) {
-        groups.removeAll(
-            defaultGroups.computeIfAbsent(i.vpcId(), vpc -> defaultGroupIds(s.getRegion(), vpc)));
-      }
-      groups.addAll(wanted);
+      InstanceInfo.InterfaceInfo primary = change.nic();
+      List<String> groups = change.groups();
       try {
         retry.run(
             () ->

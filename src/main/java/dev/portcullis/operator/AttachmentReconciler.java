@@ -14,6 +14,7 @@ import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Validation;
+import dev.portcullis.sync.InterfaceGroups;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -147,46 +148,23 @@ public final class AttachmentReconciler
       Map<String, List<String>> defaults = new HashMap<>();
       boolean changed = false;
       for (InstanceInfo i : selected.values()) {
-        InstanceInfo.InterfaceInfo primary = i.interfaces().get(0);
-        List<String> foreign =
-            wanted.ids().stream()
-                .filter(
-                    g -> wanted.vpcOf().containsKey(g) && !i.vpcId().equals(wanted.vpcOf().get(g)))
-                .toList();
-        if (!foreign.isEmpty()) {
-          refusals.add(
-              i.instanceId()
-                  + " is in "
-                  + i.vpcId()
-                  + " but "
-                  + String.join(", ", foreign)
-                  + " belong"
-                  + (foreign.size() == 1 ? "s" : "")
-                  + " to "
-                  + wanted.vpcOf().get(foreign.get(0))
-                  + ": a security group can only be attached to interfaces of its own VPC");
+        InterfaceGroups.Change change =
+            InterfaceGroups.plan(
+                i,
+                wanted.ids(),
+                wanted.vpcOf(),
+                previous,
+                Boolean.TRUE.equals(spec.getKeepDefaultGroup())
+                    ? List.of()
+                    : defaults.computeIfAbsent(i.vpcId(), v -> defaultGroups(region, v)),
+                op.cloud().quotas());
+        if (change.refusal() != null) {
+          refusals.add(change.refusal());
           continue;
         }
-        LinkedHashSet<String> groups = new LinkedHashSet<>(primary.groupIds());
-        previous.stream().filter(g -> !wanted.ids().contains(g)).forEach(groups::remove);
-        if (!Boolean.TRUE.equals(spec.getKeepDefaultGroup())) {
-          groups.removeAll(defaults.computeIfAbsent(i.vpcId(), v -> defaultGroups(region, v)));
-        }
-        groups.addAll(wanted.ids());
-        if (groups.size() > op.cloud().quotas().groupsPerInterface()) {
-          refusals.add(
-              i.instanceId()
-                  + " ("
-                  + primary.interfaceId()
-                  + ") would carry "
-                  + groups.size()
-                  + " groups with the ones already on it, more than the quota of "
-                  + op.cloud().quotas().groupsPerInterface()
-                  + " per network interface");
-          continue;
-        }
-        List<String> next = List.copyOf(groups);
-        if (!next.equals(primary.groupIds())) {
+        InstanceInfo.InterfaceInfo primary = change.nic();
+        List<String> next = change.groups();
+        if (change.changes()) {
           try {
             op.retry()
                 .run(
@@ -409,32 +387,7 @@ public final class AttachmentReconciler
       long generation,
       String reason,
       String message) {
-    boolean news =
-        !Conditions.hasReason(status.getConditions(), ConditionTypes.READY, reason)
-            || !Objects.equals(
-                message,
-                Conditions.find(status.getConditions(), ConditionTypes.READY).getMessage());
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            ConditionTypes.READY,
-            false,
-            reason,
-            message,
-            generation,
-            op.clock()));
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            ConditionTypes.SYNCED,
-            true,
-            "Synced",
-            "EC2 was read",
-            generation,
-            op.clock()));
-    if (news) {
-      op.events().warning(a, reason, message);
-    }
+    setReady(a, status, generation, false, reason, message);
   }
 
   private void ready(
@@ -443,12 +396,28 @@ public final class AttachmentReconciler
       long generation,
       String reason,
       String message) {
-    boolean news = !Conditions.hasReason(status.getConditions(), ConditionTypes.READY, reason);
+    setReady(a, status, generation, true, reason, message);
+  }
+
+  /** Sets Ready (and Synced), with an event when Ready's reason or message is news. */
+  private void setReady(
+      SecurityGroupAttachment a,
+      SecurityGroupAttachmentStatus status,
+      long generation,
+      boolean ready,
+      String reason,
+      String message) {
+    io.fabric8.kubernetes.api.model.Condition old =
+        Conditions.find(status.getConditions(), ConditionTypes.READY);
+    boolean news =
+        old == null
+            || !Objects.equals(reason, old.getReason())
+            || (!ready && !Objects.equals(message, old.getMessage()));
     status.setConditions(
         Conditions.set(
             status.getConditions(),
             ConditionTypes.READY,
-            true,
+            ready,
             reason,
             message,
             generation,
@@ -462,8 +431,10 @@ public final class AttachmentReconciler
             "EC2 was read and written as planned",
             generation,
             op.clock()));
-    if (news) {
+    if (news && ready) {
       op.events().normal(a, reason, message);
+    } else if (news) {
+      op.events().warning(a, reason, message);
     }
   }
 

@@ -32,11 +32,14 @@ import dev.portcullis.offline.OfflineReport.AttachmentOutcome;
 import dev.portcullis.offline.OfflineReport.GroupOutcome;
 import dev.portcullis.sync.DesiredGroup;
 import dev.portcullis.sync.FlowSpecs;
+import dev.portcullis.sync.GroupInventory;
+import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
 import dev.portcullis.sync.InterfaceGroups;
 import dev.portcullis.sync.OwnerTags;
 import dev.portcullis.sync.Retry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,6 +56,7 @@ import java.util.UUID;
 public final class OfflineRunner {
   private final Ec2Simulator cloud;
   private final GroupSync sync;
+  private final GroupKeeper keeper;
   private final Retry retry;
   private final Map<String, RuleCounts.PrefixListSize> prefixLists;
 
@@ -60,6 +64,9 @@ public final class OfflineRunner {
     this.cloud = cloud;
     this.retry = retry;
     this.sync = new GroupSync(cloud, retry, cloud.quotas());
+    // Read once: the offline run is the only writer, and records what it writes.
+    this.keeper =
+        new GroupKeeper(cloud, retry, new GroupInventory(cloud, retry, Duration.ofDays(365)));
     Map<String, RuleCounts.PrefixListSize> sizes = new HashMap<>();
     cloud.world().regions().values().stream()
         .flatMap(r -> r.prefixLists().stream())
@@ -115,40 +122,22 @@ public final class OfflineRunner {
       String ns = sg.getMetadata().getNamespace();
       String name = sg.getMetadata().getName();
       try {
-        SecurityGroupInfo info;
-        boolean created = false;
-        if (spec.getAdoptGroupId() != null) {
-          info =
-              retry
-                  .call(
-                      () ->
-                          cloud.describeSecurityGroups(
-                              spec.getRegion(),
-                              GroupFilter.ids(spec.getAdoptGroupId()),
-                              null,
-                              null))
-                  .items()
-                  .get(0);
-          OwnerTags owner = new OwnerTags(ns, name, uid(c.sg()));
-          retry.run(() -> cloud.createTags(spec.getRegion(), info.groupId(), owner.asTags()));
-        } else {
-          String groupName =
-              spec.getGroupName() != null
-                  ? spec.getGroupName()
-                  : DesiredGroup.defaultGroupName(ns, name);
-          GroupSync.Ensured e =
-              sync.ensureGroup(
-                  spec.getRegion(),
-                  spec.getVpcId(),
-                  groupName,
-                  spec.getDescription() == null
-                      ? DesiredGroup.DEFAULT_DESCRIPTION
-                      : spec.getDescription(),
-                  new OwnerTags(ns, name, uid(c.sg())),
-                  spec.getTags() == null ? Map.of() : spec.getTags());
-          info = e.group();
-          created = e.created();
+        OwnerTags owner = new OwnerTags(ns, name, uid(c.sg()));
+        GroupKeeper.Outcome kept =
+            spec.getAdoptGroupId() != null
+                ? keeper.adopt(spec.getRegion(), owner, spec.getAdoptGroupId(), spec.getVpcId())
+                : keeper.ensure(
+                    spec.getRegion(), owner, null, DesiredGroup.wanted(spec, ns, name), true);
+        if (kept instanceof GroupKeeper.Refused r) {
+          outcomes.put(
+              key(sg),
+              new GroupOutcome(
+                  c.sg().ref(), spec.getRegion(), null, false, c.warnings(), r.message()));
+          continue;
         }
+        GroupKeeper.Kept k = (GroupKeeper.Kept) kept;
+        SecurityGroupInfo info = k.group();
+        boolean created = k.how() == GroupKeeper.How.CREATED;
         ids.put(key(sg), info.groupId());
         outcomes.put(
             key(sg),

@@ -3,6 +3,7 @@ package dev.portcullis.operator;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.sync.GroupInventory;
+import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
 import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +17,7 @@ public final class OperatorContext {
   private final Retry retry;
   private final GroupInventory inventory;
   private final GroupSync groupSync;
+  private final GroupKeeper keeper;
   private final GroupDeleter deleter;
   private final EventRecorder events;
   private final Triggers triggers = new Triggers();
@@ -36,6 +38,7 @@ public final class OperatorContext {
     this.deleteRetry = deleteRetry;
     this.inventory = new GroupInventory(cloud.port(), retry, resync);
     this.groupSync = new GroupSync(cloud.port(), retry, cloud.quotas());
+    this.keeper = new GroupKeeper(cloud.port(), retry, inventory);
     this.deleter = new GroupDeleter(cloud.port(), retry);
     this.events = new EventRecorder(client, clock);
   }
@@ -50,6 +53,10 @@ public final class OperatorContext {
 
   public GroupInventory inventory() {
     return inventory;
+  }
+
+  GroupKeeper keeper() {
+    return keeper;
   }
 
   GroupSync groupSync() {

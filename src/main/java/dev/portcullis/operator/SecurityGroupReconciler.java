@@ -21,6 +21,7 @@ import dev.portcullis.engine.Resolver;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleKey;
 import dev.portcullis.sync.DesiredGroup;
+import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
 import dev.portcullis.sync.OwnerTags;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -130,104 +131,38 @@ public final class SecurityGroupReconciler
     String knownId = draft.status.getGroupId();
 
     // 1. The group: adopted, found by id or by its tags, or created.
-    SecurityGroupInfo group;
-    boolean created = false;
-    if (spec.getAdoptGroupId() != null) {
-      Optional<SecurityGroupInfo> adopted = op.inventory().byId(region, spec.getAdoptGroupId());
-      if (adopted.isEmpty()) {
-        draft.refused(
-            "AdoptedGroupNotFound",
-            "adoptGroupId "
-                + spec.getAdoptGroupId()
-                + " does not exist in "
-                + region
-                + "; nothing was changed in EC2");
-        return;
-      }
-      group = adopted.get();
-      String holder = group.tags().get(OwnerTags.UID);
-      if (holder != null && !holder.equals(meta.getUid())) {
-        draft.refused(
-            "AlreadyManaged",
-            group.groupId()
-                + " is already managed by SecurityGroup "
-                + group.tags().get(OwnerTags.NAMESPACE)
-                + "/"
-                + group.tags().get(OwnerTags.NAME)
-                + "; a group has one owner");
-        return;
-      }
-      if (spec.getVpcId() != null && !spec.getVpcId().equals(group.vpcId())) {
-        draft.refused(
-            "VpcMismatch",
-            "adoptGroupId "
-                + group.groupId()
-                + " is in "
-                + group.vpcId()
-                + ", not "
-                + spec.getVpcId());
-        return;
-      }
-      if (holder == null) {
-        String id = group.groupId();
-        op.retry().run(() -> op.cloud().port().createTags(region, id, owner.asTags()));
-        Map<String, String> tags = new LinkedHashMap<>(group.tags());
-        tags.putAll(owner.asTags());
-        group = withTags(group, tags);
-        op.inventory().put(region, group);
-        op.events()
-            .normal(sg, "Adopted", "Took over " + group.groupId() + " (" + group.groupName() + ")");
-      }
-    } else {
-      Optional<SecurityGroupInfo> found =
-          knownId != null ? op.inventory().byId(region, knownId) : Optional.empty();
-      if (found.isEmpty()) {
-        found = op.inventory().ownedBy(region, meta.getUid());
-      }
-      if (found.isPresent() && !owner.owns(found.get().tags())) {
-        // the id in status names a group that is not ours (status edited by hand): never touch it
-        found = op.inventory().ownedBy(region, meta.getUid());
-      }
-      if (found.isEmpty() && knownId != null && !draft.specChanged() && draft.reportsDrift()) {
-        draft.groupDeleted(knownId);
-        return;
-      }
-      if (found.isPresent()) {
-        group = found.get();
-      } else {
-        String name =
-            spec.getGroupName() != null
-                ? spec.getGroupName()
-                : DesiredGroup.defaultGroupName(meta.getNamespace(), meta.getName());
-        String description =
-            spec.getDescription() == null
-                ? DesiredGroup.DEFAULT_DESCRIPTION
-                : spec.getDescription();
-        Map<String, String> tags = new LinkedHashMap<>();
-        if (spec.getTags() != null) {
-          tags.putAll(spec.getTags());
-        }
-        tags.putAll(owner.asTags());
-        SecurityGroupInfo made =
-            op.retry()
-                .call(
-                    () ->
-                        op.cloud()
-                            .port()
-                            .createSecurityGroup(region, spec.getVpcId(), name, description, tags));
-        op.inventory().put(region, made);
-        group = made;
-        created = true;
-        if (knownId != null) {
+    GroupKeeper.Outcome kept =
+        spec.getAdoptGroupId() != null
+            ? op.keeper().adopt(region, owner, spec.getAdoptGroupId(), spec.getVpcId())
+            : op.keeper()
+                .ensure(
+                    region,
+                    owner,
+                    knownId,
+                    DesiredGroup.wanted(spec, meta.getNamespace(), meta.getName()),
+                    draft.specChanged() || !draft.reportsDrift());
+    if (kept instanceof GroupKeeper.Refused r) {
+      draft.refused(r.reason(), r.message());
+      return;
+    }
+    if (kept instanceof GroupKeeper.Gone g) {
+      draft.groupDeleted(g.groupId());
+      return;
+    }
+    GroupKeeper.Kept k = (GroupKeeper.Kept) kept;
+    SecurityGroupInfo group = k.group();
+    boolean created = k.how() == GroupKeeper.How.CREATED || k.how() == GroupKeeper.How.RECREATED;
+    String what = group.groupId() + " (" + group.groupName() + ")";
+    switch (k.how()) {
+      case CREATED -> op.events().normal(sg, "Created", "Created " + what);
+      case RECREATED ->
           op.events()
               .warning(
                   sg,
                   "GroupRecreated",
-                  knownId + " was deleted outside Portcullis; created " + made.groupId());
-        } else {
-          op.events().normal(sg, "Created", "Created " + made.groupId() + " (" + name + ")");
-        }
-      }
+                  knownId + " was deleted outside Portcullis; created " + what);
+      case ADOPTED -> op.events().normal(sg, "Adopted", "Took over " + what);
+      case FOUND -> {}
     }
     draft.group(group);
     if (!group.groupId().equals(knownId)) {
@@ -329,11 +264,6 @@ public final class SecurityGroupReconciler
   /** How a rule the operator applied is recorded in status.managedRules. */
   static String managedText(Rule r) {
     return r.key().withDescription("").display();
-  }
-
-  private static SecurityGroupInfo withTags(SecurityGroupInfo g, Map<String, String> tags) {
-    return new SecurityGroupInfo(
-        g.groupId(), g.groupName(), g.description(), g.vpcId(), tags, g.rules());
   }
 
   @Override

@@ -58,6 +58,15 @@ public record DesiredGroup(List<Rule> rules, List<Problem> problems) {
     return n;
   }
 
+  /** What the resource's group is created with: its name, description and tags. */
+  public static GroupKeeper.Wanted wanted(SecurityGroupSpec spec, String namespace, String name) {
+    return new GroupKeeper.Wanted(
+        spec.getVpcId(),
+        spec.getGroupName() != null ? spec.getGroupName() : defaultGroupName(namespace, name),
+        spec.getDescription() == null ? DEFAULT_DESCRIPTION : spec.getDescription(),
+        spec.getTags() == null ? Map.of() : spec.getTags());
+  }
+
   public static DesiredGroup of(
       SecurityGroupSpec spec, Quotas quotas, Map<String, RuleCounts.PrefixListSize> prefixLists) {
     List<Problem> problems = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.portcullis.sync;
 
 import dev.portcullis.cloud.CloudPort;
-import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Ownership;
@@ -10,11 +9,10 @@ import dev.portcullis.engine.Planner;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Finds or creates a group, and brings its rules to the desired set. */
+/** Brings a group's rules to the desired set. */
 public final class GroupSync {
   private final CloudPort cloud;
   private final Retry retry;
@@ -28,35 +26,6 @@ public final class GroupSync {
     this.cloud = cloud;
     this.retry = retry;
     this.quotas = quotas;
-  }
-
-  /** A group that exists in EC2, and whether this call created it. */
-  public record Ensured(SecurityGroupInfo group, boolean created) {}
-
-  /**
-   * Returns the group tagged for this owner, creating it when there is none. Looking up by tag
-   * first makes this safe to repeat after a crash between creating a group and recording its id.
-   */
-  public Ensured ensureGroup(
-      String region,
-      String vpcId,
-      String groupName,
-      String description,
-      OwnerTags owner,
-      Map<String, String> userTags) {
-    List<SecurityGroupInfo> found =
-        retry.call(
-            () ->
-                cloud.describeAllSecurityGroups(
-                    region, new GroupFilter(null, null, vpcId, owner.lookupFilter())));
-    if (!found.isEmpty()) {
-      return new Ensured(found.get(0), false);
-    }
-    Map<String, String> tags = new HashMap<>(userTags);
-    tags.putAll(owner.asTags());
-    return new Ensured(
-        retry.call(() -> cloud.createSecurityGroup(region, vpcId, groupName, description, tags)),
-        true);
   }
 
   /** The plan that was computed, and whether its steps were carried out. */

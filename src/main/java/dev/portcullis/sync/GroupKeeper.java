@@ -1,0 +1,118 @@
+package dev.portcullis.sync;
+
+import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds, creates or adopts the one EC2 group that belongs to a custom resource, by its ownership
+ * tags. Looking up before creating, through an inventory read before any create, is what makes
+ * creation safe to repeat after a crash; a group whose tags name another resource, or none, is
+ * never taken unless adopted, and an adopted group already owned by another resource is refused.
+ */
+public final class GroupKeeper {
+  private final CloudPort cloud;
+  private final Retry retry;
+  private final GroupInventory inventory;
+
+  public GroupKeeper(CloudPort cloud, Retry retry, GroupInventory inventory) {
+    this.cloud = cloud;
+    this.retry = retry;
+    this.inventory = inventory;
+  }
+
+  /** What became of the resource's group. */
+  public sealed interface Outcome {}
+
+  /** How the group came to be the resource's. */
+  public enum How {
+    FOUND,
+    CREATED,
+    /** Created again: the group the status named is gone from EC2. */
+    RECREATED,
+    ADOPTED
+  }
+
+  /** The resource has this group. */
+  public record Kept(SecurityGroupInfo group, How how) implements Outcome {}
+
+  /** EC2 (or ownership) rules it out; nothing was changed. {@code reason} is a condition reason. */
+  public record Refused(String reason, String message) implements Outcome {}
+
+  /** The group the status named is gone from EC2, and was not recreated as asked. */
+  public record Gone(String groupId) implements Outcome {}
+
+  /** What a group is created with. */
+  public record Wanted(
+      String vpcId, String name, String description, Map<String, String> userTags) {}
+
+  /**
+   * The resource's group: the one {@code knownId} names if it is still there and ours, else the one
+   * tagged with the owner's uid, else a new one (or, when {@code recreate} is false and {@code
+   * knownId} is gone, {@link Gone}).
+   */
+  public Outcome ensure(
+      String region, OwnerTags owner, String knownId, Wanted wanted, boolean recreate) {
+    Optional<SecurityGroupInfo> found =
+        knownId == null ? Optional.empty() : inventory.byId(region, knownId);
+    if (found.isEmpty() || !owner.owns(found.get().tags())) {
+      // not there, or the id names a group that is not ours (a status edited by hand)
+      found = inventory.ownedBy(region, owner.uid());
+    }
+    if (found.isPresent()) {
+      return new Kept(found.get(), How.FOUND);
+    }
+    if (knownId != null && !recreate) {
+      return new Gone(knownId);
+    }
+    Map<String, String> tags = new LinkedHashMap<>(wanted.userTags());
+    tags.putAll(owner.asTags());
+    SecurityGroupInfo made =
+        retry.call(
+            () ->
+                cloud.createSecurityGroup(
+                    region, wanted.vpcId(), wanted.name(), wanted.description(), tags));
+    inventory.put(region, made);
+    return new Kept(made, knownId == null ? How.CREATED : How.RECREATED);
+  }
+
+  /** Takes over an existing group: it gets the owner's tags, unless another resource owns it. */
+  public Outcome adopt(String region, OwnerTags owner, String groupId, String vpcId) {
+    Optional<SecurityGroupInfo> adopted = inventory.byId(region, groupId);
+    if (adopted.isEmpty()) {
+      return new Refused(
+          "AdoptedGroupNotFound",
+          "adoptGroupId " + groupId + " does not exist in " + region + "; nothing was changed");
+    }
+    SecurityGroupInfo g = adopted.get();
+    String holder = g.tags().get(OwnerTags.UID);
+    if (holder != null && !holder.equals(owner.uid())) {
+      return new Refused(
+          "AlreadyManaged",
+          g.groupId()
+              + " is already managed by "
+              + g.tags().get(OwnerTags.NAMESPACE)
+              + "/"
+              + g.tags().get(OwnerTags.NAME)
+              + "; a group has one owner");
+    }
+    if (vpcId != null && !vpcId.equals(g.vpcId())) {
+      return new Refused(
+          "VpcMismatch",
+          "adoptGroupId " + g.groupId() + " is in " + g.vpcId() + ", not in vpcId " + vpcId);
+    }
+    if (holder != null) {
+      return new Kept(g, How.FOUND);
+    }
+    retry.run(() -> cloud.createTags(region, g.groupId(), owner.asTags()));
+    Map<String, String> tags = new LinkedHashMap<>(g.tags());
+    tags.putAll(owner.asTags());
+    SecurityGroupInfo tagged =
+        new SecurityGroupInfo(
+            g.groupId(), g.groupName(), g.description(), g.vpcId(), tags, g.rules());
+    inventory.put(region, tagged);
+    return new Kept(tagged, How.ADOPTED);
+  }
+}

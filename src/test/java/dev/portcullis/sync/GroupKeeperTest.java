@@ -1,0 +1,86 @@
+package dev.portcullis.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.cloud.simulator.ThrottlingMode;
+import dev.portcullis.cloud.simulator.WorldLoader;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GroupKeeperTest {
+  static final String EU = "eu-west-1";
+  static final String VPC = "vpc-0a000001";
+
+  final Ec2Simulator sim =
+      Ec2Simulator.builder()
+          .world(WorldLoader.loadResource("/worlds/demo.yaml"))
+          .throttling(ThrottlingMode.OFF)
+          .build();
+  final Retry retry = new Retry(3, 1, 1, ms -> {}, 1);
+  final GroupKeeper keeper =
+      new GroupKeeper(sim, retry, new GroupInventory(sim, retry, Duration.ofMinutes(5)));
+  final OwnerTags web = new OwnerTags("shop", "web", "uid-web");
+  final GroupKeeper.Wanted wanted = new GroupKeeper.Wanted(VPC, "shop/web", "d", Map.of("a", "b"));
+
+  @Test
+  void createsOnceThenFindsByTagsEvenWithoutTheIdInStatus() {
+    var first = (GroupKeeper.Kept) keeper.ensure(EU, web, null, wanted, true);
+    assertThat(first.how()).isEqualTo(GroupKeeper.How.CREATED);
+    assertThat(first.group().tags())
+        .containsEntry("a", "b")
+        .containsEntry(OwnerTags.UID, "uid-web");
+    // a fresh keeper, as after a restart that lost the id
+    GroupKeeper restarted =
+        new GroupKeeper(sim, retry, new GroupInventory(sim, retry, Duration.ofMinutes(5)));
+    var again = (GroupKeeper.Kept) restarted.ensure(EU, web, null, wanted, true);
+    assertThat(again.how()).isEqualTo(GroupKeeper.How.FOUND);
+    assertThat(again.group().groupId()).isEqualTo(first.group().groupId());
+  }
+
+  @Test
+  void aGroupDeletedInEc2IsRecreatedOrReportedGone() {
+    var first = (GroupKeeper.Kept) keeper.ensure(EU, web, null, wanted, true);
+    String id = first.group().groupId();
+    sim.deleteSecurityGroup(EU, id);
+    GroupKeeper fresh =
+        new GroupKeeper(sim, retry, new GroupInventory(sim, retry, Duration.ofMinutes(5)));
+    assertThat(fresh.ensure(EU, web, id, wanted, false)).isEqualTo(new GroupKeeper.Gone(id));
+    var recreated = (GroupKeeper.Kept) fresh.ensure(EU, web, id, wanted, true);
+    assertThat(recreated.how()).isEqualTo(GroupKeeper.How.RECREATED);
+    assertThat(recreated.group().groupId()).isNotEqualTo(id);
+  }
+
+  @Test
+  void theIdInStatusOfAGroupThatIsNotOursIsIgnored() {
+    SecurityGroupInfo theirs = sim.createSecurityGroup(EU, VPC, "theirs", "d", Map.of());
+    var kept = (GroupKeeper.Kept) keeper.ensure(EU, web, theirs.groupId(), wanted, true);
+    assertThat(kept.group().groupId()).isNotEqualTo(theirs.groupId());
+    assertThat(
+            sim.describeAllSecurityGroups(
+                    EU, dev.portcullis.cloud.GroupFilter.ids(theirs.groupId()))
+                .get(0)
+                .tags())
+        .isEmpty();
+  }
+
+  @Test
+  void adoptionTagsAFreeGroupAndRefusesOneOwnedByAnotherResource() {
+    SecurityGroupInfo legacy = sim.createSecurityGroup(EU, VPC, "legacy", "d", Map.of());
+    var adopted = (GroupKeeper.Kept) keeper.adopt(EU, web, legacy.groupId(), VPC);
+    assertThat(adopted.how()).isEqualTo(GroupKeeper.How.ADOPTED);
+    assertThat(adopted.group().tags()).containsEntry(OwnerTags.UID, "uid-web");
+
+    OwnerTags api = new OwnerTags("shop", "api", "uid-api");
+    var refused = (GroupKeeper.Refused) keeper.adopt(EU, api, legacy.groupId(), VPC);
+    assertThat(refused.reason()).isEqualTo("AlreadyManaged");
+    assertThat(refused.message()).contains("shop/web");
+
+    var elsewhere = (GroupKeeper.Refused) keeper.adopt(EU, web, legacy.groupId(), "vpc-0b000002");
+    assertThat(elsewhere.reason()).isEqualTo("VpcMismatch");
+    assertThat(((GroupKeeper.Refused) keeper.adopt(EU, web, "sg-0123456789abcdef0", VPC)).reason())
+        .isEqualTo("AdoptedGroupNotFound");
+  }
+}

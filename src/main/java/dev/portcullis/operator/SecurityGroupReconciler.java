@@ -2,8 +2,6 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.ConditionTypes;
 import dev.portcullis.api.v1alpha1.DeletionPolicy;
-import dev.portcullis.api.v1alpha1.DriftPolicy;
-import dev.portcullis.api.v1alpha1.DriftSummary;
 import dev.portcullis.api.v1alpha1.RuleOwnership;
 import dev.portcullis.api.v1alpha1.RuleSpecs;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
@@ -12,7 +10,6 @@ import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
-import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.NamedGroupPeer;
 import dev.portcullis.engine.Ownership;
 import dev.portcullis.engine.Plan;
@@ -36,8 +33,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -105,7 +100,7 @@ public final class SecurityGroupReconciler
   public UpdateControl<SecurityGroup> reconcile(SecurityGroup sg, Context<SecurityGroup> context) {
     SecurityGroupStatus before =
         sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
-    StatusDraft draft = new StatusDraft(sg, op);
+    SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
     try {
       reconcile(sg, context, draft);
     } catch (CloudException e) {
@@ -117,7 +112,8 @@ public final class SecurityGroupReconciler
     return draft.control(before);
   }
 
-  private void reconcile(SecurityGroup sg, Context<SecurityGroup> context, StatusDraft draft) {
+  private void reconcile(
+      SecurityGroup sg, Context<SecurityGroup> context, SecurityGroupStatusDraft draft) {
     SecurityGroupSpec spec = sg.getSpec();
     ObjectMeta meta = sg.getMetadata();
     String region = spec.getRegion();
@@ -271,7 +267,7 @@ public final class SecurityGroupReconciler
       SecurityGroup sg, Context<SecurityGroup> context, Exception e) {
     SecurityGroupStatus before =
         sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
-    StatusDraft draft = new StatusDraft(sg, op);
+    SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
     draft.retrying(e);
     if (draft.status.equals(before)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
@@ -312,7 +308,7 @@ public final class SecurityGroupReconciler
       }
       Optional<String> blocked = op.deleter().delete(region, g);
       if (blocked.isPresent()) {
-        StatusDraft draft = new StatusDraft(sg, op);
+        SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
         draft.deletionBlocked(blocked.get());
         if (!Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "DeletionBlocked")
             || !Objects.equals(
@@ -332,233 +328,6 @@ public final class SecurityGroupReconciler
       }
       op.events().warning(sg, e.code(), "Deleting the group failed: " + e.getMessage());
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(op.deleteRetry().toMillis());
-    }
-  }
-
-  /** The status the reconciliation builds, starting from the current one. */
-  static final class StatusDraft {
-    final SecurityGroup sg;
-    final SecurityGroupStatus status;
-    final OperatorContext op;
-    final long generation;
-
-    StatusDraft(SecurityGroup sg, OperatorContext op) {
-      this.sg = sg;
-      this.op = op;
-      this.generation = Optional.ofNullable(sg.getMetadata().getGeneration()).orElse(0L);
-      this.status = copy(sg.getStatus());
-    }
-
-    private static SecurityGroupStatus copy(SecurityGroupStatus s) {
-      SecurityGroupStatus c = new SecurityGroupStatus();
-      if (s != null) {
-        c.setGroupId(s.getGroupId());
-        c.setGroupName(s.getGroupName());
-        c.setObservedGeneration(s.getObservedGeneration());
-        c.setConditions(s.getConditions() == null ? null : new ArrayList<>(s.getConditions()));
-        c.setIngressRules(s.getIngressRules());
-        c.setEgressRules(s.getEgressRules());
-        c.setDrift(s.getDrift());
-        c.setResolvedReferences(s.getResolvedReferences());
-        c.setLastSyncTime(s.getLastSyncTime());
-        c.setManagedRules(s.getManagedRules());
-      }
-      return c;
-    }
-
-    boolean specChanged() {
-      return !Objects.equals(status.getObservedGeneration(), generation);
-    }
-
-    boolean reportsDrift() {
-      return sg.getSpec().getDriftPolicy() == DriftPolicy.REPORT;
-    }
-
-    private void condition(String type, boolean value, String reason, String message) {
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(), type, value, reason, message, generation, op.clock()));
-    }
-
-    /** Sets Ready (and Synced) to False with a reason, sending a Warning event on a change. */
-    private void notReady(String reason, String message, boolean synced) {
-      boolean changed =
-          !Conditions.hasReason(status.getConditions(), ConditionTypes.READY, reason)
-              || !Objects.equals(
-                  message,
-                  Conditions.find(status.getConditions(), ConditionTypes.READY).getMessage());
-      condition(ConditionTypes.READY, false, reason, message);
-      condition(
-          ConditionTypes.SYNCED,
-          synced,
-          synced ? "Synced" : reason,
-          synced ? "EC2 was read and written as planned" : message);
-      if (changed) {
-        op.events().warning(sg, reason, message);
-      }
-    }
-
-    void invalid(String message) {
-      status.setObservedGeneration(generation);
-      notReady("InvalidSpec", message + "; nothing was sent to EC2", false);
-    }
-
-    void refused(String reason, String message) {
-      status.setObservedGeneration(generation);
-      notReady(reason, message, false);
-    }
-
-    void cloudRefused(CloudException e) {
-      status.setObservedGeneration(generation);
-      notReady(
-          e.code(),
-          "EC2 refused the change: "
-              + e.getMessage()
-              + " (not retried until the spec changes or the next resync)",
-          false);
-    }
-
-    void retrying(Exception e) {
-      String what = e instanceof CloudException c ? c.code() : e.getClass().getSimpleName();
-      condition(
-          ConditionTypes.SYNCED,
-          false,
-          e instanceof CloudException c && c.kind() == CloudException.Kind.THROTTLED
-              ? "Throttled"
-              : "Retrying",
-          "The last attempt failed with "
-              + what
-              + ": "
-              + e.getMessage()
-              + "; retrying with backoff");
-    }
-
-    void group(SecurityGroupInfo g) {
-      status.setGroupId(g.groupId());
-      status.setGroupName(g.groupName());
-    }
-
-    void groupDeleted(String id) {
-      status.setObservedGeneration(generation);
-      condition(
-          ConditionTypes.DRIFTED,
-          true,
-          "GroupDeleted",
-          id + " was deleted outside Portcullis; driftPolicy Report leaves it so");
-      notReady(
-          "GroupDeleted",
-          id + " no longer exists in EC2 (driftPolicy: Report, so it was not recreated)",
-          true);
-    }
-
-    void waitingFor(List<String> waiting) {
-      status.setObservedGeneration(generation);
-      notReady(
-          "ReferenceNotFound",
-          "Waiting for SecurityGroup "
-              + String.join(", ", waiting)
-              + "; rules are applied once every referenced group exists",
-          true);
-    }
-
-    void deletionBlocked(String why) {
-      condition(ConditionTypes.READY, false, "DeletionBlocked", why);
-    }
-
-    void synced(
-        List<Rule> now,
-        List<Rule> desired,
-        Plan plan,
-        boolean drift,
-        boolean applied,
-        SecurityGroupSpec spec) {
-      status.setObservedGeneration(generation);
-      status.setIngressRules(
-          (int) now.stream().filter(r -> r.direction() == Direction.INGRESS).count());
-      status.setEgressRules(
-          (int) now.stream().filter(r -> r.direction() == Direction.EGRESS).count());
-      status.setManagedRules(
-          desired.stream().map(SecurityGroupReconciler::managedText).sorted().toList());
-      condition(ConditionTypes.SYNCED, true, "Synced", "EC2 was read and written as planned");
-      DriftSummary summary = drift ? summary(plan) : null;
-      if (drift && applied) {
-        op.events()
-            .warning(
-                sg,
-                "DriftCorrected",
-                "EC2 differed from the spec and was corrected: "
-                    + String.join("; ", summary.getRules()));
-        condition(
-            ConditionTypes.DRIFTED,
-            false,
-            "Corrected",
-            "Drift found at " + now() + " was corrected: " + String.join("; ", summary.getRules()));
-        status.setDrift(null);
-      } else if (drift) {
-        boolean changed = !Objects.equals(status.getDrift(), summary);
-        status.setDrift(summary);
-        condition(
-            ConditionTypes.DRIFTED,
-            true,
-            "DriftDetected",
-            "EC2 differs from the spec (driftPolicy: Report): "
-                + String.join("; ", summary.getRules()));
-        if (changed) {
-          op.events().warning(sg, "DriftDetected", String.join("; ", summary.getRules()));
-        }
-        notReady("DriftDetected", "EC2 differs from the spec and driftPolicy is Report", true);
-        return;
-      } else if (plan.isEmpty() || applied) {
-        status.setDrift(null);
-        if (Conditions.find(status.getConditions(), ConditionTypes.DRIFTED) == null
-            || Conditions.hasReason(status.getConditions(), ConditionTypes.DRIFTED, "DriftDetected")
-            || Conditions.hasReason(
-                status.getConditions(), ConditionTypes.DRIFTED, "GroupDeleted")) {
-          condition(ConditionTypes.DRIFTED, false, "InSync", "EC2 matches the spec");
-        }
-      }
-      boolean wasReady =
-          Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "Ready");
-      condition(
-          ConditionTypes.READY,
-          true,
-          "Ready",
-          "EC2 group " + status.getGroupId() + " matches the spec");
-      if (!wasReady) {
-        status.setLastSyncTime(now());
-      }
-    }
-
-    private String now() {
-      return Instant.now(op.clock()).truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    private static DriftSummary summary(Plan plan) {
-      List<String> lines = new ArrayList<>();
-      int missing = 0;
-      int unexpected = 0;
-      for (Direction d : Direction.values()) {
-        for (Rule r : plan.authorize(d)) {
-          missing++;
-          lines.add("missing: " + managedText(r));
-        }
-        for (Rule r : plan.revoke(d)) {
-          unexpected++;
-          lines.add("unexpected: " + managedText(r));
-        }
-        for (Rule r : plan.updateDescription(d)) {
-          lines.add("description differs: " + managedText(r));
-        }
-      }
-      return new DriftSummary(missing, unexpected, lines.stream().limit(10).toList());
-    }
-
-    UpdateControl<SecurityGroup> control(SecurityGroupStatus before) {
-      if (status.equals(before)) {
-        return UpdateControl.noUpdate();
-      }
-      sg.setStatus(status);
-      return UpdateControl.patchStatus(sg);
     }
   }
 

@@ -102,12 +102,15 @@ stop() {
     echo "Deleting the demo's resources from namespaces ${namespaces[*]}..." >&2
     delete_demo_resources || true
   fi
+  # local-cluster.sh stops kube-apiserver, then etcd, each within 10 seconds: wait for it longer
+  # than that, and only then stop what it could not (its children) at once.
   local p
   for p in $operator_pid $cluster_pid; do
     kill "$p" 2>/dev/null || continue
-    for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
+    for _ in $(seq 1 120); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
+    pkill -KILL -P "$p" 2>/dev/null
+    kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
   done
   rm -f "$state/run.pid"
   if [ -n "$operator_pid" ] && ! $once; then

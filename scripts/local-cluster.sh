@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Starts a local Kubernetes API server (etcd + kube-apiserver, built from Go modules by
 # cluster-binaries.sh) on 127.0.0.1 only, writes a kubeconfig for it and keeps both running until
-# this script is stopped (SIGTERM or SIGINT; it stops both). Usage: scripts/local-cluster.sh STATE_DIR
+# this script is stopped (SIGTERM or SIGINT), when it stops both, kube-apiserver first.
+# Usage: scripts/local-cluster.sh STATE_DIR
 # Prints "ready <kubeconfig>" once the API server answers. Set PORTCULLIS_FRESH=1 to start from an
-# empty etcd instead of the state's earlier one. There is no controller manager: namespaces
-# deleted stay Terminating, and nothing garbage-collects.
+# empty etcd instead of the state's earlier one. There is no controller manager: a deleted
+# namespace stays Terminating, and nothing is garbage-collected.
 set -euo pipefail
 state=${1:?usage: local-cluster.sh STATE_DIR}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,10 +43,13 @@ public final class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = {"-w", "--world"},
+      split = ",",
       defaultValue = "${env:PORTCULLIS_WORLD}",
       description =
-          "With --cloud simulator: the world file (regions, VPCs, instances) [PORTCULLIS_WORLD].")
-  Path world;
+          "With --cloud simulator: the world file (regions, VPCs, instances). Repeat it, or"
+              + " separate files with commas, to join several worlds into one EC2; their ids must"
+              + " not repeat [PORTCULLIS_WORLD].")
+  List<Path> worlds = new ArrayList<>();
 
   @Option(
       names = "--namespaces",
@@ -98,7 +102,7 @@ public final class OperatorCommand implements Callable<Integer> {
       err.println("--cloud: \"" + cloud + "\" is not available in this build; use simulator");
       return INVALID;
     }
-    if (world == null) {
+    if (worlds == null || worlds.isEmpty()) {
       err.println("--world: required with --cloud simulator");
       return INVALID;
     }
@@ -112,7 +116,7 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     World w;
     try {
-      w = WorldLoader.load(world, Quotas.DEFAULT);
+      w = WorldLoader.load(worlds, Quotas.DEFAULT);
     } catch (WorldFileException | java.io.UncheckedIOException e) {
       err.println(e.getMessage());
       return INVALID;
@@ -143,7 +147,7 @@ public final class OperatorCommand implements Callable<Integer> {
             + " of "
             + client.getMasterUrl()
             + ", cloud simulator ("
-            + world
+            + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
             + "), resync "
             + resync);
     out.flush();

@@ -31,7 +31,7 @@ public final class PortcullisOperator implements AutoCloseable {
     }
 
     public static Settings defaults() {
-      return new Settings(Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(15), 10);
+      return new Settings(Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 10);
     }
 
     public Settings withResync(Duration d) {

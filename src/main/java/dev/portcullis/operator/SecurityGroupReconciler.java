@@ -126,6 +126,35 @@ public final class SecurityGroupReconciler
     OwnerTags owner = new OwnerTags(meta.getNamespace(), meta.getName(), meta.getUid());
     String knownId = draft.status.getGroupId();
 
+    // A reference across regions or VPCs can never match: refused before anything reaches EC2.
+    Map<String, SecurityGroup> referenced = new TreeMap<>();
+    for (String name : referencedNames(sg)) {
+      SecurityGroup other =
+          context.getPrimaryCache().get(new ResourceID(name, meta.getNamespace())).orElse(null);
+      if (other == null || other.getSpec() == null) {
+        continue;
+      }
+      if (!region.equals(other.getSpec().getRegion())
+          || (other.getSpec().getVpcId() != null
+              && spec.getVpcId() != null
+              && !spec.getVpcId().equals(other.getSpec().getVpcId()))) {
+        draft.invalid(
+            "SecurityGroup "
+                + name
+                + " is in "
+                + other.getSpec().getRegion()
+                + "/"
+                + other.getSpec().getVpcId()
+                + " but this group is in "
+                + region
+                + "/"
+                + spec.getVpcId()
+                + ": a group reference only matches within one region and VPC");
+        return;
+      }
+      referenced.put(name, other);
+    }
+
     // 1. The group: adopted, found by id or by its tags, or created.
     GroupKeeper.Outcome kept =
         spec.getAdoptGroupId() != null
@@ -165,33 +194,14 @@ public final class SecurityGroupReconciler
       op.triggers().groupChanged(meta.getNamespace(), meta.getName(), region);
     }
 
-    // 2. References to other SecurityGroups of the namespace.
+    // 2. References to other SecurityGroups of the namespace, by their EC2 groups.
     Map<String, String> ids = new TreeMap<>();
     List<String> waiting = new ArrayList<>();
     for (String name : referencedNames(sg)) {
-      SecurityGroup other =
-          context.getPrimaryCache().get(new ResourceID(name, meta.getNamespace())).orElse(null);
-      if (other == null || other.getSpec() == null) {
+      SecurityGroup other = referenced.get(name);
+      if (other == null) {
         waiting.add(name + " (no such SecurityGroup in namespace " + meta.getNamespace() + ")");
         continue;
-      }
-      if (!region.equals(other.getSpec().getRegion())
-          || (other.getSpec().getVpcId() != null
-              && spec.getVpcId() != null
-              && !spec.getVpcId().equals(other.getSpec().getVpcId()))) {
-        draft.invalid(
-            "SecurityGroup "
-                + name
-                + " is in "
-                + other.getSpec().getRegion()
-                + "/"
-                + other.getSpec().getVpcId()
-                + " but this group is in "
-                + region
-                + "/"
-                + spec.getVpcId()
-                + ": a group reference only matches within one region and VPC");
-        return;
       }
       Optional<SecurityGroupInfo> theirs =
           op.inventory().ownedBy(region, other.getMetadata().getUid());

@@ -303,6 +303,21 @@ class SecurityGroupIT {
       run.awaitEvent("big", "InvalidSpec");
       assertThat(run.managedGroups()).isEmpty();
       assertThat(run.groupId("big")).isNull();
+
+      // A reference across regions can never match: refused before the group is created.
+      run.apply(SecurityGroup.class, sg("local", ""));
+      run.apply(
+          SecurityGroup.class,
+          "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: far}\n"
+              + "spec:\n  region: us-east-1\n  vpcId: vpc-0e000001\n  ingress:\n"
+              + "    - ports: [https]\n      from: [{securityGroup: local}]\n");
+      Condition far =
+          run.awaitCondition(SecurityGroup.class, "far", "Ready", "False", "InvalidSpec");
+      assertThat(far.getMessage()).contains("eu-west-1").contains("us-east-1");
+      assertThat(
+              run.sim.describeAllSecurityGroups(
+                  "us-east-1", GroupFilter.tags(Map.of(OwnerTags.NAMESPACE, run.ns))))
+          .isEmpty();
     }
   }
 

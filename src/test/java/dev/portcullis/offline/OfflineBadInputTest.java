@@ -38,7 +38,7 @@ class OfflineBadInputTest {
     assertRejected(
         apply(
             HEADER
-                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-5a000001\n"
                 + "  ingress:\n    - ports: [ssh]\n      form: [{cidr: 10.0.0.0/8}]\n"),
         "SecurityGroup demo/web",
         "spec.ingress[0].form: unknown field \"spec.ingress[0].form\"",
@@ -51,7 +51,7 @@ class OfflineBadInputTest {
         apply(
             "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
                 + "metadata: {name: web, nmespace: demo}\n"
-                + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n"),
+                + "spec: {region: eu-west-1, vpcId: vpc-5a000001}\n"),
         "unknown field metadata.nmespace");
   }
 
@@ -64,7 +64,7 @@ class OfflineBadInputTest {
   @Test
   void unknownEnumValue() throws IOException {
     assertRejected(
-        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001, ruleOwnership: Owned}\n"),
+        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-5a000001, ruleOwnership: Owned}\n"),
         "spec.ruleOwnership: Unsupported value: \"Owned\"",
         "supported values: \"Additive\", \"Authoritative\"");
   }
@@ -81,7 +81,7 @@ class OfflineBadInputTest {
     assertRejected(
         apply(
             HEADER
-                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-5a000001\n"
                 + "  ingress:\n    - ports: [\"70000\"]\n      from: [{cidr: 10.0.0.0/33}]\n"),
         "SecurityGroup demo/web: spec.ingress[0].ports[0]: port 70000 is outside 0-65535",
         "spec.ingress[0].from[0].cidr: \"10.0.0.0/33\": prefix length /33 is out of range");
@@ -90,7 +90,7 @@ class OfflineBadInputTest {
   @Test
   void invalidGroupName() throws IOException {
     assertRejected(
-        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001, groupName: sg-web}\n"),
+        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-5a000001, groupName: sg-web}\n"),
         "spec.groupName: \"sg-web\" starts with \"sg-\"");
   }
 
@@ -99,10 +99,10 @@ class OfflineBadInputTest {
     OfflineRun r =
         apply(
             HEADER
-                + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n"
+                + "spec: {region: eu-west-1, vpcId: vpc-5a000001}\n---\n"
                 + "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
                 + "metadata: {name: broken, namespace: demo}\n"
-                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-5a000001\n"
                 + "  ingress: [{protocol: all, ports: [\"80\"], from: [{cidr: 0.0.0.0/0}]}]\n");
     assertRejected(r, "SecurityGroup demo/broken", "ports are not allowed with protocol all");
   }
@@ -112,7 +112,7 @@ class OfflineBadInputTest {
     assertRejected(
         apply(
             HEADER
-                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-5a000001\n"
                 + "  ingress: [{ports: [ssh], from: [{securityGroup: bastion}]}]\n"),
         "there is no SecurityGroup demo/bastion");
   }
@@ -139,7 +139,7 @@ class OfflineBadInputTest {
             "--quota-groups-per-interface",
             "6");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("i-0a000001 (eni-");
+    assertThat(r.out()).contains("i-5a000001 (eni-");
     OfflineRun tooHigh =
         OfflineRun.of(
             "offline",
@@ -168,12 +168,12 @@ class OfflineBadInputTest {
   @Test
   void nullListItemsAreRefusedNotACrash() throws IOException {
     assertRejected(
-        apply(HEADER + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n  ingress: [null]\n"),
+        apply(HEADER + "spec:\n  region: eu-west-1\n  vpcId: vpc-5a000001\n  ingress: [null]\n"),
         "spec.ingress[0]: Invalid value: \"null\": must be object");
     assertRejected(
         apply(
             HEADER
-                + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+                + "spec:\n  region: eu-west-1\n  vpcId: vpc-5a000001\n"
                 + "  ingress: [{ports: [null], from: [{cidr: 10.0.0.0/8}]}]\n"),
         "spec.ingress[0].ports[0]: Invalid value: \"null\": must be string");
   }
@@ -181,7 +181,7 @@ class OfflineBadInputTest {
   @Test
   void badRegionAndIdsAreRefusedBeforeTheSimulatorSeesThem() throws IOException {
     assertRejected(
-        apply(HEADER + "spec: {region: EU-west-1, vpcId: vpc-0a000001}\n"), "spec.region");
+        apply(HEADER + "spec: {region: EU-west-1, vpcId: vpc-5a000001}\n"), "spec.region");
     assertRejected(
         apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a1b2c3d4}\n"), "spec.vpcId");
   }
@@ -189,7 +189,7 @@ class OfflineBadInputTest {
   @Test
   void emptyGroupDescription() throws IOException {
     assertRejected(
-        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001, description: \"\"}\n"),
+        apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-5a000001, description: \"\"}\n"),
         "spec.description");
   }
 
@@ -200,7 +200,7 @@ class OfflineBadInputTest {
             HEADER
                 + "---\napiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n"
                 + "metadata: {name: a, namespace: demo}\n"
-                + "spec: {region: eu-west-1, securityGroups: [web], instances: {ids: [i-0a000001]}}\n"),
+                + "spec: {region: eu-west-1, securityGroups: [web], instances: {ids: [i-5a000001]}}\n"),
         "SecurityGroup demo/web: spec is required");
   }
 
@@ -211,8 +211,8 @@ class OfflineBadInputTest {
             "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
                 + "metadata: {name: c, namespace: demo}\n"
                 + "spec: {region: us-east-1, from: {cidr: 192.0.2.1/32},"
-                + " to: {instanceId: i-0a000001}, port: 80}\n"),
-        "spec.to.instanceId: there is no instance i-0a000001 in us-east-1");
+                + " to: {instanceId: i-5a000001}, port: 80}\n"),
+        "spec.to.instanceId: there is no instance i-5a000001 in us-east-1");
     assertRejected(
         apply(
             "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
@@ -228,12 +228,12 @@ class OfflineBadInputTest {
     Files.writeString(
         f,
         "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
-            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n"
+            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n"
             + "---\napiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
-            + "metadata: {name: web, namespace: b}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n");
+            + "metadata: {name: web, namespace: b}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
     OfflineRun r =
         OfflineRun.of(
-            "offline", "--world", WORLD, "--manifests", f.toString(), "--ask", "web i-0a000001 80");
+            "offline", "--world", WORLD, "--manifests", f.toString(), "--ask", "web i-5a000001 80");
     assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
     assertThat(r.err()).contains("names a SecurityGroup in several namespaces (a/web, b/web)");
     OfflineRun exact =
@@ -244,7 +244,7 @@ class OfflineBadInputTest {
             "--manifests",
             f.toString(),
             "--ask",
-            "a/web i-0a000001 80");
+            "a/web i-5a000001 80");
     assertThat(exact.exitCode()).as(exact.out() + exact.err()).isZero();
   }
 
@@ -256,14 +256,14 @@ class OfflineBadInputTest {
       y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n")
           .append("metadata: {name: g")
           .append(i)
-          .append(", namespace: demo}\nspec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n");
+          .append(", namespace: demo}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n---\n");
       names.append(i == 0 ? "" : ", ").append("g").append(i);
     }
     y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n")
         .append("metadata: {name: a, namespace: demo}\n")
         .append("spec: {region: eu-west-1, securityGroups: [")
         .append(names)
-        .append("], instances: {ids: [i-0a000001]}}\n");
+        .append("], instances: {ids: [i-5a000001]}}\n");
     return y.toString();
   }
 
@@ -272,9 +272,9 @@ class OfflineBadInputTest {
     Path w = dir.resolve("world.yaml");
     Files.writeString(
         w,
-        "regions:\n  eu-west-1:\n    vpcs: [{id: vpc-0a000001, cidr: 10.0.0.0/16}]\n    instances: [{id: i-0a000001, vpc: vpc-0a000001, privateIp: 10.9.0.1}]\n");
+        "regions:\n  eu-west-1:\n    vpcs: [{id: vpc-5a000001, cidr: 10.0.0.0/16}]\n    instances: [{id: i-5a000001, vpc: vpc-5a000001, privateIp: 10.9.0.1}]\n");
     Path m = dir.resolve("m.yaml");
-    Files.writeString(m, HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n");
+    Files.writeString(m, HEADER + "spec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
     OfflineRun r = OfflineRun.of("offline", "--world", w.toString(), "--manifests", m.toString());
     assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
     assertThat(r.err()).contains("world.yaml").contains("privateIp").contains("outside");
@@ -285,11 +285,11 @@ class OfflineBadInputTest {
     OfflineRun r =
         apply(
             HEADER
-                + "spec: {region: eu-west-1, vpcId: vpc-0a000001}\n---\n"
+                + "spec: {region: eu-west-1, vpcId: vpc-5a000001}\n---\n"
                 + "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
                 + "metadata: {name: c, namespace: demo}\n"
                 + "spec: {region: eu-west-1, from: {cidr: 192.0.2.1/32},"
-                + " to: {instanceId: i-0a000001}, port: 22, expect: Reachable}\n");
+                + " to: {instanceId: i-5a000001}, port: 22, expect: Reachable}\n");
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.NOT_MET);
     assertThat(r.out()).contains("expected Reachable: NOT MET").contains("0 of 1 expectations met");
   }

@@ -20,7 +20,7 @@ class OwnershipOfflineTest {
         f,
         "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
             + "metadata: {name: web, namespace: demo}\n"
-            + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n"
+            + "spec:\n  region: eu-west-1\n  vpcId: vpc-5a000001\n"
             + spec);
     return OfflineRun.of("offline", "--world", WORLD, "--manifests", f.toString());
   }

@@ -2,6 +2,14 @@ package dev.portcullis.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.cloud.simulator.World;
+import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.engine.Quotas;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,14 +36,14 @@ class ScenariosTest {
             "01-ssh-from-my-computer",
             "manifests",
             "--ask",
-            "203.0.113.8 i-0a000001 tcp/22",
+            "203.0.113.8 i-1a000001 tcp/22",
             "--ask",
-            "i-0a000001 i-0f000001 tcp/443");
+            "i-1a000001 i-1f000001 tcp/443");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.answer("my-computer-gets-in")).contains("Reachable  expected Reachable: ok");
     assertThat(r.explanation("my-computer-gets-in"))
         .contains("ingress tcp port 22 from 203.0.113.7/32")
-        .contains("demo/ssh-from-laptop");
+        .contains("scenario-1-ssh/ssh-from-laptop");
     assertThat(r.answer("another-computer-times-out")).contains("TimedOut  expected Blocked: ok");
     assertThat(r.explanation("another-computer-times-out"))
         .contains("no ingress rule")
@@ -43,7 +51,7 @@ class ScenariosTest {
     assertThat(r.answer("dev-box-reaches-out")).contains("Reachable");
     assertThat(r.explanation("dev-box-reaches-out")).contains("egress all traffic to 0.0.0.0/0");
     // the neighbouring address of my computer is another computer
-    assertThat(r.out()).containsPattern("203.0.113.8 -> i-0a000001 tcp/22  TimedOut");
+    assertThat(r.out()).containsPattern("203.0.113.8 -> i-1a000001 tcp/22  TimedOut");
     assertThat(r.out()).contains("1 groups, 1 attachments, 5 questions; 3 of 3 expectations met");
   }
 
@@ -52,7 +60,7 @@ class ScenariosTest {
     OfflineRun r = run("02-group-references", "manifests");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.answer("group-1-gets-in")).contains("Reachable  expected Reachable: ok");
-    assertThat(r.explanation("group-1-gets-in")).contains("demo/database");
+    assertThat(r.explanation("group-1-gets-in")).contains("scenario-2-references/database");
     assertThat(r.answer("group-2-gets-in")).contains("Reachable  expected Reachable: ok");
     assertThat(r.answer("any-member-of-group-1")).contains("Reachable");
     assertThat(r.answer("group-3-is-blocked")).contains("TimedOut  expected Blocked: ok");
@@ -70,11 +78,11 @@ class ScenariosTest {
     OfflineRun r = run("03-union-of-groups", "manifests");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.answer("http-from-anywhere")).contains("Reachable");
-    assertThat(r.explanation("http-from-anywhere")).contains("(demo/web)");
+    assertThat(r.explanation("http-from-anywhere")).contains("(scenario-3-union/web)");
     assertThat(r.answer("https-from-ipv6")).contains("Reachable");
     assertThat(r.explanation("https-from-ipv6")).contains("from ::/0");
     assertThat(r.answer("ssh-from-bastion")).contains("Reachable");
-    assertThat(r.explanation("ssh-from-bastion")).contains("(demo/admin)");
+    assertThat(r.explanation("ssh-from-bastion")).contains("(scenario-3-union/admin)");
     assertThat(r.answer("ssh-from-internet-blocked")).contains("TimedOut");
     assertThat(r.answer("rdp-from-bastion-blocked")).contains("TimedOut");
     assertThat(r.out()).contains("5 of 5 expectations met");
@@ -85,10 +93,10 @@ class ScenariosTest {
     OfflineRun r = run("04-vpc-and-region-boundaries", "attach-across-vpcs");
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.NOT_MET);
     assertThat(r.out())
-        .contains("REFUSED  i-0b000001 is in vpc-0b000001")
+        .contains("REFUSED  i-4b000001 is in vpc-4b000001")
         .contains("can only be attached to interfaces of its own VPC");
-    assertThat(r.out()).containsPattern("i-0a000001 \\(eni-[0-9a-f]+\\): sg-");
-    assertThat(r.out()).doesNotContain("i-0b000001 (eni-");
+    assertThat(r.out()).containsPattern("i-4a000001 \\(eni-[0-9a-f]+\\): sg-");
+    assertThat(r.out()).doesNotContain("i-4b000001 (eni-");
     assertThat(r.answer("app-in-b-cannot-use-the-group")).contains("TimedOut");
     assertThat(r.explanation("app-in-b-cannot-use-the-group")).contains("different networks");
   }
@@ -98,7 +106,8 @@ class ScenariosTest {
     OfflineRun r = run("04-vpc-and-region-boundaries", "reference-across-regions");
     assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
     assertThat(r.err())
-        .contains("reference-across-regions/manifests.yaml: SecurityGroup demo/us-app")
+        .contains(
+            "reference-across-regions/manifests.yaml: SecurityGroup scenario-4-across-regions/us-app")
         .contains("SecurityGroup app is in region eu-west-1 but this group is in us-east-1")
         .contains("never matches across regions")
         .contains("Nothing was applied.");
@@ -116,5 +125,22 @@ class ScenariosTest {
         .contains("refuses the connection");
     assertThat(r.answer("ssh-is-blocked")).contains("TimedOut");
     assertThat(r.explanation("ssh-is-blocked")).contains("times out");
+  }
+
+  @Test
+  void theFiveWorldsJoinIntoOneForTheOperatorDemo() throws IOException {
+    List<Path> worlds;
+    try (Stream<Path> dirs = Files.list(Path.of("examples"))) {
+      worlds =
+          dirs.map(d -> d.resolve("world.yaml")).filter(Files::isRegularFile).sorted().toList();
+    }
+    assertThat(worlds).hasSize(5);
+    int instances = 0;
+    for (Path w : worlds) {
+      instances += WorldLoader.load(w).instances().size();
+    }
+    World all = WorldLoader.load(worlds, Quotas.DEFAULT);
+    assertThat(all.instances()).hasSize(instances);
+    assertThat(all.regions()).containsOnlyKeys("eu-west-1", "us-east-1");
   }
 }

@@ -59,7 +59,12 @@ public final class WorldLoader {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-  private final String source;
+  /** The file being read; several files make one world, read one after the other. */
+  private String source;
+
+  /** Whether the world comes from several files, so that places name their file too. */
+  private boolean severalFiles;
+
   private final Quotas quotas;
   private final List<Problem> problems = new ArrayList<>();
   private final List<Problem> warnings = new ArrayList<>();
@@ -69,6 +74,12 @@ public final class WorldLoader {
 
   private final Map<String, String> instancePaths = new HashMap<>();
   private final Map<String, String> interfacePaths = new HashMap<>();
+
+  /** Prefix lists declared, as region/id, and where. */
+  private final Map<String, String> prefixListPaths = new HashMap<>();
+
+  /** The file of every VPC, to say so when an instance of another file names it. */
+  private final Map<String, String> vpcSources = new HashMap<>();
 
   /** Private addresses in use, per VPC. */
   private final Map<String, String> privateIpPaths = new HashMap<>();
@@ -100,6 +111,43 @@ public final class WorldLoader {
       throw new UncheckedIOException("cannot read world file " + file + ": " + e.getMessage(), e);
     }
     return parse(text, file.toString(), quotas);
+  }
+
+  /**
+   * Reads several world files into one world, as the simulator of several examples needs: regions
+   * of the same name are joined, and every id (VPC, instance, interface, prefix list) and traffic
+   * flow name must be unique across the files, as in one EC2. A duplicate is refused with both
+   * places named. Each file is complete in itself: its instances sit in its own VPCs and its
+   * groups' rules name groups of its own VPCs. The files are read in the order given, which is the
+   * order in which the simulator hands out ids.
+   *
+   * @throws WorldFileException for the first file with problems, with every problem found in it
+   */
+  public static World load(List<Path> files, Quotas quotas) {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no world file given");
+    }
+    if (files.size() == 1) {
+      return load(files.get(0), quotas);
+    }
+    WorldLoader loader = new WorldLoader(null, quotas);
+    loader.severalFiles = true;
+    Map<String, World.Region> regions = new LinkedHashMap<>();
+    List<World.TrafficFlow> traffic = new ArrayList<>();
+    for (Path file : files) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read world file " + file + ": " + e.getMessage(), e);
+      }
+      loader.source = file.toString();
+      loader.readInto(loader.tree(text), regions, traffic);
+      if (!loader.problems.isEmpty()) {
+        throw new WorldFileException(loader.source, loader.problems);
+      }
+    }
+    return new World(regions, traffic, loader.warnings);
   }
 
   /** Reads and checks a world from the class path, such as {@code /worlds/demo.yaml}. */
@@ -145,6 +193,16 @@ public final class WorldLoader {
   }
 
   private World read(String text) {
+    Map<String, World.Region> regions = new LinkedHashMap<>();
+    List<World.TrafficFlow> traffic = new ArrayList<>();
+    readInto(tree(text), regions, traffic);
+    if (!problems.isEmpty()) {
+      throw new WorldFileException(source, problems);
+    }
+    return new World(regions, traffic, warnings);
+  }
+
+  private JsonNode tree(String text) {
     JsonNode root;
     try {
       root = YAML.readTree(text);
@@ -155,28 +213,46 @@ public final class WorldLoader {
       throw new WorldFileException(
           source, List.of(Problem.error(where, "malformed YAML: " + e.getOriginalMessage())));
     }
-    Node doc = new Node(root, "");
-    if (!doc.present()) {
+    if (!new Node(root, "").present()) {
       throw new WorldFileException(
           source,
           List.of(Problem.error("(document)", "the file is empty; a world needs 'regions'")));
     }
-    World world = null;
-    if (mapping(doc, "world", "regions", "traffic")) {
-      Map<String, World.Region> regions = regions(doc.field("regions"));
-      List<World.TrafficFlow> traffic = new ArrayList<>();
-      for (Node n : list(doc.field("traffic"))) {
-        World.TrafficFlow f = trafficFlow(n, regions, traffic);
-        if (f != null) {
-          traffic.add(f);
-        }
+    return root;
+  }
+
+  /**
+   * Reads one file's regions and traffic into those of the world read so far: a region already
+   * there gets the file's VPCs, prefix lists and instances after its own.
+   */
+  private void readInto(
+      JsonNode root, Map<String, World.Region> regions, List<World.TrafficFlow> traffic) {
+    Node doc = new Node(root, "");
+    if (!mapping(doc, "world", "regions", "traffic")) {
+      return;
+    }
+    regions(doc.field("regions")).forEach((name, r) -> regions.merge(name, r, WorldLoader::joined));
+    for (Node n : list(doc.field("traffic"))) {
+      World.TrafficFlow f = trafficFlow(n, regions, traffic);
+      if (f != null) {
+        traffic.add(f);
       }
-      world = new World(regions, traffic, warnings);
     }
-    if (!problems.isEmpty()) {
-      throw new WorldFileException(source, problems);
-    }
-    return world;
+  }
+
+  private static World.Region joined(World.Region a, World.Region b) {
+    List<World.Vpc> vpcs = new ArrayList<>(a.vpcs());
+    vpcs.addAll(b.vpcs());
+    List<World.PrefixList> prefixLists = new ArrayList<>(a.prefixLists());
+    prefixLists.addAll(b.prefixLists());
+    List<World.Instance> instances = new ArrayList<>(a.instances());
+    instances.addAll(b.instances());
+    return new World.Region(a.name(), vpcs, prefixLists, instances);
+  }
+
+  /** Where a node is, for a message read with another file's: the path, and the file if several. */
+  private String place(Node n) {
+    return severalFiles ? source + ": " + n.path() : n.path();
   }
 
   // ---------------------------------------------------------------- regions and VPCs
@@ -214,7 +290,7 @@ public final class WorldLoader {
     }
     Map<String, World.PrefixList> prefixLists = new LinkedHashMap<>();
     for (Node pn : list(n.field("prefixLists"))) {
-      World.PrefixList pl = prefixList(pn, prefixLists);
+      World.PrefixList pl = prefixList(name, pn, prefixLists);
       if (pl != null) {
         prefixLists.put(pl.id(), pl);
       }
@@ -237,7 +313,7 @@ public final class WorldLoader {
         name, List.copyOf(vpcs.values()), List.copyOf(prefixLists.values()), instances);
   }
 
-  private World.PrefixList prefixList(Node n, Map<String, World.PrefixList> seen) {
+  private World.PrefixList prefixList(String region, Node n, Map<String, World.PrefixList> seen) {
     if (!mapping(n, "prefix list", "id", "maxEntries", "family")) {
       return null;
     }
@@ -266,6 +342,11 @@ public final class WorldLoader {
       error(n.field("id"), "prefix list " + id + " is declared twice in this region");
       return null;
     }
+    String first = prefixListPaths.putIfAbsent(region + "/" + id, place(n.field("id")));
+    if (first != null) {
+      error(n.field("id"), "duplicate prefix list id " + id + ", first declared at " + first);
+      return null;
+    }
     return new World.PrefixList(id, max, family);
   }
 
@@ -275,6 +356,7 @@ public final class WorldLoader {
     }
     String id = id(n.field("id"), Ec2Constraints.VPC_ID.asMatchPredicate(), "vpc-");
     if (id != null && !firstDeclaration(vpcPaths, id, n.field("id"), "VPC")) {
+      brokenVpcs.add(id); // what refers to it is not reported again
       id = null;
     }
     Cidr4 cidr = null;
@@ -347,6 +429,7 @@ public final class WorldLoader {
       return null;
     }
     vpcRegions.put(id, region);
+    vpcSources.put(id, source);
     return new World.Vpc(id, cidr, ipv6, groups);
   }
 
@@ -391,6 +474,9 @@ public final class WorldLoader {
     for (Problem p : result.problems()) {
       // The engine names a direction as a whole (for its quota) with the resource's path.
       String field = p.field().startsWith("spec.") ? n.path() + p.field().substring(4) : p.field();
+      if (severalFiles && !p.isError()) {
+        field = source + ": " + field; // a warning outlives the file it was found in
+      }
       Problem here = new Problem(p.severity(), field, refs.inMessage(p.message()));
       if (here.isError()) {
         problems.add(here);
@@ -630,14 +716,23 @@ public final class WorldLoader {
         String elsewhere = vpcRegions.get(vpcId);
         error(
             vn,
-            elsewhere != null
-                ? "VPC " + vpcId + " is in region " + elsewhere + ", not " + region
-                : "unknown VPC '"
+            elsewhere != null && elsewhere.equals(region)
+                ? "VPC "
                     + vpcId
-                    + "'; "
-                    + (vpcs.isEmpty()
-                        ? "region " + region + " declares no VPC"
-                        : "the VPCs of " + region + " are " + String.join(", ", vpcs.keySet())));
+                    + " is declared in "
+                    + vpcSources.get(vpcId)
+                    + "; an instance is declared in the same world file as its VPC"
+                : elsewhere != null
+                    ? "VPC " + vpcId + " is in region " + elsewhere + ", not " + region
+                    : "unknown VPC '"
+                        + vpcId
+                        + "'; "
+                        + (vpcs.isEmpty()
+                            ? "region " + region + " declares no VPC"
+                            : "the VPCs of "
+                                + region
+                                + " are "
+                                + String.join(", ", vpcs.keySet())));
       }
     }
     Map<String, String> tags = tags(n.field("tags"));
@@ -997,7 +1092,7 @@ public final class WorldLoader {
   }
 
   private boolean firstDeclaration(Map<String, String> seen, String id, Node n, String what) {
-    String first = seen.putIfAbsent(id, n.path());
+    String first = seen.putIfAbsent(id, place(n));
     if (first != null) {
       error(n, "duplicate " + what + " id " + id + ", first declared at " + first);
       return false;

@@ -567,4 +567,103 @@ class WorldLoaderTest {
         .isInstanceOf(WorldFileException.class)
         .hasMessage(file + ": regions.eu-west-1.vpcs: must be a list, not a string (\"nope\")");
   }
+
+  private static Path world(Path dir, String name, String yaml) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Test
+  void severalFilesMakeOneWorld(@TempDir Path dir) throws Exception {
+    Path a =
+        world(
+            dir,
+            "a.yaml",
+            """
+            regions:
+              eu-west-1:
+                vpcs: [{id: vpc-1a000001, cidr: 10.0.0.0/16}]
+                instances:
+                  - {id: i-1a000001, vpc: vpc-1a000001, privateIp: 10.0.1.10, listening: [22]}
+            """);
+    Path b =
+        world(
+            dir,
+            "b.yaml",
+            """
+            regions:
+              eu-west-1:
+                vpcs: [{id: vpc-2a000001, cidr: 10.0.0.0/16}]
+                instances:
+                  - {id: i-2a000001, vpc: vpc-2a000001, privateIp: 10.0.1.10}
+              us-east-1:
+                vpcs: [{id: vpc-2e000001, cidr: 172.31.0.0/16}]
+            traffic:
+              - {name: a-to-b, region: eu-west-1, from: {instanceId: i-2a000001},
+                 to: i-1a000001, port: 22, ratePerSecond: 1}
+            """);
+    World w = WorldLoader.load(List.of(a, b), Quotas.DEFAULT);
+    assertThat(w.regions()).containsOnlyKeys("eu-west-1", "us-east-1");
+    World.Region eu = w.regions().get("eu-west-1");
+    assertThat(eu.vpcs()).extracting(World.Vpc::id).containsExactly("vpc-1a000001", "vpc-2a000001");
+    assertThat(eu.instances())
+        .extracting(World.Instance::id)
+        .containsExactly("i-1a000001", "i-2a000001");
+    assertThat(w.traffic()).extracting(World.TrafficFlow::name).containsExactly("a-to-b");
+    // one file is read as before
+    assertThat(WorldLoader.load(List.of(a), Quotas.DEFAULT).instances()).hasSize(1);
+  }
+
+  @Test
+  void anIdRepeatedInAnotherFileIsRefusedWithBothFiles(@TempDir Path dir) throws Exception {
+    String yaml =
+        """
+        regions:
+          eu-west-1:
+            vpcs: [{id: vpc-0a000001, cidr: 10.0.0.0/16}]
+            instances:
+              - {id: i-0a000001, vpc: vpc-0a000001, privateIp: 10.0.1.10}
+        """;
+    Path a = world(dir, "a.yaml", yaml);
+    Path b = world(dir, "b.yaml", yaml);
+    assertThatThrownBy(() -> WorldLoader.load(List.of(a, b), Quotas.DEFAULT))
+        .isInstanceOf(WorldFileException.class)
+        .hasMessageStartingWith(b + ": 2 problems")
+        .hasMessageContaining(
+            "regions.eu-west-1.vpcs[0].id: duplicate VPC id vpc-0a000001, first declared at "
+                + a
+                + ": regions.eu-west-1.vpcs[0].id")
+        .hasMessageContaining(
+            "regions.eu-west-1.instances[0].id: duplicate instance id i-0a000001, first declared"
+                + " at "
+                + a
+                + ": regions.eu-west-1.instances[0].id");
+  }
+
+  @Test
+  void anInstanceUsesAVpcOfItsOwnFile(@TempDir Path dir) throws Exception {
+    Path a =
+        world(
+            dir,
+            "a.yaml",
+            "regions:\n  eu-west-1:\n    vpcs: [{id: vpc-0a000001, cidr: 10.0.0.0/16}]\n");
+    Path b =
+        world(
+            dir,
+            "b.yaml",
+            """
+            regions:
+              eu-west-1:
+                instances:
+                  - {id: i-0b000001, vpc: vpc-0a000001, privateIp: 10.0.1.10}
+            """);
+    assertThatThrownBy(() -> WorldLoader.load(List.of(a, b), Quotas.DEFAULT))
+        .isInstanceOf(WorldFileException.class)
+        .hasMessage(
+            b
+                + ": regions.eu-west-1.instances[0].vpc: VPC vpc-0a000001 is declared in "
+                + a
+                + "; an instance is declared in the same world file as its VPC");
+  }
 }

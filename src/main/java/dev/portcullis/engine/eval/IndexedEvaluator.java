@@ -32,9 +32,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   private final RuleIndex index;
 
-  /** The merged axes that verdicts read: see {@link GroupSetIndex}. */
-  private final GroupSetIndex sets;
-
   /** Ids of the estate's groups (0 to groupCount - 1), then of groups only referenced. */
   private final Map<String, Integer> groupIds = new HashMap<>();
 
@@ -62,6 +59,8 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * NETWORK, PRIVATE_IP, PUBLIC_IP, HAS_PUBLIC_IP (0 or 1),
    * MEMBERS, MEMBERS_END   its group ids in {@code members},
    * LISTENING, LISTENING_END   its sockets in {@code listening},
+   * OPEN   bit {@code direction * classes + class} set when one of its groups lets every port
+   *     and every IPv4 address through (a default egress rule does; rows past bit 30 never say so),
    * GROUP_COUNT, then the groups: the estate's groups on its primary interface, in order, once.
    * </pre>
    *
@@ -72,23 +71,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   private final int[] blockStart;
 
-  /**
-   * What a verdict reads of an instance, {@code stride} ints at {@code instance * stride}, so that
-   * no table of offsets is read first (a cache line for the usual four protocol classes):
-   *
-   * <pre>
-   * NETWORK, PRIVATE_IP, PUBLIC_IP, HAS_PUBLIC_IP, MEMBERS, MEMBERS_END, LISTENING, LISTENING_END
-   *     as in {@code block},
-   * then for each direction and protocol class, at {@code CARD_AXES + direction * classes + class},
-   *     the merged axis of its groups in {@link GroupSetIndex}.
-   * </pre>
-   */
-  private final int[] card;
-
-  private final int stride;
-
-  private static final int CARD_AXES = 8;
-
   private static final int NETWORK = 0;
   private static final int PRIVATE_IP = 1;
   private static final int PUBLIC_IP = 2;
@@ -97,8 +79,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private static final int MEMBERS_END = 5;
   private static final int LISTENING = 6;
   private static final int LISTENING_END = 7;
-  private static final int GROUP_COUNT = 8;
-  private static final int GROUPS = 9;
+  private static final int OPEN_ROWS = 8;
+  private static final int GROUP_COUNT = 9;
+  private static final int GROUPS = 10;
 
   /** The ids of every group on an instance's primary interface, known or not, sorted. */
   private final int[] members;
@@ -171,10 +154,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
     noPublicIp = new String[n];
     idOf = new String[n];
     IntList blocks = new IntList();
-    stride = CARD_AXES + 2 * classes;
-    card = new int[n * stride];
-    GroupSetIndex.Builder merging = new GroupSetIndex.Builder(index);
-    Map<List<Integer>, int[]> axesOfSet = new HashMap<>();
     IntList carried = new IntList();
     List<Long> sockets = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -205,21 +184,18 @@ public final class IndexedEvaluator implements FlowEvaluator {
       blocks.add(sockets.size());
       sockets.addAll(keys);
       blocks.add(sockets.size());
+      int open = 0;
+      for (int r = 0; r < Math.min(2 * classes, 31); r++) {
+        for (int g : own) {
+          int axis = index.axis(g, r / classes, r % classes);
+          if (axis != RuleIndex.NONE && index.opensEverything(axis)) {
+            open |= 1 << r;
+          }
+        }
+      }
+      blocks.add(open);
       blocks.add(own.size());
       own.forEach(blocks::add);
-      System.arraycopy(blocks.values, b, card, i * stride, CARD_AXES);
-      int[] axes =
-          axesOfSet.computeIfAbsent(
-              own.stream().sorted().toList(),
-              set -> {
-                int[] sorted = set.stream().mapToInt(Integer::intValue).toArray();
-                int[] out = new int[2 * classes];
-                for (int r = 0; r < out.length; r++) {
-                  out[r] = merging.axis(sorted, r / classes, r % classes);
-                }
-                return out;
-              });
-      System.arraycopy(axes, 0, card, i * stride + CARD_AXES, axes.length);
       String groupList = Explanations.groupList(nic.groupIds(), this::groupName);
       egressPrefix[i] = Explanations.noEgressPrefix(groupList, inst.instanceId());
       ingressPrefix[i] = Explanations.noIngressPrefix(groupList, inst.instanceId());
@@ -233,7 +209,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
           publicText[i] == null ? null : Explanations.instance(inst.instanceId(), publicText[i]);
     }
     block = blocks.toArray();
-    sets = merging.build();
     members = carried.toArray();
     listening = sockets.stream().mapToLong(Long::longValue).toArray();
   }
@@ -277,45 +252,44 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * @param port the destination port, or the ICMP type for icmp and icmpv6
    */
   public Verdict verdict(int srcInstance, int dstInstance, int protocol, int port) {
-    int[] c = card;
-    int src = srcInstance * stride;
-    int dst = dstInstance * stride;
-    int net = c[src + NETWORK];
-    boolean sameVpc = net != NO_NETWORK && net == c[dst + NETWORK];
+    int[] blk = block;
+    int src = blockStart[srcInstance];
+    int dst = blockStart[dstInstance];
+    int net = blk[src + NETWORK];
+    boolean sameVpc = net != NO_NETWORK && net == blk[dst + NETWORK];
     int srcIp;
     int dstIp;
     if (sameVpc) {
-      srcIp = c[src + PRIVATE_IP];
-      dstIp = c[dst + PRIVATE_IP];
-    } else if (c[src + HAS_PUBLIC_IP] != 0 && c[dst + HAS_PUBLIC_IP] != 0) {
-      srcIp = c[src + PUBLIC_IP];
-      dstIp = c[dst + PUBLIC_IP];
+      srcIp = blk[src + PRIVATE_IP];
+      dstIp = blk[dst + PRIVATE_IP];
+    } else if (blk[src + HAS_PUBLIC_IP] != 0 && blk[dst + HAS_PUBLIC_IP] != 0) {
+      srcIp = blk[src + PUBLIC_IP];
+      dstIp = blk[dst + PUBLIC_IP];
     } else {
       return Verdict.TIMED_OUT;
     }
     int cls = index.protocolClass(protocol);
     // Ingress first: it is the leg that usually refuses. Both must allow, so order is free here.
-    if (!allows(dst, RuleIndex.INGRESS, cls, port, srcIp, sameVpc ? src : -1)
-        || !allows(src, RuleIndex.EGRESS, cls, port, dstIp, sameVpc ? dst : -1)) {
+    if (!anyAllows(dst, RuleIndex.INGRESS, cls, port, srcIp, sameVpc ? src : -1)
+        || !anyAllows(src, RuleIndex.EGRESS, cls, port, dstIp, sameVpc ? dst : -1)) {
       return Verdict.TIMED_OUT;
     }
-    return listens(c, dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
+    return listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
   }
 
   /**
    * The verdict of a flow from an IPv4 address outside the estate to an instance given by handle.
    */
   public Verdict verdictFromAddress(int srcIpv4, int dstInstance, int protocol, int port) {
-    int[] c = card;
-    int dst = dstInstance * stride;
-    if (c[dst + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(srcIpv4)) {
+    int dst = blockStart[dstInstance];
+    if (block[dst + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(srcIpv4)) {
       return Verdict.TIMED_OUT; // a public address reaches only a public IP
     }
     int cls = index.protocolClass(protocol);
-    if (!allows(dst, RuleIndex.INGRESS, cls, port, srcIpv4, -1)) {
+    if (!anyAllows(dst, RuleIndex.INGRESS, cls, port, srcIpv4, -1)) {
       return Verdict.TIMED_OUT;
     }
-    return listens(c, dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
+    return listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
   }
 
   /**
@@ -339,22 +313,28 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   public void verdicts(int[] packedFlows, int offset, int count, byte[] out) {
     int[] p = packedFlows;
-    int[] c = card;
+    int[] blk = block;
     int touched = 0;
     for (int done = 0; done < count; done += LANES) {
       int n = Math.min(LANES, count - done);
       int first = 4 * (offset + done);
       // Stage 1, every flow of the group: read what its verdict will read first (its instance
-      // cards, the head of its destination's ingress axis). The reads of different flows do not
+      // blocks, the head of its destination's first axis). The reads of different flows do not
       // wait for one another, so their misses overlap; the values only feed a sum kept in a field.
       for (int j = 0, i = first; j < n; j++, i += 4) {
         int s = p[i];
-        int d = p[i + 2] * stride;
+        int d = blockStart[p[i + 2]];
+        touched += blk[d + NETWORK];
         if (s >= 0) {
-          touched += c[s * stride + NETWORK];
+          touched += blk[blockStart[s] + NETWORK];
         }
-        int row = RuleIndex.INGRESS * classes + index.protocolClass(p[i + 3] >>> 24);
-        touched += sets.touch(c[d + CARD_AXES + row]);
+        if (blk[d + GROUP_COUNT] > 0) {
+          int axis =
+              index.axis(blk[d + GROUPS], RuleIndex.INGRESS, index.protocolClass(p[i + 3] >>> 24));
+          if (axis != RuleIndex.NONE) {
+            touched += index.touch(axis);
+          }
+        }
       }
       // Stage 2: each flow decided by the single-flow code, on lines now in (or on their way to)
       // the cache.
@@ -388,27 +368,34 @@ public final class IndexedEvaluator implements FlowEvaluator {
   }
 
   /**
-   * Whether the groups of the instance whose card is at {@code at} let the traffic in (from the
-   * address or, in the same VPC, from a group of the instance whose card is at {@code peer}, -1 for
-   * none) or out (to them).
+   * Whether a group of the instance whose block is at {@code at} lets the traffic in (from the
+   * address or, in the same VPC, from a group of the instance whose block is at {@code peer}, -1
+   * for none) or out (to them).
    */
-  private boolean allows(int at, int dir, int cls, int port, int address, int peer) {
-    int[] c = card;
-    int from = peer < 0 ? 0 : c[peer + MEMBERS];
-    int to = peer < 0 ? 0 : c[peer + MEMBERS_END];
-    return sets.allows(c[at + CARD_AXES + dir * classes + cls], port, address, members, from, to);
+  private boolean anyAllows(int at, int dir, int cls, int port, int address, int peer) {
+    int[] blk = block;
+    int row = dir * classes + cls;
+    if (row < 31 && (blk[at + OPEN_ROWS] & (1 << row)) != 0) {
+      return true;
+    }
+    int from = peer < 0 ? 0 : blk[peer + MEMBERS];
+    int to = peer < 0 ? 0 : blk[peer + MEMBERS_END];
+    for (int k = at + GROUPS, end = k + blk[at + GROUP_COUNT]; k < end; k++) {
+      int axis = index.axis(blk[k], dir, cls);
+      if (axis != RuleIndex.NONE && index.allows(axis, port, address, members, from, to)) {
+        return true;
+      }
+    }
+    return false;
   }
 
-  /**
-   * Whether something answers on the instance whose block (or card, in {@code blocks}) is at {@code
-   * at}.
-   */
-  private boolean listens(int[] blocks, int at, int protocol, int port) {
+  /** Whether something answers on the instance whose block is at {@code at}. */
+  private boolean listens(int at, int protocol, int port) {
     if (protocol == 1 || protocol == 58) {
       return true; // the operating system answers ICMP
     }
-    int start = blocks[at + LISTENING];
-    int end = blocks[at + LISTENING_END];
+    int start = block[at + LISTENING];
+    int end = block[at + LISTENING_END];
     if (protocol == 6 || protocol == 17) {
       return Arrays.binarySearch(listening, start, end, socket(protocol, port)) >= 0;
     }
@@ -632,7 +619,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
           match(egress));
     }
     String egressText = explain && egress != NO_MATCH ? matchText[egress] : null;
-    if (listens(block, dstAt, protocol, port)) {
+    if (listens(dstAt, protocol, port)) {
       return new Decision(
           Verdict.REACHABLE,
           Reason.ALLOWED_LISTENING,
@@ -742,8 +729,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
         + groups.length
         + " groups; "
         + index.size()
-        + "; "
-        + sets.size()
         + "]";
   }
 

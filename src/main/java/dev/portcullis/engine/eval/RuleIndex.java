@@ -199,6 +199,27 @@ final class RuleIndex {
   }
 
   /**
+   * Whether the axis lets every port and every IPv4 address through (a group's default egress rule
+   * does): then nothing need be looked up for an IPv4 peer.
+   */
+  boolean opensEverything(int axis) {
+    int cells = blob[axis];
+    for (int c = 0; c < cells; c++) {
+      int cell = blob[axis + 1 + cells + c];
+      int segments = blob[cell];
+      if (segments == 0) {
+        return false;
+      }
+      for (int k = 0; k < segments; k++) {
+        if (blob[cell + CELL_HEADER + segments + k] == NONE) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
    * The position an axis gives every IPv4 address, whatever the port and the peer's groups, or
    * NONE: one value on all the segments of all its cells, and no group reference before it.
    */
@@ -234,41 +255,8 @@ final class RuleIndex {
     return uniformOf[((group << 1) | dir) * classes + cls];
   }
 
-  /** The lowest port (or ICMP type) of each cell of an axis, in order; the first is MIN_VALUE. */
-  int[] cellLows(int axis) {
-    return Arrays.copyOfRange(blob, axis + 1, axis + 1 + blob[axis]);
-  }
-
-  /**
-   * The IPv4 addresses a cell lets through (whatever the rule), as {@code [first, last]} pairs of
-   * unsigned addresses in longs, in address order.
-   */
-  long[] addressRuns(int cell) {
-    int segments = blob[cell];
-    int base = cell + CELL_HEADER;
-    long[] runs = new long[2 * segments];
-    int n = 0;
-    for (int k = 0; k < segments; k++) {
-      if (blob[base + segments + k] != NONE) {
-        runs[n++] = Integer.toUnsignedLong(blob[base + k] ^ Integer.MIN_VALUE);
-        runs[n++] =
-            k + 1 < segments
-                ? Integer.toUnsignedLong(blob[base + k + 1] ^ Integer.MIN_VALUE) - 1
-                : 0xFFFF_FFFFL;
-      }
-    }
-    return Arrays.copyOf(runs, n);
-  }
-
-  /** The group ids a cell refers to, sorted. */
-  int[] references(int cell) {
-    int segments = blob[cell];
-    int start = cell + CELL_HEADER + 2 * segments;
-    return Arrays.copyOfRange(blob, start, start + blob[cell + 1]);
-  }
-
   /** The cell of an axis that holds a port. */
-  int cell(int axis, int port) {
+  private int cell(int axis, int port) {
     int n = blob[axis];
     return blob[lastAtMost(blob, axis + 1, n, port) + n];
   }
@@ -301,9 +289,41 @@ final class RuleIndex {
   }
 
   /**
-   * The position of the first rule of the axis that admits the traffic from (ingress) or to
-   * (egress) an IPv4 address or an interface carrying one of {@code members[from..to)} (sorted
-   * ids), or NONE; {@code hasAddress} false for a source with no address (a group member).
+   * Whether a rule of the axis admits the traffic from (ingress) or to (egress) an IPv4 address or
+   * an interface carrying one of {@code members[from..to)} (sorted ids). Stops at the first hit.
+   */
+  boolean allows(int axis, int port, int address, int[] members, int from, int to) {
+    int cell = cell(axis, port);
+    int segments = blob[cell];
+    int seg = segment(cell, address);
+    if (seg != NONE && blob[cell + CELL_HEADER + segments + seg] != NONE) {
+      return true;
+    }
+    int refs = blob[cell + 1];
+    if (refs == 0 || from == to) {
+      return false;
+    }
+    int start = cell + CELL_HEADER + 2 * segments;
+    for (int i = from; i < to; i++) {
+      if (Arrays.binarySearch(blob, start, start + refs, members[i]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reads an axis's head and the middle of its bounds (where a look-up starts), for a caller that
+   * wants them in the cache before it looks up; returns a value only to keep the reads.
+   */
+  int touch(int axis) {
+    int n = blob[axis];
+    return n + blob[axis + 1 + (n >>> 1)];
+  }
+
+  /**
+   * Like {@link #allows}, but the position of the first matching rule, or NONE; {@code hasAddress}
+   * false for a source with no address (a group member).
    */
   int first(int axis, int port, boolean hasAddress, int address, int[] members, int from, int to) {
     int cell = cell(axis, port);

@@ -61,6 +61,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * LISTENING, LISTENING_END   its sockets in {@code listening},
    * OPEN   bit {@code direction * classes + class} set when one of its groups lets every port
    *     and every IPv4 address through (a default egress rule does; rows past bit 30 never say so),
+   * SOCKETS   {@value #INLINE_SOCKETS} slots: its tcp and udp sockets as {@code protocol << 16 |
+   *     port}, then -1; or OVERFLOW in the first when it has more (then only {@code listening} has
+   *     them),
    * GROUP_COUNT, then the groups: the estate's groups on its primary interface, in order, once.
    * </pre>
    *
@@ -80,8 +83,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private static final int LISTENING = 6;
   private static final int LISTENING_END = 7;
   private static final int OPEN_ROWS = 8;
-  private static final int GROUP_COUNT = 9;
-  private static final int GROUPS = 10;
+  private static final int SOCKETS = 9;
+  private static final int INLINE_SOCKETS = 4;
+  private static final int GROUP_COUNT = SOCKETS + INLINE_SOCKETS;
+  private static final int GROUPS = GROUP_COUNT + 1;
+  private static final int OVERFLOW = -2;
 
   /** The ids of every group on an instance's primary interface, known or not, sorted. */
   private final int[] members;
@@ -194,6 +200,21 @@ public final class IndexedEvaluator implements FlowEvaluator {
         }
       }
       blocks.add(open);
+      // The tcp and udp sockets a verdict compares with, so that it reads no other array; with
+      // more than the slots hold, or a port outside 0-65535, they are left to listening alone.
+      long[] ported =
+          keys.stream().filter(k -> k >>> 32 == 6 || k >>> 32 == 17).mapToLong(k -> k).toArray();
+      boolean inline =
+          ported.length <= INLINE_SOCKETS
+              && Arrays.stream(ported).allMatch(k -> (int) k >= 0 && (int) k <= 0xffff);
+      for (int k = 0; k < INLINE_SOCKETS; k++) {
+        if (!inline) {
+          blocks.add(k == 0 ? OVERFLOW : -1);
+        } else {
+          blocks.add(
+              k < ported.length ? inlineSocket((int) (ported[k] >>> 32), (int) ported[k]) : -1);
+        }
+      }
       blocks.add(own.size());
       own.forEach(blocks::add);
       String groupList = Explanations.groupList(nic.groupIds(), this::groupName);
@@ -229,6 +250,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private String groupName(String id) {
     Integer g = groupIds.get(id);
     return g == null || g >= groups.length ? null : groups[g].groupName();
+  }
+
+  /** A tcp or udp socket as a SOCKETS slot holds it; no slot holds -1 or OVERFLOW. */
+  private static int inlineSocket(int protocol, int port) {
+    return (protocol << 16) | port;
   }
 
   private static long socket(int protocol, int port) {
@@ -393,6 +419,17 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private boolean listens(int at, int protocol, int port) {
     if (protocol == 1 || protocol == 58) {
       return true; // the operating system answers ICMP
+    }
+    if ((protocol == 6 || protocol == 17)
+        && (port & ~0xffff) == 0
+        && block[at + SOCKETS] != OVERFLOW) {
+      // Compared with every slot, not searched: no branch on which slot matches.
+      int key = inlineSocket(protocol, port);
+      int k = at + SOCKETS;
+      return (block[k] == key)
+          | (block[k + 1] == key)
+          | (block[k + 2] == key)
+          | (block[k + 3] == key);
     }
     int start = block[at + LISTENING];
     int end = block[at + LISTENING_END];

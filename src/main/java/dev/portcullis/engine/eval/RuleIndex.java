@@ -297,12 +297,21 @@ final class RuleIndex {
       return false;
     }
     int start = cell + CELL_HEADER + 2 * segments;
+    boolean found = false;
     for (int i = from; i < to; i++) {
-      if (Arrays.binarySearch(blob, start, start + refs, members[i]) >= 0) {
-        return true;
-      }
+      found |= referenced(start, refs, members[i]) >= 0;
     }
-    return false;
+    return found;
+  }
+
+  /**
+   * The index in {@code blob} of a group id among the {@code refs} sorted ids at {@code start}, or
+   * -1. Branch-free like {@link #lastAtMost}: whether the peer's groups are referenced is as random
+   * as the flows.
+   */
+  private int referenced(int start, int refs, int group) {
+    int at = lastAtMost(blob, start, refs, group);
+    return blob[at] == group ? at : -1;
   }
 
   /**
@@ -328,7 +337,7 @@ final class RuleIndex {
     int refs = blob[cell + 1];
     int start = cell + CELL_HEADER + 2 * segments;
     for (int i = from; i < to && refs > 0; i++) {
-      int at = Arrays.binarySearch(blob, start, start + refs, members[i]);
+      int at = referenced(start, refs, members[i]);
       if (at >= 0) {
         int pos = blob[at + refs];
         if (best == NONE || pos < best) {

@@ -3,6 +3,7 @@ package dev.portcullis.engine.eval;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,6 +108,13 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private final String[] networkLabel;
   private final String[] noPublicIp;
 
+  /**
+   * By protocol number: {@link Explanations#trafficHead} and {@link Explanations#trafficHasPort}.
+   */
+  private final String[] trafficHead = new String[256];
+
+  private final boolean[] trafficHasPort = new boolean[256];
+
   /** Instance ids by handle (reading them through {@code instances} costs one more object). */
   private final String[] idOf;
 
@@ -142,6 +150,10 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
     }
     matches = allMatches.toArray(new Match[0]);
+    for (int p = 0; p < 256; p++) {
+      trafficHead[p] = Explanations.trafficHead(new Protocol(p));
+      trafficHasPort[p] = Explanations.trafficHasPort(new Protocol(p));
+    }
     matchText = allMatches.stream().map(Match::display).toArray(String[]::new);
     index = new RuleIndex(sortedRules, this::groupId);
 
@@ -483,8 +495,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
     int protocol = flow.protocol().number();
     int port = flow.port();
     int cls = index.protocolClass(protocol);
-    // Written only for sentences that name the traffic: not for the third of flows with no route.
-    String traffic = null;
+    // The traffic is written inside the sentences that name it, never in a string of its own.
+    String head = trafficHead[protocol];
+    boolean withPort = trafficHasPort[protocol];
     Source src = flow.source();
     int egress = NO_MATCH;
     int ingress;
@@ -511,9 +524,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
                 : null,
             null);
       }
-      if (explain) {
-        traffic = Explanations.traffic(flow.protocol(), port);
-      }
       egress =
           first(
               srcAt,
@@ -529,7 +539,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
             explain
                 ? Explanations.noEgress(
                     egressPrefix[s],
-                    traffic,
+                    head,
+                    withPort,
+                    port,
                     idOf[dst],
                     sameVpc ? privateText[dst] : publicText[dst])
                 : null,
@@ -608,9 +620,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
                 : null,
             null);
       }
-      if (explain) {
-        traffic = Explanations.traffic(flow.protocol(), port);
-      }
       // Its egress rules see the destination's private address and groups, as in one VPC.
       egress =
           firstOfGroup(
@@ -631,7 +640,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
                     Explanations.noEgressPrefix(
                         Explanations.groupList(List.of(groups[g].groupId()), this::groupName),
                         Explanations.member(groups[g].groupId())),
-                    traffic,
+                    head,
+                    withPort,
+                    port,
                     idOf[dst],
                     privateText[dst])
                 : null,
@@ -646,13 +657,10 @@ public final class IndexedEvaluator implements FlowEvaluator {
       throw new IllegalStateException("unknown source " + src);
     }
 
-    if (explain && traffic == null) {
-      traffic = Explanations.traffic(flow.protocol(), port);
-    }
     if (ingress == NO_MATCH) {
       return denied(
           Reason.NO_INGRESS_RULE,
-          explain ? Explanations.noIngress(ingressPrefix[dst], traffic, origin) : null,
+          explain ? Explanations.noIngress(ingressPrefix[dst], head, withPort, port, origin) : null,
           match(egress));
     }
     String egressText = explain && egress != NO_MATCH ? matchText[egress] : null;
@@ -667,7 +675,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
     return new Decision(
         Verdict.CONNECTION_REFUSED,
         Reason.ALLOWED_NOT_LISTENING,
-        explain ? Explanations.refused(traffic, egressText, matchText[ingress], idOf[dst]) : null,
+        explain
+            ? Explanations.refused(head, withPort, port, egressText, matchText[ingress], idOf[dst])
+            : null,
         match(egress),
         matches[ingress]);
   }

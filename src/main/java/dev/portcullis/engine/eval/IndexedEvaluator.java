@@ -519,6 +519,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
     Source src = flow.source();
     int egress = NO_MATCH;
     int ingress;
+    // Who sends, as the sentence of a flow denied at ingress names it; written only for those.
     String origin = null;
     if (src instanceof Source.Instance si) {
       int s = instanceIds.get(si.instanceId());
@@ -574,7 +575,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
               true,
               block[srcAt + (sameVpc ? PRIVATE_IP : PUBLIC_IP)],
               sameVpc ? srcAt : -1);
-      if (explain) {
+      if (explain && ingress == NO_MATCH) {
         origin = sameVpc ? privateLabel[s] : publicLabel[s];
       }
     } else if (src instanceof Source.Address4 a) {
@@ -585,7 +586,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             null);
       }
       ingress = first(dstAt, RuleIndex.INGRESS, cls, port, true, a.address(), -1);
-      origin = explain ? Ip.format4(a.address()) : null;
+      origin = explain && ingress == NO_MATCH ? Ip.format4(a.address()) : null;
     } else if (src instanceof Source.Address6 a) {
       if (instances[dst].primary().ipv6() == null) {
         return denied(
@@ -594,7 +595,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             null);
       }
       ingress = first6(dstAt, cls, port, a.high(), a.low(), 128);
-      origin = explain ? Ip.format6(a.high(), a.low()) : null;
+      origin = explain && ingress == NO_MATCH ? Ip.format6(a.high(), a.low()) : null;
     } else if (src instanceof Source.Range r) {
       if (r.cidr() instanceof Cidr4 c) {
         if (block[dstAt + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(c)) {
@@ -615,7 +616,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
       } else {
         ingress = NO_MATCH; // not an address range: no CIDR rule contains it
       }
-      origin = explain ? r.cidr().display() : null;
+      origin = explain && ingress == NO_MATCH ? r.cidr().display() : null;
     } else if (src instanceof Source.GroupMember gm) {
       Integer g = groupIds.get(gm.groupId());
       if (g == null || g >= groups.length) {
@@ -668,7 +669,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
       int[] member = {g};
       ingress = first(dstAt, RuleIndex.INGRESS, cls, port, false, 0, member, 0, member.length);
-      if (explain) {
+      if (explain && ingress == NO_MATCH) {
         origin = "a member of " + groups[g].groupId() + " (" + groups[g].groupName() + ")";
       }
     } else {

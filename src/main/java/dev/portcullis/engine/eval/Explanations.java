@@ -172,6 +172,88 @@ final class Explanations {
     return j.toString();
   }
 
+  /**
+   * {@link #noEgress} with the traffic written in the same concatenation, not first in a string of
+   * its own: {@code head} is {@link #trafficHead}, followed by the port when {@link
+   * #trafficHasPort}.
+   */
+  static String noEgress(
+      String prefix, String head, boolean withPort, int port, String dstId, String dstIp) {
+    if (withPort) {
+      return prefix + head + port + " to " + dstId + " (" + dstIp + ")" + DROPPED;
+    }
+    return prefix + head + " to " + dstId + " (" + dstIp + ")" + DROPPED;
+  }
+
+  /**
+   * {@link #noIngress}, the traffic written as in {@link #noEgress(String, String, boolean, int,
+   * String, String)}.
+   */
+  static String noIngress(String prefix, String head, boolean withPort, int port, String origin) {
+    if (withPort) {
+      return prefix + head + port + " from " + origin + DROPPED;
+    }
+    return prefix + head + " from " + origin + DROPPED;
+  }
+
+  /**
+   * {@link #refused}, the traffic written as in {@link #noEgress(String, String, boolean, int,
+   * String, String)}.
+   */
+  static String refused(
+      String head, boolean withPort, int port, String egress, String ingress, String dstId) {
+    if (!withPort) {
+      return refused(head, egress, ingress, dstId);
+    }
+    if (egress == null) {
+      return "the security groups allow "
+          + head
+          + port
+          + " (ingress allowed by "
+          + ingress
+          + STATEFUL
+          + "), but nothing listens on "
+          + dstId
+          + " at "
+          + head
+          + port
+          + REFUSED;
+    }
+    return "the security groups allow "
+        + head
+        + port
+        + " (egress allowed by "
+        + egress
+        + "; ingress allowed by "
+        + ingress
+        + STATEFUL
+        + "), but nothing listens on "
+        + dstId
+        + " at "
+        + head
+        + port
+        + REFUSED;
+  }
+
+  /**
+   * The start of {@link #traffic}: {@code "tcp port "}, {@code "icmp type "}, or all of it for a
+   * protocol without ports ({@code "protocol 50"}).
+   */
+  static String trafficHead(Protocol p) {
+    if (p.hasPorts()) {
+      return p.name() + " port ";
+    }
+    if (p.isIcmp()) {
+      return p.name() + " type ";
+    }
+    return "protocol " + p.name();
+  }
+
+  /** Whether {@link #traffic} ends with the port (or ICMP type) after {@link #trafficHead}. */
+  static boolean trafficHasPort(Protocol p) {
+    return p.hasPorts() || p.isIcmp();
+  }
+
   /** {@code tcp port 443}, {@code icmp type 8}, {@code protocol 50}. */
   static String traffic(Protocol p, int port) {
     if (p.hasPorts()) {

@@ -3,6 +3,7 @@ package dev.portcullis.engine.eval;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,8 +53,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private final int classes;
 
   /**
-   * What a verdict reads of an instance, in one small contiguous block (a cache line for an
-   * instance with up to 7 groups), at {@code blockStart[instance]}:
+   * What a verdict reads of an instance, in one small contiguous block at {@code instance *
+   * stride}: every block has the size of the largest, so that finding one reads no table of offsets
+   * first (one dependent read fewer per instance and flow):
    *
    * <pre>
    * NETWORK, PRIVATE_IP, PUBLIC_IP, HAS_PUBLIC_IP (0 or 1),
@@ -61,6 +63,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * LISTENING, LISTENING_END   its sockets in {@code listening},
    * OPEN   bit {@code direction * classes + class} set when one of its groups lets every port
    *     and every IPv4 address through (a default egress rule does; rows past bit 30 never say so),
+   * SOCKETS   {@value #INLINE_SOCKETS} slots: its tcp and udp sockets as {@code protocol << 16 |
+   *     port}, then -1; or OVERFLOW in the first when it has more (then only {@code listening} has
+   *     them),
    * GROUP_COUNT, then the groups: the estate's groups on its primary interface, in order, once.
    * </pre>
    *
@@ -69,7 +74,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   private final int[] block;
 
-  private final int[] blockStart;
+  private final int stride;
 
   private static final int NETWORK = 0;
   private static final int PRIVATE_IP = 1;
@@ -80,8 +85,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private static final int LISTENING = 6;
   private static final int LISTENING_END = 7;
   private static final int OPEN_ROWS = 8;
-  private static final int GROUP_COUNT = 9;
-  private static final int GROUPS = 10;
+  private static final int SOCKETS = 9;
+  private static final int INLINE_SOCKETS = 4;
+  private static final int GROUP_COUNT = SOCKETS + INLINE_SOCKETS;
+  private static final int GROUPS = GROUP_COUNT + 1;
+  private static final int OVERFLOW = -2;
 
   /** The ids of every group on an instance's primary interface, known or not, sorted. */
   private final int[] members;
@@ -100,6 +108,13 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private final String[] publicText;
   private final String[] networkLabel;
   private final String[] noPublicIp;
+
+  /**
+   * By protocol number: {@link Explanations#trafficHead} and {@link Explanations#trafficHasPort}.
+   */
+  private final String[] trafficHead = new String[256];
+
+  private final boolean[] trafficHasPort = new boolean[256];
 
   /** Instance ids by handle (reading them through {@code instances} costs one more object). */
   private final String[] idOf;
@@ -136,6 +151,10 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
     }
     matches = allMatches.toArray(new Match[0]);
+    for (int p = 0; p < 256; p++) {
+      trafficHead[p] = Explanations.trafficHead(new Protocol(p));
+      trafficHasPort[p] = Explanations.trafficHasPort(new Protocol(p));
+    }
     matchText = allMatches.stream().map(Match::display).toArray(String[]::new);
     index = new RuleIndex(sortedRules, this::groupId);
 
@@ -143,7 +162,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
     classes = index.classes();
     instances = byInstance.values().toArray(new InstanceState[0]);
     instanceIds = new IdTable(new ArrayList<>(byInstance.keySet()));
-    blockStart = new int[n];
+    int[] blockStart = new int[n + 1];
     egressPrefix = new String[n];
     ingressPrefix = new String[n];
     privateLabel = new String[n];
@@ -194,6 +213,21 @@ public final class IndexedEvaluator implements FlowEvaluator {
         }
       }
       blocks.add(open);
+      // The tcp and udp sockets a verdict compares with, so that it reads no other array; with
+      // more than the slots hold, or a port outside 0-65535, they are left to listening alone.
+      long[] ported =
+          keys.stream().filter(k -> k >>> 32 == 6 || k >>> 32 == 17).mapToLong(k -> k).toArray();
+      boolean inline =
+          ported.length <= INLINE_SOCKETS
+              && Arrays.stream(ported).allMatch(k -> (int) k >= 0 && (int) k <= 0xffff);
+      for (int k = 0; k < INLINE_SOCKETS; k++) {
+        if (!inline) {
+          blocks.add(k == 0 ? OVERFLOW : -1);
+        } else {
+          blocks.add(
+              k < ported.length ? inlineSocket((int) (ported[k] >>> 32), (int) ported[k]) : -1);
+        }
+      }
       blocks.add(own.size());
       own.forEach(blocks::add);
       String groupList = Explanations.groupList(nic.groupIds(), this::groupName);
@@ -208,7 +242,17 @@ public final class IndexedEvaluator implements FlowEvaluator {
       publicLabel[i] =
           publicText[i] == null ? null : Explanations.instance(inst.instanceId(), publicText[i]);
     }
-    block = blocks.toArray();
+    blockStart[n] = blocks.size();
+    int largest = 0;
+    for (int i = 0; i < n; i++) {
+      largest = Math.max(largest, blockStart[i + 1] - blockStart[i]);
+    }
+    stride = largest;
+    block = new int[n * stride];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(
+          blocks.values, blockStart[i], block, i * stride, blockStart[i + 1] - blockStart[i]);
+    }
     members = carried.toArray();
     listening = sockets.stream().mapToLong(Long::longValue).toArray();
   }
@@ -229,6 +273,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private String groupName(String id) {
     Integer g = groupIds.get(id);
     return g == null || g >= groups.length ? null : groups[g].groupName();
+  }
+
+  /** A tcp or udp socket as a SOCKETS slot holds it; no slot holds -1 or OVERFLOW. */
+  private static int inlineSocket(int protocol, int port) {
+    return (protocol << 16) | port;
   }
 
   private static long socket(int protocol, int port) {
@@ -253,8 +302,8 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   public Verdict verdict(int srcInstance, int dstInstance, int protocol, int port) {
     int[] blk = block;
-    int src = blockStart[srcInstance];
-    int dst = blockStart[dstInstance];
+    int src = srcInstance * stride;
+    int dst = dstInstance * stride;
     int net = blk[src + NETWORK];
     boolean sameVpc = net != NO_NETWORK && net == blk[dst + NETWORK];
     int srcIp;
@@ -281,7 +330,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * The verdict of a flow from an IPv4 address outside the estate to an instance given by handle.
    */
   public Verdict verdictFromAddress(int srcIpv4, int dstInstance, int protocol, int port) {
-    int dst = blockStart[dstInstance];
+    int dst = dstInstance * stride;
     if (block[dst + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(srcIpv4)) {
       return Verdict.TIMED_OUT; // a public address reaches only a public IP
     }
@@ -323,10 +372,10 @@ public final class IndexedEvaluator implements FlowEvaluator {
       // wait for one another, so their misses overlap; the values only feed a sum kept in a field.
       for (int j = 0, i = first; j < n; j++, i += 4) {
         int s = p[i];
-        int d = blockStart[p[i + 2]];
+        int d = p[i + 2] * stride;
         touched += blk[d + NETWORK];
         if (s >= 0) {
-          touched += blk[blockStart[s] + NETWORK];
+          touched += blk[s * stride + NETWORK];
         }
         if (blk[d + GROUP_COUNT] > 0) {
           int axis =
@@ -373,11 +422,18 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * for none) or out (to them).
    */
   private boolean anyAllows(int at, int dir, int cls, int port, int address, int peer) {
-    int[] blk = block;
     int row = dir * classes + cls;
-    if (row < 31 && (blk[at + OPEN_ROWS] & (1 << row)) != 0) {
+    // Apart from the group loop, so that this check stays small enough for the JIT to inline
+    // into the verdict: most egress legs end here, without a call.
+    if (row < 31 && (block[at + OPEN_ROWS] & (1 << row)) != 0) {
       return true;
     }
+    return groupsAllow(at, dir, cls, port, address, peer);
+  }
+
+  /** {@link #anyAllows} when no group opens everything: asks each group's axis. */
+  private boolean groupsAllow(int at, int dir, int cls, int port, int address, int peer) {
+    int[] blk = block;
     int from = peer < 0 ? 0 : blk[peer + MEMBERS];
     int to = peer < 0 ? 0 : blk[peer + MEMBERS_END];
     for (int k = at + GROUPS, end = k + blk[at + GROUP_COUNT]; k < end; k++) {
@@ -393,6 +449,17 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private boolean listens(int at, int protocol, int port) {
     if (protocol == 1 || protocol == 58) {
       return true; // the operating system answers ICMP
+    }
+    if ((protocol == 6 || protocol == 17)
+        && (port & ~0xffff) == 0
+        && block[at + SOCKETS] != OVERFLOW) {
+      // Compared with every slot, not searched: no branch on which slot matches.
+      int key = inlineSocket(protocol, port);
+      int k = at + SOCKETS;
+      return (block[k] == key)
+          | (block[k + 1] == key)
+          | (block[k + 2] == key)
+          | (block[k + 3] == key);
     }
     int start = block[at + LISTENING];
     int end = block[at + LISTENING_END];
@@ -442,15 +509,17 @@ public final class IndexedEvaluator implements FlowEvaluator {
           explain ? Explanations.unknownInstance(flow.destinationInstanceId()) : null,
           null);
     }
-    int dstAt = blockStart[dst];
+    int dstAt = dst * stride;
     int protocol = flow.protocol().number();
     int port = flow.port();
     int cls = index.protocolClass(protocol);
-    // Written only for sentences that name the traffic: not for the third of flows with no route.
-    String traffic = null;
+    // The traffic is written inside the sentences that name it, never in a string of its own.
+    String head = trafficHead[protocol];
+    boolean withPort = trafficHasPort[protocol];
     Source src = flow.source();
     int egress = NO_MATCH;
     int ingress;
+    // Who sends, as the sentence of a flow denied at ingress names it; written only for those.
     String origin = null;
     if (src instanceof Source.Instance si) {
       int s = instanceIds.get(si.instanceId());
@@ -460,7 +529,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             explain ? Explanations.unknownInstance(si.instanceId()) : null,
             null);
       }
-      int srcAt = blockStart[s];
+      int srcAt = s * stride;
       int net = block[srcAt + NETWORK];
       boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK];
       if (!sameVpc && (block[srcAt + HAS_PUBLIC_IP] == 0 || block[dstAt + HAS_PUBLIC_IP] == 0)) {
@@ -473,9 +542,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
                     noPublicIp[block[dstAt + HAS_PUBLIC_IP] == 0 ? dst : s])
                 : null,
             null);
-      }
-      if (explain) {
-        traffic = Explanations.traffic(flow.protocol(), port);
       }
       egress =
           first(
@@ -492,7 +558,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
             explain
                 ? Explanations.noEgress(
                     egressPrefix[s],
-                    traffic,
+                    head,
+                    withPort,
+                    port,
                     idOf[dst],
                     sameVpc ? privateText[dst] : publicText[dst])
                 : null,
@@ -507,7 +575,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
               true,
               block[srcAt + (sameVpc ? PRIVATE_IP : PUBLIC_IP)],
               sameVpc ? srcAt : -1);
-      if (explain) {
+      if (explain && ingress == NO_MATCH) {
         origin = sameVpc ? privateLabel[s] : publicLabel[s];
       }
     } else if (src instanceof Source.Address4 a) {
@@ -518,7 +586,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             null);
       }
       ingress = first(dstAt, RuleIndex.INGRESS, cls, port, true, a.address(), -1);
-      origin = explain ? Ip.format4(a.address()) : null;
+      origin = explain && ingress == NO_MATCH ? Ip.format4(a.address()) : null;
     } else if (src instanceof Source.Address6 a) {
       if (instances[dst].primary().ipv6() == null) {
         return denied(
@@ -527,7 +595,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             null);
       }
       ingress = first6(dstAt, cls, port, a.high(), a.low(), 128);
-      origin = explain ? Ip.format6(a.high(), a.low()) : null;
+      origin = explain && ingress == NO_MATCH ? Ip.format6(a.high(), a.low()) : null;
     } else if (src instanceof Source.Range r) {
       if (r.cidr() instanceof Cidr4 c) {
         if (block[dstAt + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(c)) {
@@ -548,7 +616,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
       } else {
         ingress = NO_MATCH; // not an address range: no CIDR rule contains it
       }
-      origin = explain ? r.cidr().display() : null;
+      origin = explain && ingress == NO_MATCH ? r.cidr().display() : null;
     } else if (src instanceof Source.GroupMember gm) {
       Integer g = groupIds.get(gm.groupId());
       if (g == null || g >= groups.length) {
@@ -571,9 +639,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
                 : null,
             null);
       }
-      if (explain) {
-        traffic = Explanations.traffic(flow.protocol(), port);
-      }
       // Its egress rules see the destination's private address and groups, as in one VPC.
       egress =
           firstOfGroup(
@@ -594,7 +659,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
                     Explanations.noEgressPrefix(
                         Explanations.groupList(List.of(groups[g].groupId()), this::groupName),
                         Explanations.member(groups[g].groupId())),
-                    traffic,
+                    head,
+                    withPort,
+                    port,
                     idOf[dst],
                     privateText[dst])
                 : null,
@@ -602,20 +669,17 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
       int[] member = {g};
       ingress = first(dstAt, RuleIndex.INGRESS, cls, port, false, 0, member, 0, member.length);
-      if (explain) {
+      if (explain && ingress == NO_MATCH) {
         origin = "a member of " + groups[g].groupId() + " (" + groups[g].groupName() + ")";
       }
     } else {
       throw new IllegalStateException("unknown source " + src);
     }
 
-    if (explain && traffic == null) {
-      traffic = Explanations.traffic(flow.protocol(), port);
-    }
     if (ingress == NO_MATCH) {
       return denied(
           Reason.NO_INGRESS_RULE,
-          explain ? Explanations.noIngress(ingressPrefix[dst], traffic, origin) : null,
+          explain ? Explanations.noIngress(ingressPrefix[dst], head, withPort, port, origin) : null,
           match(egress));
     }
     String egressText = explain && egress != NO_MATCH ? matchText[egress] : null;
@@ -630,7 +694,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
     return new Decision(
         Verdict.CONNECTION_REFUSED,
         Reason.ALLOWED_NOT_LISTENING,
-        explain ? Explanations.refused(traffic, egressText, matchText[ingress], idOf[dst]) : null,
+        explain
+            ? Explanations.refused(head, withPort, port, egressText, matchText[ingress], idOf[dst])
+            : null,
         match(egress),
         matches[ingress]);
   }

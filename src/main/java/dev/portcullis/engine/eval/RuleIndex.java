@@ -207,9 +207,6 @@ final class RuleIndex {
     for (int c = 0; c < cells; c++) {
       int cell = blob[axis + 1 + cells + c];
       int segments = blob[cell];
-      if (segments == 0) {
-        return false;
-      }
       for (int k = 0; k < segments; k++) {
         if (blob[cell + CELL_HEADER + segments + k] == NONE) {
           return false;
@@ -229,9 +226,6 @@ final class RuleIndex {
     for (int c = 0; c < cells; c++) {
       int cell = blob[axis + 1 + cells + c];
       int segments = blob[cell];
-      if (segments == 0) {
-        return NONE;
-      }
       if (c == 0) {
         value = blob[cell + CELL_HEADER + segments];
       }
@@ -261,12 +255,12 @@ final class RuleIndex {
     return blob[lastAtMost(blob, axis + 1, n, port) + n];
   }
 
-  /** The index within the cell of the IPv4 segment holding an address, or NONE. */
+  /**
+   * The index within the cell of the IPv4 segment holding an address (every cell has at least one
+   * segment, one with no prefix when no rule of the cell names an IPv4 prefix).
+   */
   private int segment(int cell, int address) {
     int segments = blob[cell];
-    if (segments == 0) {
-      return NONE;
-    }
     int base = cell + CELL_HEADER;
     return lastAtMost(blob, base, segments, address ^ Integer.MIN_VALUE) - base;
   }
@@ -295,8 +289,7 @@ final class RuleIndex {
   boolean allows(int axis, int port, int address, int[] members, int from, int to) {
     int cell = cell(axis, port);
     int segments = blob[cell];
-    int seg = segment(cell, address);
-    if (seg != NONE && blob[cell + CELL_HEADER + segments + seg] != NONE) {
+    if (blob[cell + CELL_HEADER + segments + segment(cell, address)] != NONE) {
       return true;
     }
     int refs = blob[cell + 1];
@@ -304,12 +297,21 @@ final class RuleIndex {
       return false;
     }
     int start = cell + CELL_HEADER + 2 * segments;
+    boolean found = false;
     for (int i = from; i < to; i++) {
-      if (Arrays.binarySearch(blob, start, start + refs, members[i]) >= 0) {
-        return true;
-      }
+      found |= referenced(start, refs, members[i]) >= 0;
     }
-    return false;
+    return found;
+  }
+
+  /**
+   * The index in {@code blob} of a group id among the {@code refs} sorted ids at {@code start}, or
+   * -1. Branch-free like {@link #lastAtMost}: whether the peer's groups are referenced is as random
+   * as the flows.
+   */
+  private int referenced(int start, int refs, int group) {
+    int at = lastAtMost(blob, start, refs, group);
+    return blob[at] == group ? at : -1;
   }
 
   /**
@@ -330,15 +332,12 @@ final class RuleIndex {
     int segments = blob[cell];
     int best = NONE;
     if (hasAddress) {
-      int seg = segment(cell, address);
-      if (seg != NONE) {
-        best = blob[cell + CELL_HEADER + segments + seg];
-      }
+      best = blob[cell + CELL_HEADER + segments + segment(cell, address)];
     }
     int refs = blob[cell + 1];
     int start = cell + CELL_HEADER + 2 * segments;
     for (int i = from; i < to && refs > 0; i++) {
-      int at = Arrays.binarySearch(blob, start, start + refs, members[i]);
+      int at = referenced(start, refs, members[i]);
       if (at >= 0) {
         int pos = blob[at + refs];
         if (best == NONE || pos < best) {
@@ -352,8 +351,7 @@ final class RuleIndex {
   /** The position of the first rule whose IPv4 prefix contains every address of {@code range}. */
   int firstContaining(int axis, int port, Cidr4 range) {
     int cell = cell(axis, port);
-    int seg = segment(cell, range.address());
-    int node = seg == NONE ? NONE : segNode[blob[cell + 2] + seg];
+    int node = segNode[blob[cell + 2] + segment(cell, range.address())];
     while (node != NONE && nodeLength[node] > range.prefixLength()) {
       node = nodeParent[node];
     }
@@ -529,6 +527,8 @@ final class RuleIndex {
 
       Segments(List<long[]> prefixes) {
         if (prefixes.isEmpty()) {
+          // One segment, no prefix: a look-up then never needs to ask whether there is a segment.
+          emit(0xFFFF_FFFFL, NONE);
           return;
         }
         int[] stack = new int[33];

@@ -12,6 +12,7 @@ import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -514,6 +515,37 @@ abstract class EvaluationSemanticsContract {
         .isEqualTo(
             "reachable: ingress allowed by rule \"ingress tcp port 443 from 0.0.0.0/0\" of group"
                 + " sg-web (web); replies are allowed back because security groups are stateful");
+  }
+
+  @Test
+  void onlyTheProtocolAndPortOfASocketAnswerHoweverManySocketsAnInstanceHas() {
+    group("sg-open", in(Protocol.TCP, 0, 65535, Cidr4.ANY), in(Protocol.UDP, 0, 65535, Cidr4.ANY));
+    Set<Listener> many = new HashSet<>();
+    for (int port : new int[] {22, 80, 443, 5432, 8080, 65535}) {
+      many.add(new Listener(Protocol.TCP, port));
+    }
+    many.add(new Listener(Protocol.UDP, 53));
+    reachable("i-busy", "10.0.0.10", many, "sg-open");
+    reachable(
+        "i-few",
+        "10.0.0.11",
+        Set.of(new Listener(Protocol.TCP, 0), new Listener(Protocol.UDP, 53)),
+        "sg-open");
+
+    for (int port : new int[] {22, 80, 443, 5432, 8080, 65535}) {
+      assertThat(tcpFrom(LAPTOP, "i-busy", port).verdict()).isEqualTo(Verdict.REACHABLE);
+      assertThat(decide(new Source.Address4(ip(LAPTOP)), "i-busy", Protocol.UDP, port).verdict())
+          .isEqualTo(Verdict.CONNECTION_REFUSED);
+    }
+    assertThat(tcpFrom(LAPTOP, "i-busy", 53).verdict()).isEqualTo(Verdict.CONNECTION_REFUSED);
+    assertThat(decide(new Source.Address4(ip(LAPTOP)), "i-busy", Protocol.UDP, 53).verdict())
+        .isEqualTo(Verdict.REACHABLE);
+    assertThat(tcpFrom(LAPTOP, "i-few", 0).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcpFrom(LAPTOP, "i-few", 53).verdict()).isEqualTo(Verdict.CONNECTION_REFUSED);
+    assertThat(decide(new Source.Address4(ip(LAPTOP)), "i-few", Protocol.UDP, 53).verdict())
+        .isEqualTo(Verdict.REACHABLE);
+    assertThat(decide(new Source.Address4(ip(LAPTOP)), "i-few", Protocol.UDP, 0).verdict())
+        .isEqualTo(Verdict.CONNECTION_REFUSED);
   }
 
   // ------------------------------------------------------------------ other sources

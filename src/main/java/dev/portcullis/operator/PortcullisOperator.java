@@ -1,5 +1,7 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.cloud.RateLimitedCloud;
+import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,27 +25,47 @@ public final class PortcullisOperator implements AutoCloseable {
    *     Kubernetes events
    * @param deleteRetry how long a blocked deletion waits before trying again
    * @param threads reconciliations run at once
+   * @param requestLimits how fast the operator may call each EC2 action per region (calls wait for
+   *     their turn); null for no client-side pacing, for tests that want raw speed
    */
   public record Settings(
-      Set<String> namespaces, Duration resync, Duration deleteRetry, int threads) {
+      Set<String> namespaces,
+      Duration resync,
+      Duration deleteRetry,
+      int threads,
+      RequestLimits requestLimits) {
     public Settings {
       namespaces = Set.copyOf(namespaces);
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1");
+      }
     }
 
+    /** All namespaces, resync 5 minutes, 10 threads, EC2 calls paced by the default limits. */
     public static Settings defaults() {
-      return new Settings(Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(15), 10);
+      return new Settings(
+          Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(15), 10, RequestLimits.defaults());
     }
 
     public Settings withResync(Duration d) {
-      return new Settings(namespaces, d, deleteRetry, threads);
+      return new Settings(namespaces, d, deleteRetry, threads, requestLimits);
     }
 
     public Settings withNamespaces(Set<String> ns) {
-      return new Settings(ns, resync, deleteRetry, threads);
+      return new Settings(ns, resync, deleteRetry, threads, requestLimits);
     }
 
     public Settings withDeleteRetry(Duration d) {
-      return new Settings(namespaces, resync, d, threads);
+      return new Settings(namespaces, resync, d, threads, requestLimits);
+    }
+
+    public Settings withThreads(int n) {
+      return new Settings(namespaces, resync, deleteRetry, n, requestLimits);
+    }
+
+    /** Paces EC2 calls by {@code limits}; null turns client-side pacing off. */
+    public Settings withRequestLimits(RequestLimits limits) {
+      return new Settings(namespaces, resync, deleteRetry, threads, limits);
     }
   }
 
@@ -55,13 +77,20 @@ public final class PortcullisOperator implements AutoCloseable {
     this.context = context;
   }
 
-  /** Registers the reconcilers and starts them; returns once the informers have synced. */
+  /**
+   * Registers the reconcilers and starts them; returns once the informers have synced. Unless
+   * {@code settings} turn it off, every EC2 call goes through a {@link RateLimitedCloud}.
+   */
   public static PortcullisOperator start(
       KubernetesClient client, CloudBackend cloud, Settings settings) {
+    CloudBackend paced =
+        settings.requestLimits() == null
+            ? cloud
+            : cloud.withPort(new RateLimitedCloud(cloud.port(), settings.requestLimits()));
     OperatorContext context =
         new OperatorContext(
             client,
-            cloud,
+            paced,
             Retry.standard(),
             settings.resync(),
             settings.deleteRetry(),

@@ -4,13 +4,17 @@ import dev.portcullis.cloud.RateLimitedCloud;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -119,6 +123,7 @@ public final class PortcullisOperator implements AutoCloseable {
             o.settingNamespaces(settings.namespaces());
           }
           o.withReconciliationMaxInterval(settings.resync());
+          o.withItemStore(new TransformingItemStore<>(PortcullisOperator::pruned));
           // Throttling and passing faults: exponential backoff, 0.5 s doubling up to 1 minute.
           o.withRetry(
               new GenericRetry()
@@ -127,6 +132,29 @@ public final class PortcullisOperator implements AutoCloseable {
                   .setMaxInterval(60_000)
                   .setMaxAttempts(20));
         });
+  }
+
+  /** The annotation {@code kubectl apply} (client-side) keeps a whole copy of the object in. */
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  /**
+   * A resource as the informer caches keep it: without its managed fields and without the copy of
+   * itself that client-side {@code kubectl apply} writes into an annotation. The reconcilers read
+   * neither, and status is written with server-side apply, which does not send them; together they
+   * are about as large as the spec, for every resource the operator watches.
+   */
+  static <P extends HasMetadata> P pruned(P resource) {
+    ObjectMeta meta = resource.getMetadata();
+    if (meta != null) {
+      meta.setManagedFields(null);
+      Map<String, String> annotations = meta.getAnnotations();
+      if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+        Map<String, String> kept = new LinkedHashMap<>(annotations);
+        kept.remove(LAST_APPLIED);
+        meta.setAnnotations(kept.isEmpty() ? null : kept);
+      }
+    }
+    return resource;
   }
 
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */

@@ -35,6 +35,7 @@ public final class GroupInventory {
   private final LongSupplier nanoTime;
   private final Map<String, RegionSnapshot> regions = new ConcurrentHashMap<>();
   private final AtomicLong describeCalls = new AtomicLong();
+  private final AtomicLong reads = new AtomicLong();
 
   public GroupInventory(CloudPort cloud, Retry retry, Duration maxAge, LongSupplier nanoTime) {
     this.cloud = cloud;
@@ -50,6 +51,11 @@ public final class GroupInventory {
   /** Describe calls this inventory has made, paginated reads and single look-ups together. */
   public long describeCalls() {
     return describeCalls.get();
+  }
+
+  /** Full reads of a region's managed groups (each one or more describe calls, one per page). */
+  public long reads() {
+    return reads.get();
   }
 
   /** The managed group tagged with this custom resource's uid, if EC2 has one. */
@@ -142,6 +148,7 @@ public final class GroupInventory {
   }
 
   private void load(String region, RegionSnapshot r, long started) {
+    reads.incrementAndGet();
     GroupFilter managed =
         GroupFilter.tags(Map.of(OwnerTags.MANAGED_BY, OwnerTags.MANAGED_BY_VALUE));
     Map<String, SecurityGroupInfo> read = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.RateLimitedCloud;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.sync.Retry;
@@ -141,7 +142,8 @@ public final class PortcullisOperator implements AutoCloseable {
    * A resource as the informer caches keep it: without its managed fields and without the copy of
    * itself that client-side {@code kubectl apply} writes into an annotation. The reconcilers read
    * neither, and status is written with server-side apply, which does not send them; together they
-   * are about as large as the spec, for every resource the operator watches.
+   * are about as large as the spec, for every resource the operator watches. Strings that repeat
+   * from one resource to the next are shared ({@link CacheCompaction}).
    */
   static <P extends HasMetadata> P pruned(P resource) {
     ObjectMeta meta = resource.getMetadata();
@@ -153,6 +155,11 @@ public final class PortcullisOperator implements AutoCloseable {
         kept.remove(LAST_APPLIED);
         meta.setAnnotations(kept.isEmpty() ? null : kept);
       }
+    }
+    if (resource instanceof SecurityGroup sg) {
+      CacheCompaction.compact(sg);
+    } else {
+      CacheCompaction.compact(meta);
     }
     return resource;
   }

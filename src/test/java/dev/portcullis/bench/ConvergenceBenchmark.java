@@ -185,11 +185,10 @@ public final class ConvergenceBenchmark {
     Watch watch = kube.resources(SecurityGroup.class).inNamespace(ns).watch(ready);
     KubernetesClient operatorClient = cluster.newClient();
     CloudBackend backend = CloudBackend.simulator(sim);
+    DetachedCloud detached = new DetachedCloud(backend.port());
     PortcullisOperator operator =
         PortcullisOperator.start(
-            operatorClient,
-            backend.withPort(new DetachedCloud(backend.port())),
-            base.withNamespaces(Set.of(ns)));
+            operatorClient, backend.withPort(detached), base.withNamespaces(Set.of(ns)));
     backend = null;
 
     long t0 = System.nanoTime();
@@ -221,6 +220,8 @@ public final class ConvergenceBenchmark {
       say("all %,d Ready after %.1f s (from the first create)", o.groups(), converged);
     }
     Map<Ec2Action, Map<String, Long>> atConvergence = sim.calls().snapshot();
+    Map<String, long[]> times = detached.times();
+    detached = null; // the operator holds it until it stops
     long inventoryDescribes = operator.context().inventory().describeCalls();
     long readsAtConvergence = operator.context().inventory().reads();
 
@@ -265,6 +266,9 @@ public final class ConvergenceBenchmark {
         window,
         resyncReads,
         readyAfterResync);
+    say("when the operator's calls reached EC2 (s after the first create): first, last");
+    times.forEach(
+        (what, t) -> say("  %-45s %8.1f %8.1f", what, seconds(t[0] - t0), seconds(t[1] - t0)));
     say(
         "EC2 holds %,d managed groups with %,d rules (expected %,d and %,d)",
         managedGroups, rules, o.groups(), expectedRules);

@@ -19,6 +19,9 @@ import dev.portcullis.engine.SelfPeer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The simulator as a remote EC2 would be seen: every value that crosses the port is copied, down to
@@ -29,9 +32,31 @@ import java.util.Map;
  */
 final class DetachedCloud implements CloudPort {
   private final CloudPort cloud;
+  private final ConcurrentMap<String, long[]> times = new ConcurrentHashMap<>();
 
   DetachedCloud(CloudPort cloud) {
     this.cloud = cloud;
+  }
+
+  /** Notes when a call of {@code what} was answered: the first and the last time. */
+  private void at(String what) {
+    long now = System.nanoTime();
+    long[] t = times.computeIfAbsent(what, k -> new long[] {now, now});
+    synchronized (t) {
+      t[1] = Math.max(t[1], now);
+    }
+  }
+
+  /** Per call, the first and the last time (System.nanoTime) it was answered. */
+  Map<String, long[]> times() {
+    Map<String, long[]> out = new TreeMap<>();
+    times.forEach(
+        (k, v) -> {
+          synchronized (v) {
+            out.put(k, v.clone());
+          }
+        });
+    return out;
   }
 
   private static String s(String v) {
@@ -108,6 +133,7 @@ final class DetachedCloud implements CloudPort {
   @Override
   public SecurityGroupInfo createSecurityGroup(
       String region, String vpcId, String groupName, String description, Map<String, String> tags) {
+    at("CreateSecurityGroup");
     return group(
         cloud.createSecurityGroup(s(region), s(vpcId), s(groupName), s(description), tags(tags)));
   }
@@ -115,6 +141,7 @@ final class DetachedCloud implements CloudPort {
   @Override
   public Page<SecurityGroupInfo> describeSecurityGroups(
       String region, GroupFilter filter, String nextToken, Integer maxResults) {
+    at("DescribeSecurityGroups");
     Page<SecurityGroupInfo> p =
         cloud.describeSecurityGroups(s(region), filter, s(nextToken), maxResults);
     return new Page<>(p.items().stream().map(DetachedCloud::group).toList(), s(p.nextToken()));
@@ -122,6 +149,7 @@ final class DetachedCloud implements CloudPort {
 
   @Override
   public void deleteSecurityGroup(String region, String groupId) {
+    at("DeleteSecurityGroup");
     cloud.deleteSecurityGroup(s(region), s(groupId));
   }
 
@@ -138,11 +166,13 @@ final class DetachedCloud implements CloudPort {
   @Override
   public List<String> authorize(
       String region, String groupId, Direction direction, List<Rule> rules) {
+    at("Authorize" + (direction == Direction.INGRESS ? "Ingress" : "Egress"));
     return strings(cloud.authorize(s(region), s(groupId), direction, rules(rules)));
   }
 
   @Override
   public void revoke(String region, String groupId, Direction direction, List<Rule> rules) {
+    at("Revoke" + (direction == Direction.INGRESS ? "Ingress" : "Egress"));
     cloud.revoke(s(region), s(groupId), direction, rules(rules));
   }
 

@@ -56,14 +56,16 @@ final class CacheCompaction {
       if (spec.getIngress() != null) {
         for (IngressRule r : spec.getIngress()) {
           rule(r);
-          peers(r.getFrom());
+          r.setFrom(peers(r.getFrom()));
         }
+        spec.setIngress(trimmed(spec.getIngress()));
       }
       if (spec.getEgress() != null) {
         for (EgressRule r : spec.getEgress()) {
           rule(r);
-          peers(r.getTo());
+          r.setTo(peers(r.getTo()));
         }
+        spec.setEgress(trimmed(spec.getEgress()));
       }
     }
     SecurityGroupStatus status = sg.getStatus();
@@ -74,6 +76,7 @@ final class CacheCompaction {
       status.setGroupName(i(status.getGroupName()));
       status.setLastSyncTime(i(status.getLastSyncTime()));
       if (status.getConditions() != null) {
+        status.setConditions(trimmed(status.getConditions()));
         for (Condition c : status.getConditions()) {
           c.setType(i(c.getType()));
           c.setStatus(i(c.getStatus()));
@@ -92,9 +95,20 @@ final class CacheCompaction {
     r.setDescription(i(r.getDescription()));
   }
 
-  private static void peers(List<RulePeer> peers) {
+  /**
+   * A list of exactly its size, in place of the list the JSON reader grew; its elements may be
+   * null, which List.copyOf refuses, so the list is kept as it is then.
+   */
+  private static <T> List<T> trimmed(List<T> l) {
+    if (l == null || l.contains(null)) {
+      return l;
+    }
+    return List.copyOf(l);
+  }
+
+  private static List<RulePeer> peers(List<RulePeer> peers) {
     if (peers == null) {
-      return;
+      return null;
     }
     for (RulePeer p : peers) {
       p.setCidr(i(p.getCidr()));
@@ -102,5 +116,6 @@ final class CacheCompaction {
       p.setSecurityGroupId(i(p.getSecurityGroupId()));
       p.setPrefixListId(i(p.getPrefixListId()));
     }
+    return trimmed(peers);
   }
 }

@@ -24,6 +24,11 @@ public record CloudBackend(
     prefixLists = Map.copyOf(prefixLists);
   }
 
+  /** The same cloud, reached through {@code other} (a wrapper of this one's port). */
+  public CloudBackend withPort(CloudPort other) {
+    return new CloudBackend(name, other, quotas, prefixLists, evaluatorForRegion);
+  }
+
   /** The built-in simulator: its quotas, its world's prefix lists, its evaluator. */
   public static CloudBackend simulator(Ec2Simulator sim) {
     Map<String, RuleCounts.PrefixListSize> sizes = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.World;
@@ -94,6 +95,16 @@ public final class OperatorCommand implements Callable<Integer> {
               + " [PORTCULLIS_METRICS_ADDRESS].")
   String metricsAddress;
 
+  @Option(
+      names = "--rate-limit",
+      defaultValue = "${env:PORTCULLIS_RATE_LIMIT:-on}",
+      description =
+          "Pace EC2 calls per action and region a little under EC2's request token buckets,"
+              + " waiting for a turn instead of being throttled: on (the default), off, or a"
+              + " positive factor that scales the default limits for an account whose limits"
+              + " were raised [PORTCULLIS_RATE_LIMIT].")
+  String rateLimit;
+
   @Override
   public Integer call() throws InterruptedException, java.io.IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -108,6 +119,17 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     if (!throttling.equals("on") && !throttling.equals("off")) {
       err.println("--throttling: \"" + throttling + "\" is neither on nor off");
+      return INVALID;
+    }
+    RequestLimits limits;
+    try {
+      limits = requestLimits(rateLimit);
+    } catch (IllegalArgumentException e) {
+      err.println("--rate-limit: \"" + rateLimit + "\" is neither on, off nor a positive factor");
+      return INVALID;
+    }
+    if (threads < 1) {
+      err.println("--threads: must be at least 1");
       return INVALID;
     }
     if (resync.isNegative() || resync.isZero()) {
@@ -138,7 +160,9 @@ public final class OperatorCommand implements Callable<Integer> {
     PortcullisOperator.Settings settings =
         PortcullisOperator.Settings.defaults()
             .withResync(resync)
-            .withNamespaces(new HashSet<>(namespaces == null ? List.of() : namespaces));
+            .withNamespaces(new HashSet<>(namespaces == null ? List.of() : namespaces))
+            .withThreads(threads)
+            .withRequestLimits(limits);
     PortcullisOperator operator =
         PortcullisOperator.start(client, CloudBackend.simulator(sim), settings);
     out.println(
@@ -149,7 +173,9 @@ public final class OperatorCommand implements Callable<Integer> {
             + ", cloud simulator ("
             + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
             + "), resync "
-            + resync);
+            + resync
+            + ", EC2 rate limit "
+            + rateLimit);
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -166,5 +192,23 @@ public final class OperatorCommand implements Callable<Integer> {
                 }));
     stop.await();
     return 0;
+  }
+
+  /** on: the default limits; off: none (null); a number: the defaults scaled by it. */
+  static RequestLimits requestLimits(String value) {
+    switch (value) {
+      case "on":
+        return RequestLimits.defaults();
+      case "off":
+        return null;
+      default:
+        double factor;
+        try {
+          factor = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(value, e);
+        }
+        return RequestLimits.defaults().scaled(factor);
+    }
   }
 }

@@ -1,14 +1,21 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.cloud.RateLimitedCloud;
+import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,27 +30,47 @@ public final class PortcullisOperator implements AutoCloseable {
    *     Kubernetes events
    * @param deleteRetry how long a blocked deletion waits before trying again
    * @param threads reconciliations run at once
+   * @param requestLimits how fast the operator may call each EC2 action per region (calls wait for
+   *     their turn); null for no client-side pacing, for tests that want raw speed
    */
   public record Settings(
-      Set<String> namespaces, Duration resync, Duration deleteRetry, int threads) {
+      Set<String> namespaces,
+      Duration resync,
+      Duration deleteRetry,
+      int threads,
+      RequestLimits requestLimits) {
     public Settings {
       namespaces = Set.copyOf(namespaces);
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1");
+      }
     }
 
+    /** All namespaces, resync 5 minutes, 10 threads, EC2 calls paced by the default limits. */
     public static Settings defaults() {
-      return new Settings(Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 10);
+      return new Settings(
+          Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 10, RequestLimits.defaults());
     }
 
     public Settings withResync(Duration d) {
-      return new Settings(namespaces, d, deleteRetry, threads);
+      return new Settings(namespaces, d, deleteRetry, threads, requestLimits);
     }
 
     public Settings withNamespaces(Set<String> ns) {
-      return new Settings(ns, resync, deleteRetry, threads);
+      return new Settings(ns, resync, deleteRetry, threads, requestLimits);
     }
 
     public Settings withDeleteRetry(Duration d) {
-      return new Settings(namespaces, resync, d, threads);
+      return new Settings(namespaces, resync, d, threads, requestLimits);
+    }
+
+    public Settings withThreads(int n) {
+      return new Settings(namespaces, resync, deleteRetry, n, requestLimits);
+    }
+
+    /** Paces EC2 calls by {@code limits}; null turns client-side pacing off. */
+    public Settings withRequestLimits(RequestLimits limits) {
+      return new Settings(namespaces, resync, deleteRetry, threads, limits);
     }
   }
 
@@ -55,13 +82,20 @@ public final class PortcullisOperator implements AutoCloseable {
     this.context = context;
   }
 
-  /** Registers the reconcilers and starts them; returns once the informers have synced. */
+  /**
+   * Registers the reconcilers and starts them; returns once the informers have synced. Unless
+   * {@code settings} turn it off, every EC2 call goes through a {@link RateLimitedCloud}.
+   */
   public static PortcullisOperator start(
       KubernetesClient client, CloudBackend cloud, Settings settings) {
+    CloudBackend paced =
+        settings.requestLimits() == null
+            ? cloud
+            : cloud.withPort(new RateLimitedCloud(cloud.port(), settings.requestLimits()));
     OperatorContext context =
         new OperatorContext(
             client,
-            cloud,
+            paced,
             Retry.standard(),
             settings.resync(),
             settings.deleteRetry(),
@@ -90,6 +124,7 @@ public final class PortcullisOperator implements AutoCloseable {
             o.settingNamespaces(settings.namespaces());
           }
           o.withReconciliationMaxInterval(settings.resync());
+          o.withItemStore(new TransformingItemStore<>(PortcullisOperator::pruned));
           // Throttling and passing faults: exponential backoff, 0.5 s doubling up to 1 minute.
           o.withRetry(
               new GenericRetry()
@@ -98,6 +133,35 @@ public final class PortcullisOperator implements AutoCloseable {
                   .setMaxInterval(60_000)
                   .setMaxAttempts(20));
         });
+  }
+
+  /** The annotation {@code kubectl apply} (client-side) keeps a whole copy of the object in. */
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  /**
+   * A resource as the informer caches keep it: without its managed fields and without the copy of
+   * itself that client-side {@code kubectl apply} writes into an annotation. The reconcilers read
+   * neither, and status is written with server-side apply, which does not send them; together they
+   * are about as large as the spec, for every resource the operator watches. Strings that repeat
+   * from one resource to the next are shared ({@link CacheCompaction}).
+   */
+  static <P extends HasMetadata> P pruned(P resource) {
+    ObjectMeta meta = resource.getMetadata();
+    if (meta != null) {
+      meta.setManagedFields(null);
+      Map<String, String> annotations = meta.getAnnotations();
+      if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+        Map<String, String> kept = new LinkedHashMap<>(annotations);
+        kept.remove(LAST_APPLIED);
+        meta.setAnnotations(kept.isEmpty() ? null : kept);
+      }
+    }
+    if (resource instanceof SecurityGroup sg) {
+      CacheCompaction.compact(sg);
+    } else {
+      CacheCompaction.compact(meta);
+    }
+    return resource;
   }
 
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */

@@ -3,9 +3,14 @@ package dev.portcullis.sync;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.engine.GroupPeer;
+import dev.portcullis.engine.Peer;
+import dev.portcullis.engine.Rule;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +40,7 @@ public final class GroupInventory {
   private final LongSupplier nanoTime;
   private final Map<String, RegionSnapshot> regions = new ConcurrentHashMap<>();
   private final AtomicLong describeCalls = new AtomicLong();
+  private final AtomicLong reads = new AtomicLong();
 
   public GroupInventory(CloudPort cloud, Retry retry, Duration maxAge, LongSupplier nanoTime) {
     this.cloud = cloud;
@@ -50,6 +56,11 @@ public final class GroupInventory {
   /** Describe calls this inventory has made, paginated reads and single look-ups together. */
   public long describeCalls() {
     return describeCalls.get();
+  }
+
+  /** Full reads of a region's managed groups (each one or more describe calls, one per page). */
+  public long reads() {
+    return reads.get();
   }
 
   /** The managed group tagged with this custom resource's uid, if EC2 has one. */
@@ -142,6 +153,7 @@ public final class GroupInventory {
   }
 
   private void load(String region, RegionSnapshot r, long started) {
+    reads.incrementAndGet();
     GroupFilter managed =
         GroupFilter.tags(Map.of(OwnerTags.MANAGED_BY, OwnerTags.MANAGED_BY_VALUE));
     Map<String, SecurityGroupInfo> read = new HashMap<>();
@@ -178,6 +190,36 @@ public final class GroupInventory {
     }
   }
 
+  /**
+   * The group as the snapshot keeps it: without rule ids, which the operator never reads, and with
+   * the strings that repeat from group to group (VPC, tag keys and common values, rule
+   * descriptions, referenced group ids) shared; the group's id and name are shared with the
+   * SecurityGroup's status as the operator's caches hold it. A snapshot holds every managed group
+   * of a region.
+   */
+  static SecurityGroupInfo compact(SecurityGroupInfo g) {
+    Map<String, String> tags = new HashMap<>();
+    g.tags()
+        .forEach(
+            (k, v) ->
+                tags.put(
+                    k.intern(),
+                    k.equals(OwnerTags.UID) || k.equals(OwnerTags.NAME) ? v : v.intern()));
+    List<ObservedRule> rules = new ArrayList<>(g.rules().size());
+    for (ObservedRule o : g.rules()) {
+      Rule r = o.rule();
+      Peer peer = r.peer() instanceof GroupPeer p ? new GroupPeer(p.groupId().intern()) : r.peer();
+      rules.add(new ObservedRule(null, r.withPeer(peer).withDescription(r.description().intern())));
+    }
+    return new SecurityGroupInfo(
+        g.groupId().intern(),
+        g.groupName() == null ? null : g.groupName().intern(),
+        g.description() == null ? null : g.description().intern(),
+        g.vpcId() == null ? null : g.vpcId().intern(),
+        tags,
+        rules);
+  }
+
   private static final class RegionSnapshot {
     final Object loadLock = new Object();
     final Map<String, SecurityGroupInfo> byId = new HashMap<>();
@@ -185,7 +227,8 @@ public final class GroupInventory {
     final Map<String, Long> writtenAt = new HashMap<>();
     long loadedAt = Long.MIN_VALUE;
 
-    void store(SecurityGroupInfo g) {
+    void store(SecurityGroupInfo given) {
+      SecurityGroupInfo g = compact(given);
       drop(g.groupId());
       byId.put(g.groupId(), g);
       String uid = g.tags().get(OwnerTags.UID);

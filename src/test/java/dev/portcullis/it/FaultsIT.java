@@ -66,7 +66,7 @@ class FaultsIT {
                           }));
       assertThat(sim.calls().total()).isPositive();
       long throttled =
-          java.util.Arrays.stream(dev.portcullis.cloud.simulator.Ec2Action.values())
+          java.util.Arrays.stream(dev.portcullis.cloud.Ec2Action.values())
               .mapToLong(a -> sim.calls().count(a, "RequestLimitExceeded"))
               .sum();
       assertThat(throttled).as("the faults were injected").isPositive();

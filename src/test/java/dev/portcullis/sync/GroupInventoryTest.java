@@ -2,9 +2,9 @@ package dev.portcullis.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
-import dev.portcullis.cloud.simulator.Ec2Action;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;

@@ -1,5 +1,6 @@
 package dev.portcullis.cloud.simulator;
 
+import dev.portcullis.cloud.Ec2Action;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.portcullis.cloud.simulator;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudException.Kind;
+import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;

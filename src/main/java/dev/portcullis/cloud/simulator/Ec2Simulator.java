@@ -2,6 +2,7 @@ package dev.portcullis.cloud.simulator;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;

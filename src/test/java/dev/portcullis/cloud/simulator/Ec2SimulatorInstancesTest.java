@@ -15,6 +15,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.Page;

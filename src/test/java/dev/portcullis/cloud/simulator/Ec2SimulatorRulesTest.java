@@ -17,6 +17,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Direction;

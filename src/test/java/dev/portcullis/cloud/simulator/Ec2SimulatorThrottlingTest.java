@@ -11,6 +11,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.tcpIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.engine.Direction;
 import java.time.Duration;

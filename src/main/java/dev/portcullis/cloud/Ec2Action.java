@@ -1,7 +1,9 @@
-package dev.portcullis.cloud.simulator;
+package dev.portcullis.cloud;
 
 /**
- * The EC2 API actions the simulator implements, each with the request token bucket EC2 gives it.
+ * The EC2 API actions Portcullis calls, each with the request token bucket EC2 gives it. The
+ * simulator throttles by these buckets; {@link RateLimitedCloud} paces the operator's calls a
+ * little under them.
  *
  * <p>EC2 throttles per account, per region and per API action with a token bucket: each request
  * takes one token, an empty bucket answers {@code RequestLimitExceeded}, and the bucket refills at

@@ -1,0 +1,121 @@
+package dev.portcullis.operator;
+
+import dev.portcullis.api.v1alpha1.AbstractRule;
+import dev.portcullis.api.v1alpha1.EgressRule;
+import dev.portcullis.api.v1alpha1.IngressRule;
+import dev.portcullis.api.v1alpha1.RulePeer;
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
+import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shares the strings that repeat from one cached SecurityGroup to the next. Every resource read
+ * from the API server arrives with strings of its own, so a thousand groups in one region and
+ * namespace hold a thousand copies of the region, the VPC id, the namespace, each protocol, port
+ * and common network, each condition's type, status and reason, and the text of each rule in {@code
+ * status.managedRules}. Interned strings are shared and, when no resource uses them any more,
+ * collected like any other.
+ */
+final class CacheCompaction {
+  private CacheCompaction() {}
+
+  private static String i(String s) {
+    return s == null ? null : s.intern();
+  }
+
+  private static List<String> i(List<String> l) {
+    return l == null ? null : l.stream().map(CacheCompaction::i).toList();
+  }
+
+  static void compact(ObjectMeta meta) {
+    if (meta == null) {
+      return;
+    }
+    meta.setNamespace(i(meta.getNamespace()));
+    meta.setFinalizers(i(meta.getFinalizers()));
+    meta.setCreationTimestamp(i(meta.getCreationTimestamp()));
+  }
+
+  static SecurityGroup compact(SecurityGroup sg) {
+    compact(sg.getMetadata());
+    SecurityGroupSpec spec = sg.getSpec();
+    if (spec != null) {
+      spec.setRegion(i(spec.getRegion()));
+      spec.setVpcId(i(spec.getVpcId()));
+      spec.setDescription(i(spec.getDescription()));
+      if (spec.getTags() != null) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        spec.getTags().forEach((k, v) -> tags.put(i(k), i(v)));
+        spec.setTags(tags);
+      }
+      if (spec.getIngress() != null) {
+        for (IngressRule r : spec.getIngress()) {
+          rule(r);
+          r.setFrom(peers(r.getFrom()));
+        }
+        spec.setIngress(trimmed(spec.getIngress()));
+      }
+      if (spec.getEgress() != null) {
+        for (EgressRule r : spec.getEgress()) {
+          rule(r);
+          r.setTo(peers(r.getTo()));
+        }
+        spec.setEgress(trimmed(spec.getEgress()));
+      }
+    }
+    SecurityGroupStatus status = sg.getStatus();
+    if (status != null) {
+      status.setManagedRules(i(status.getManagedRules()));
+      // the group id and name are shared with the group inventory's copy
+      status.setGroupId(i(status.getGroupId()));
+      status.setGroupName(i(status.getGroupName()));
+      status.setLastSyncTime(i(status.getLastSyncTime()));
+      if (status.getConditions() != null) {
+        status.setConditions(trimmed(status.getConditions()));
+        for (Condition c : status.getConditions()) {
+          c.setType(i(c.getType()));
+          c.setStatus(i(c.getStatus()));
+          c.setReason(i(c.getReason()));
+          c.setMessage(i(c.getMessage()));
+          c.setLastTransitionTime(i(c.getLastTransitionTime()));
+        }
+      }
+    }
+    return sg;
+  }
+
+  private static void rule(AbstractRule r) {
+    r.setProtocol(i(r.getProtocol()));
+    r.setPorts(i(r.getPorts()));
+    r.setDescription(i(r.getDescription()));
+  }
+
+  /**
+   * A list of exactly its size, in place of the list the JSON reader grew; its elements may be
+   * null, which List.copyOf refuses, so the list is kept as it is then.
+   */
+  private static <T> List<T> trimmed(List<T> l) {
+    if (l == null || l.contains(null)) {
+      return l;
+    }
+    return List.copyOf(l);
+  }
+
+  private static List<RulePeer> peers(List<RulePeer> peers) {
+    if (peers == null) {
+      return null;
+    }
+    for (RulePeer p : peers) {
+      p.setCidr(i(p.getCidr()));
+      p.setSecurityGroup(i(p.getSecurityGroup()));
+      p.setSecurityGroupId(i(p.getSecurityGroupId()));
+      p.setPrefixListId(i(p.getPrefixListId()));
+    }
+    return trimmed(peers);
+  }
+}

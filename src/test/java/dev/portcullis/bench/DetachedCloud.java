@@ -1,0 +1,201 @@
+package dev.portcullis.bench;
+
+import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.InstanceFilter;
+import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.ObservedRule;
+import dev.portcullis.cloud.Page;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Cidr6;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.GroupPeer;
+import dev.portcullis.engine.NamedGroupPeer;
+import dev.portcullis.engine.Peer;
+import dev.portcullis.engine.PrefixListPeer;
+import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.SelfPeer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The simulator as a remote EC2 would be seen: every value that crosses the port is copied, down to
+ * its strings, in both directions. Without it the simulator keeps the very rule objects the
+ * operator sent, and answers with objects it keeps itself, so the operator's and the simulator's
+ * heap share objects and neither can be measured alone. With it, nothing the operator holds is held
+ * by the simulator, as against AWS, where every answer is parsed into new objects.
+ */
+final class DetachedCloud implements CloudPort {
+  private final CloudPort cloud;
+  private final ConcurrentMap<String, long[]> times = new ConcurrentHashMap<>();
+
+  DetachedCloud(CloudPort cloud) {
+    this.cloud = cloud;
+  }
+
+  /** Notes when a call of {@code what} was answered: the first and the last time. */
+  private void at(String what) {
+    long now = System.nanoTime();
+    long[] t = times.computeIfAbsent(what, k -> new long[] {now, now});
+    synchronized (t) {
+      t[1] = Math.max(t[1], now);
+    }
+  }
+
+  /** Per call, the first and the last time (System.nanoTime) it was answered. */
+  Map<String, long[]> times() {
+    Map<String, long[]> out = new TreeMap<>();
+    times.forEach(
+        (k, v) -> {
+          synchronized (v) {
+            out.put(k, v.clone());
+          }
+        });
+    return out;
+  }
+
+  private static String s(String v) {
+    return v == null ? null : new String(v.toCharArray());
+  }
+
+  private static Map<String, String> tags(Map<String, String> tags) {
+    if (tags == null) {
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    tags.forEach((k, v) -> out.put(s(k), s(v)));
+    return out;
+  }
+
+  private static List<String> strings(List<String> l) {
+    return l == null ? null : l.stream().map(DetachedCloud::s).toList();
+  }
+
+  private static Peer peer(Peer p) {
+    if (p instanceof Cidr4 c) {
+      return new Cidr4(c.address(), c.prefixLength());
+    } else if (p instanceof Cidr6 c) {
+      return new Cidr6(c.high(), c.low(), c.prefixLength());
+    } else if (p instanceof GroupPeer g) {
+      return new GroupPeer(s(g.groupId()));
+    } else if (p instanceof PrefixListPeer pl) {
+      return new PrefixListPeer(s(pl.prefixListId()));
+    } else if (p instanceof NamedGroupPeer n) {
+      return new NamedGroupPeer(s(n.name()));
+    } else if (p instanceof SelfPeer) {
+      return new SelfPeer();
+    }
+    throw new IllegalArgumentException("unknown peer " + p);
+  }
+
+  private static Rule rule(Rule r) {
+    return new Rule(
+        r.direction(), r.protocol(), r.fromPort(), r.toPort(), peer(r.peer()), s(r.description()));
+  }
+
+  private static List<Rule> rules(List<Rule> rules) {
+    return rules.stream().map(DetachedCloud::rule).toList();
+  }
+
+  private static SecurityGroupInfo group(SecurityGroupInfo g) {
+    return new SecurityGroupInfo(
+        s(g.groupId()),
+        s(g.groupName()),
+        s(g.description()),
+        s(g.vpcId()),
+        tags(g.tags()),
+        g.rules().stream().map(o -> new ObservedRule(s(o.ruleId()), rule(o.rule()))).toList());
+  }
+
+  private static InstanceInfo instance(InstanceInfo i) {
+    return new InstanceInfo(
+        s(i.instanceId()),
+        s(i.vpcId()),
+        tags(i.tags()),
+        i.interfaces().stream()
+            .map(
+                n ->
+                    new InstanceInfo.InterfaceInfo(
+                        s(n.interfaceId()),
+                        n.deviceIndex(),
+                        s(n.privateIp()),
+                        s(n.publicIp()),
+                        s(n.ipv6()),
+                        strings(n.groupIds())))
+            .toList());
+  }
+
+  @Override
+  public SecurityGroupInfo createSecurityGroup(
+      String region, String vpcId, String groupName, String description, Map<String, String> tags) {
+    at("CreateSecurityGroup");
+    return group(
+        cloud.createSecurityGroup(s(region), s(vpcId), s(groupName), s(description), tags(tags)));
+  }
+
+  @Override
+  public Page<SecurityGroupInfo> describeSecurityGroups(
+      String region, GroupFilter filter, String nextToken, Integer maxResults) {
+    at("DescribeSecurityGroups");
+    Page<SecurityGroupInfo> p =
+        cloud.describeSecurityGroups(s(region), filter, s(nextToken), maxResults);
+    return new Page<>(p.items().stream().map(DetachedCloud::group).toList(), s(p.nextToken()));
+  }
+
+  @Override
+  public void deleteSecurityGroup(String region, String groupId) {
+    at("DeleteSecurityGroup");
+    cloud.deleteSecurityGroup(s(region), s(groupId));
+  }
+
+  @Override
+  public void createTags(String region, String resourceId, Map<String, String> tags) {
+    cloud.createTags(s(region), s(resourceId), tags(tags));
+  }
+
+  @Override
+  public void deleteTags(String region, String resourceId, Map<String, String> tags) {
+    cloud.deleteTags(s(region), s(resourceId), tags(tags));
+  }
+
+  @Override
+  public List<String> authorize(
+      String region, String groupId, Direction direction, List<Rule> rules) {
+    at("Authorize" + (direction == Direction.INGRESS ? "Ingress" : "Egress"));
+    return strings(cloud.authorize(s(region), s(groupId), direction, rules(rules)));
+  }
+
+  @Override
+  public void revoke(String region, String groupId, Direction direction, List<Rule> rules) {
+    at("Revoke" + (direction == Direction.INGRESS ? "Ingress" : "Egress"));
+    cloud.revoke(s(region), s(groupId), direction, rules(rules));
+  }
+
+  @Override
+  public void updateRuleDescriptions(
+      String region, String groupId, Direction direction, List<Rule> rules) {
+    cloud.updateRuleDescriptions(s(region), s(groupId), direction, rules(rules));
+  }
+
+  @Override
+  public Page<InstanceInfo> describeInstances(
+      String region, InstanceFilter filter, String nextToken, Integer maxResults) {
+    Page<InstanceInfo> p = cloud.describeInstances(s(region), filter, s(nextToken), maxResults);
+    return new Page<>(p.items().stream().map(DetachedCloud::instance).toList(), s(p.nextToken()));
+  }
+
+  @Override
+  public void setInterfaceGroups(String region, String interfaceId, List<String> groupIds) {
+    cloud.setInterfaceGroups(s(region), s(interfaceId), strings(groupIds));
+  }
+
+  @Override
+  public void setInstanceGroups(String region, String instanceId, List<String> groupIds) {
+    cloud.setInstanceGroups(s(region), s(instanceId), strings(groupIds));
+  }
+}

@@ -21,17 +21,26 @@ import org.junit.jupiter.api.Test;
  * What every {@link CloudPort} must do, written once and run against each backend: the simulator
  * ({@code SimulatorCloudPortTest}) and AWS through moto ({@code AwsCloudPortIT}). Expectations
  * follow EC2's documented behaviour. A backend that is known to differ on a point overrides {@link
- * #assumeDocumented} to skip that case with its reason; the simulator overrides nothing.
+ * #documented} to skip that case with its reason; the simulator overrides nothing.
  *
  * <p>Each backend supplies its fixture: a region, a VPC in it, and an instance in that VPC with one
- * network interface and a known tag. Tests name their groups uniquely, so a backend may keep its
- * state between tests.
+ * network interface and a known tag, and a second instance. Tests name their groups uniquely, so a
+ * backend may keep its state between tests.
  */
 public abstract class CloudPortContract {
 
-  /** What the backend has before the tests: an instance with one interface, in the VPC. */
+  /**
+   * What the backend has before the tests: two instances in the VPC, each with one interface; the
+   * first has the tag {@code tagKey=tagValue}. The tests replace the groups of the first one's
+   * interface, and of the second instance, each on its own so that neither case sees the other's.
+   */
   public record Fixture(
-      String region, String vpcId, String instanceId, String tagKey, String tagValue) {}
+      String region,
+      String vpcId,
+      String instanceId,
+      String tagKey,
+      String tagValue,
+      String secondInstanceId) {}
 
   /** Points where a test double is known to differ from EC2's documented behaviour. */
   public enum Ec2Behaviour {
@@ -56,8 +65,20 @@ public abstract class CloudPortContract {
 
   protected abstract Fixture fixture();
 
-  /** Skips the running test when this backend is known to differ from EC2 on {@code b}. */
-  protected void assumeDocumented(Ec2Behaviour b) {}
+  /** The body of a case that checks one documented EC2 behaviour. */
+  @FunctionalInterface
+  public interface Case {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs a case that checks documented behaviour {@code b}. A backend known to differ from EC2 on
+   * {@code b} overrides this to report the case as skipped, with the reason, when it fails as
+   * expected.
+   */
+  protected void documented(Ec2Behaviour b, Case body) throws Exception {
+    body.run();
+  }
 
   // ---- helpers
 
@@ -182,29 +203,32 @@ public abstract class CloudPortContract {
   }
 
   @Test
-  void describePagesByMaxResults() {
-    assumeDocumented(Ec2Behaviour.PAGINATES_BY_MAX_RESULTS);
-    String tag = uniqueName("page");
-    Set<String> made = new HashSet<>();
-    for (int i = 0; i < 7; i++) {
-      made.add(create("pg", Map.of("page", tag)).groupId());
-    }
-    GroupFilter f = GroupFilter.tags(Map.of("page", tag));
-    Page<SecurityGroupInfo> first = port().describeSecurityGroups(region(), f, null, 5);
-    assertThat(first.items()).hasSizeLessThanOrEqualTo(5);
-    assertThat(first.nextToken()).isNotNull();
-    Set<String> seen = new HashSet<>();
-    first.items().forEach(g -> seen.add(g.groupId()));
-    String token = first.nextToken();
-    int pages = 1;
-    while (token != null && pages < 10) {
-      Page<SecurityGroupInfo> next = port().describeSecurityGroups(region(), f, token, 5);
-      assertThat(next.items()).hasSizeLessThanOrEqualTo(5);
-      next.items().forEach(g -> seen.add(g.groupId()));
-      token = next.nextToken();
-      pages++;
-    }
-    assertThat(seen).isEqualTo(made);
+  void describePagesByMaxResults() throws Exception {
+    documented(
+        Ec2Behaviour.PAGINATES_BY_MAX_RESULTS,
+        () -> {
+          String tag = uniqueName("page");
+          Set<String> made = new HashSet<>();
+          for (int i = 0; i < 7; i++) {
+            made.add(create("pg", Map.of("page", tag)).groupId());
+          }
+          GroupFilter f = GroupFilter.tags(Map.of("page", tag));
+          Page<SecurityGroupInfo> first = port().describeSecurityGroups(region(), f, null, 5);
+          assertThat(first.items()).hasSizeLessThanOrEqualTo(5);
+          assertThat(first.nextToken()).isNotNull();
+          Set<String> seen = new HashSet<>();
+          first.items().forEach(g -> seen.add(g.groupId()));
+          String token = first.nextToken();
+          int pages = 1;
+          while (token != null && pages < 10) {
+            Page<SecurityGroupInfo> next = port().describeSecurityGroups(region(), f, token, 5);
+            assertThat(next.items()).hasSizeLessThanOrEqualTo(5);
+            next.items().forEach(g -> seen.add(g.groupId()));
+            token = next.nextToken();
+            pages++;
+          }
+          assertThat(seen).isEqualTo(made);
+        });
   }
 
   @Test
@@ -233,21 +257,24 @@ public abstract class CloudPortContract {
   }
 
   @Test
-  void aGroupReferencedByAnotherCannotBeDeleted() {
-    assumeDocumented(Ec2Behaviour.DEPENDENCY_VIOLATION_ON_DELETE);
-    SecurityGroupInfo target = create("used");
-    SecurityGroupInfo user = create("user");
-    port()
-        .authorize(
-            region(),
-            user.groupId(),
-            Direction.INGRESS,
-            List.of(tcp(Direction.INGRESS, 5432, new GroupPeer(target.groupId()), "")));
-    assertFailure(
-        () -> port().deleteSecurityGroup(region(), target.groupId()),
-        "DependencyViolation",
-        CloudException.Kind.CONFLICT);
-    assertThat(describe(target.groupId()).groupId()).isEqualTo(target.groupId());
+  void aGroupReferencedByAnotherCannotBeDeleted() throws Exception {
+    documented(
+        Ec2Behaviour.DEPENDENCY_VIOLATION_ON_DELETE,
+        () -> {
+          SecurityGroupInfo target = create("used");
+          SecurityGroupInfo user = create("user");
+          port()
+              .authorize(
+                  region(),
+                  user.groupId(),
+                  Direction.INGRESS,
+                  List.of(tcp(Direction.INGRESS, 5432, new GroupPeer(target.groupId()), "")));
+          assertFailure(
+              () -> port().deleteSecurityGroup(region(), target.groupId()),
+              "DependencyViolation",
+              CloudException.Kind.CONFLICT);
+          assertThat(describe(target.groupId()).groupId()).isEqualTo(target.groupId());
+        });
   }
 
   // ---- tags
@@ -314,13 +341,16 @@ public abstract class CloudPortContract {
   }
 
   @Test
-  void anIpv6EgressRuleIsRevoked() {
-    assumeDocumented(Ec2Behaviour.REVOKES_IPV6_EGRESS);
-    SecurityGroupInfo g = create("rev6");
-    Rule dns = new Rule(Direction.EGRESS, Protocol.UDP, 53, 53, cidr("::/0"), "");
-    port().authorize(region(), g.groupId(), Direction.EGRESS, List.of(dns));
-    port().revoke(region(), g.groupId(), Direction.EGRESS, List.of(dns, Rule.DEFAULT_EGRESS));
-    assertThat(rules(g.groupId(), Direction.EGRESS)).isEmpty();
+  void anIpv6EgressRuleIsRevoked() throws Exception {
+    documented(
+        Ec2Behaviour.REVOKES_IPV6_EGRESS,
+        () -> {
+          SecurityGroupInfo g = create("rev6");
+          Rule dns = new Rule(Direction.EGRESS, Protocol.UDP, 53, 53, cidr("::/0"), "");
+          port().authorize(region(), g.groupId(), Direction.EGRESS, List.of(dns));
+          port().revoke(region(), g.groupId(), Direction.EGRESS, List.of(dns, Rule.DEFAULT_EGRESS));
+          assertThat(rules(g.groupId(), Direction.EGRESS)).isEmpty();
+        });
   }
 
   @Test
@@ -335,17 +365,20 @@ public abstract class CloudPortContract {
   }
 
   @Test
-  void aBatchWithOneDuplicateAddsNothing() {
-    assumeDocumented(Ec2Behaviour.DUPLICATE_FAILS_WHOLE_BATCH);
-    SecurityGroupInfo g = create("dupb");
-    Rule ssh = tcp(Direction.INGRESS, 22, cidr("203.0.113.7/32"), "");
-    Rule https = tcp(Direction.INGRESS, 443, cidr("203.0.113.7/32"), "");
-    port().authorize(region(), g.groupId(), Direction.INGRESS, List.of(ssh));
-    assertFailure(
-        () -> port().authorize(region(), g.groupId(), Direction.INGRESS, List.of(https, ssh)),
-        "InvalidPermission.Duplicate",
-        CloudException.Kind.CONFLICT);
-    assertThat(rules(g.groupId(), Direction.INGRESS)).containsExactly(ssh);
+  void aBatchWithOneDuplicateAddsNothing() throws Exception {
+    documented(
+        Ec2Behaviour.DUPLICATE_FAILS_WHOLE_BATCH,
+        () -> {
+          SecurityGroupInfo g = create("dupb");
+          Rule ssh = tcp(Direction.INGRESS, 22, cidr("203.0.113.7/32"), "");
+          Rule https = tcp(Direction.INGRESS, 443, cidr("203.0.113.7/32"), "");
+          port().authorize(region(), g.groupId(), Direction.INGRESS, List.of(ssh));
+          assertFailure(
+              () -> port().authorize(region(), g.groupId(), Direction.INGRESS, List.of(https, ssh)),
+              "InvalidPermission.Duplicate",
+              CloudException.Kind.CONFLICT);
+          assertThat(rules(g.groupId(), Direction.INGRESS)).containsExactly(ssh);
+        });
   }
 
   @Test
@@ -390,31 +423,34 @@ public abstract class CloudPortContract {
   }
 
   @Test
-  void sixtyOneIpv4IngressRulesExceedTheQuota() {
-    assumeDocumented(Ec2Behaviour.RULE_QUOTA_PER_DIRECTION_AND_FAMILY);
-    SecurityGroupInfo g = create("quota");
-    List<Rule> sixty = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
-      sixty.add(tcp(Direction.INGRESS, 1000 + i, cidr("10.0.0.0/8"), ""));
-    }
-    port().authorize(region(), g.groupId(), Direction.INGRESS, sixty);
-    // the other direction and family have their own count
-    port()
-        .authorize(
-            region(),
-            g.groupId(),
-            Direction.INGRESS,
-            List.of(tcp(Direction.INGRESS, 22, cidr("2001:db8::/64"), "")));
-    assertFailure(
-        () ->
-            port()
-                .authorize(
-                    region(),
-                    g.groupId(),
-                    Direction.INGRESS,
-                    List.of(tcp(Direction.INGRESS, 22, cidr("10.0.0.0/8"), ""))),
-        "RulesPerSecurityGroupLimitExceeded",
-        CloudException.Kind.INVALID);
+  void sixtyOneIpv4IngressRulesExceedTheQuota() throws Exception {
+    documented(
+        Ec2Behaviour.RULE_QUOTA_PER_DIRECTION_AND_FAMILY,
+        () -> {
+          SecurityGroupInfo g = create("quota");
+          List<Rule> sixty = new ArrayList<>();
+          for (int i = 0; i < 60; i++) {
+            sixty.add(tcp(Direction.INGRESS, 1000 + i, cidr("10.0.0.0/8"), ""));
+          }
+          port().authorize(region(), g.groupId(), Direction.INGRESS, sixty);
+          // the other direction and family have their own count
+          port()
+              .authorize(
+                  region(),
+                  g.groupId(),
+                  Direction.INGRESS,
+                  List.of(tcp(Direction.INGRESS, 22, cidr("2001:db8::/64"), "")));
+          assertFailure(
+              () ->
+                  port()
+                      .authorize(
+                          region(),
+                          g.groupId(),
+                          Direction.INGRESS,
+                          List.of(tcp(Direction.INGRESS, 22, cidr("10.0.0.0/8"), ""))),
+              "RulesPerSecurityGroupLimitExceeded",
+              CloudException.Kind.INVALID);
+        });
   }
 
   // ---- instances
@@ -468,13 +504,16 @@ public abstract class CloudPortContract {
   }
 
   @Test
-  void theGroupsOfAnInstanceAreReplaced() {
-    assumeDocumented(Ec2Behaviour.INSTANCE_GROUPS_REPLACE_INTERFACE_GROUPS);
-    Fixture f = fixture();
-    SecurityGroupInfo a = create("insta");
-    port().setInstanceGroups(region(), f.instanceId(), List.of(a.groupId()));
-    assertThat(instance(f.instanceId()).interfaces().get(0).groupIds())
-        .containsExactly(a.groupId());
+  void theGroupsOfAnInstanceAreReplaced() throws Exception {
+    documented(
+        Ec2Behaviour.INSTANCE_GROUPS_REPLACE_INTERFACE_GROUPS,
+        () -> {
+          Fixture f = fixture();
+          SecurityGroupInfo a = create("insta");
+          port().setInstanceGroups(region(), f.secondInstanceId(), List.of(a.groupId()));
+          assertThat(instance(f.secondInstanceId()).interfaces().get(0).groupIds())
+              .containsExactly(a.groupId());
+        });
   }
 
   @Test

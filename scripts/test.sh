@@ -3,10 +3,14 @@
 # The integration tests run against a real kube-apiserver and etcd on 127.0.0.1 (see
 # docs/testing.md): scripts/cluster-binaries.sh builds them on the first run (about 12 minutes)
 # and caches them in ${PORTCULLIS_CACHE:-~/.cache/portcullis}; later runs reuse them.
+# The AWS adapter's integration tests run against moto's EC2 server on 127.0.0.1: scripts/moto.sh
+# installs it into a Python venv in the same cache on the first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"   # check formatting instead of rewriting files
 binaries=$(./scripts/cluster-binaries.sh)
 # The test JVMs inherit the environment: they find the binaries under $PORTCULLIS_CACHE/k8s/.
 export PORTCULLIS_CACHE="${binaries%/k8s/*}"
+PORTCULLIS_MOTO_VENV=$(./scripts/moto.sh)
+export PORTCULLIS_MOTO_VENV
 exec mvn -B -ntp verify "$@"

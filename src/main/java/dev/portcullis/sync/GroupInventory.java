@@ -182,6 +182,7 @@ public final class GroupInventory {
               .toList();
       r.byId.clear();
       r.idByUid.clear();
+      r.rules.clear();
       read.values().forEach(r::store);
       keep.values().forEach(r::store);
       removedSince.forEach(r::drop);
@@ -198,6 +199,15 @@ public final class GroupInventory {
    * of a region.
    */
   static SecurityGroupInfo compact(SecurityGroupInfo g) {
+    return compact(g, new HashMap<>());
+  }
+
+  /**
+   * As {@link #compact(SecurityGroupInfo)}, and each rule shared through {@code rules} with every
+   * other group of the snapshot that has the same one (most groups share a good part of their
+   * rules: the VPC's range, the offices, the default egress rule).
+   */
+  static SecurityGroupInfo compact(SecurityGroupInfo g, Map<ObservedRule, ObservedRule> shared) {
     Map<String, String> tags = new HashMap<>();
     g.tags()
         .forEach(
@@ -209,7 +219,9 @@ public final class GroupInventory {
     for (ObservedRule o : g.rules()) {
       Rule r = o.rule();
       Peer peer = r.peer() instanceof GroupPeer p ? new GroupPeer(p.groupId().intern()) : r.peer();
-      rules.add(new ObservedRule(null, r.withPeer(peer).withDescription(r.description().intern())));
+      ObservedRule c =
+          new ObservedRule(null, r.withPeer(peer).withDescription(r.description().intern()));
+      rules.add(shared.computeIfAbsent(c, k -> k));
     }
     return new SecurityGroupInfo(
         g.groupId().intern(),
@@ -227,8 +239,11 @@ public final class GroupInventory {
     final Map<String, Long> writtenAt = new HashMap<>();
     long loadedAt = Long.MIN_VALUE;
 
+    /** One copy of each rule the snapshot's groups hold; rebuilt on every full read. */
+    final Map<ObservedRule, ObservedRule> rules = new HashMap<>();
+
     void store(SecurityGroupInfo given) {
-      SecurityGroupInfo g = compact(given);
+      SecurityGroupInfo g = compact(given, rules);
       drop(g.groupId());
       byId.put(g.groupId(), g);
       String uid = g.tags().get(OwnerTags.UID);

@@ -1,13 +1,18 @@
 package dev.portcullis.operator;
 
 import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.aws.AwsCloud;
+import dev.portcullis.cloud.aws.AwsEstate;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.eval.FlowEvaluator;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * What the reconcilers need of a cloud: the port they change it through, the account's quotas, the
@@ -37,4 +42,38 @@ public record CloudBackend(
         .forEach(pl -> sizes.put(pl.id(), pl.size()));
     return new CloudBackend("simulator", sim, sim.quotas(), sizes, region -> sim.evaluator());
   }
+
+  /** How long {@link #aws} reuses one region's describes for reachability checks. */
+  public static final Duration AWS_ESTATE_TTL = Duration.ofSeconds(10);
+
+  /**
+   * AWS EC2 through {@code cloud}, with the account's {@code quotas} (EC2 cannot be asked for them
+   * in one call, so they are given). Prefix lists are not read: a referenced list counts as one
+   * rule, and EC2 refuses a group whose lists take it over the quota when it is written.
+   * Reachability checks are evaluated on groups and instances described at most {@link
+   * #AWS_ESTATE_TTL} ago, with no listeners known (see {@link AwsEstate}).
+   */
+  public static CloudBackend aws(AwsCloud cloud, Quotas quotas) {
+    return aws(cloud, quotas, AWS_ESTATE_TTL, System::nanoTime);
+  }
+
+  static CloudBackend aws(AwsCloud cloud, Quotas quotas, Duration ttl, LongSupplier nanoTime) {
+    Map<String, Cached> cache = new ConcurrentHashMap<>();
+    Function<String, FlowEvaluator> evaluator =
+        region ->
+            cache
+                .compute(
+                    region,
+                    (r, old) -> {
+                      long now = nanoTime.getAsLong();
+                      if (old != null && now - old.readAt() < ttl.toNanos()) {
+                        return old;
+                      }
+                      return new Cached(now, AwsEstate.evaluator(AwsEstate.read(cloud, r)));
+                    })
+                .evaluator();
+    return new CloudBackend("aws", cloud, quotas, Map.of(), evaluator);
+  }
+
+  private record Cached(long readAt, FlowEvaluator evaluator) {}
 }

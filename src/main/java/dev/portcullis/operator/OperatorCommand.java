@@ -162,6 +162,7 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     CloudBackend backend;
     String described;
+    AutoCloseable cloudClients = () -> {};
     if (cloud.equals("aws")) {
       if (quotaRulesPerGroup < 1) {
         err.println("--quota-rules-per-group: must be at least 1");
@@ -187,9 +188,9 @@ public final class OperatorCommand implements Callable<Integer> {
           return INVALID;
         }
       }
-      backend =
-          CloudBackend.aws(
-              new AwsCloud(endpoint), new Quotas(quotaRulesPerGroup, quotaGroupsPerInterface));
+      AwsCloud aws = new AwsCloud(endpoint);
+      cloudClients = aws;
+      backend = CloudBackend.aws(aws, new Quotas(quotaRulesPerGroup, quotaGroupsPerInterface));
       described = "AWS EC2" + (endpoint == null ? "" : " at " + endpoint);
     } else {
       if (worlds == null || worlds.isEmpty()) {
@@ -243,12 +244,18 @@ public final class OperatorCommand implements Callable<Integer> {
             + rateLimit);
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);
+    AutoCloseable closeCloud = cloudClients;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   running.set(false);
                   operator.close();
+                  try {
+                    closeCloud.close();
+                  } catch (Exception e) {
+                    // the process is ending; the SDK's connections go with it
+                  }
                   if (metrics != null) {
                     metrics.close();
                   }

@@ -1,6 +1,7 @@
 package dev.portcullis.operator;
 
 import dev.portcullis.cloud.RequestLimits;
+import dev.portcullis.cloud.aws.AwsCloud;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.World;
@@ -10,6 +11,8 @@ import dev.portcullis.engine.Quotas;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,20 +108,37 @@ public final class OperatorCommand implements Callable<Integer> {
               + " were raised [PORTCULLIS_RATE_LIMIT].")
   String rateLimit;
 
+  @Option(
+      names = "--aws-endpoint",
+      defaultValue = "${env:PORTCULLIS_AWS_ENDPOINT}",
+      description =
+          "With --cloud aws: send every region's EC2 requests to this URL instead of EC2's"
+              + " regional endpoints, for a VPC endpoint or an EC2-compatible emulator"
+              + " [PORTCULLIS_AWS_ENDPOINT].")
+  String awsEndpoint;
+
+  @Option(
+      names = "--quota-rules-per-group",
+      defaultValue = "${env:PORTCULLIS_QUOTA_RULES_PER_GROUP:-60}",
+      description =
+          "With --cloud aws: the account's quota of rules per group and direction (EC2's default"
+              + " 60) [PORTCULLIS_QUOTA_RULES_PER_GROUP].")
+  int quotaRulesPerGroup;
+
+  @Option(
+      names = "--quota-groups-per-interface",
+      defaultValue = "${env:PORTCULLIS_QUOTA_GROUPS_PER_INTERFACE:-5}",
+      description =
+          "With --cloud aws: the account's quota of groups per network interface (EC2's default"
+              + " 5, at most 16) [PORTCULLIS_QUOTA_GROUPS_PER_INTERFACE].")
+  int quotaGroupsPerInterface;
+
   @Override
   public Integer call() throws InterruptedException, java.io.IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (!cloud.equals("simulator")) {
-      err.println("--cloud: \"" + cloud + "\" is not available in this build; use simulator");
-      return INVALID;
-    }
-    if (worlds == null || worlds.isEmpty()) {
-      err.println("--world: required with --cloud simulator");
-      return INVALID;
-    }
-    if (!throttling.equals("on") && !throttling.equals("off")) {
-      err.println("--throttling: \"" + throttling + "\" is neither on nor off");
+    if (!cloud.equals("simulator") && !cloud.equals("aws")) {
+      err.println("--cloud: \"" + cloud + "\" is neither simulator nor aws");
       return INVALID;
     }
     RequestLimits limits;
@@ -136,21 +156,68 @@ public final class OperatorCommand implements Callable<Integer> {
       err.println("--resync: must be positive");
       return INVALID;
     }
-    World w;
-    try {
-      w = WorldLoader.load(worlds, Quotas.DEFAULT);
-    } catch (WorldFileException | java.io.UncheckedIOException e) {
-      err.println(e.getMessage());
-      return INVALID;
-    }
-    Ec2Simulator sim =
-        Ec2Simulator.builder()
-            .world(w)
-            .throttling(throttling.equals("on") ? ThrottlingMode.EC2 : ThrottlingMode.OFF)
-            .build();
     if (metricsPort < 0 || metricsPort > 65535) {
       err.println("--metrics-port: " + metricsPort + " is not a port (0 to 65535)");
       return INVALID;
+    }
+    CloudBackend backend;
+    String described;
+    AutoCloseable cloudClients = () -> {};
+    if (cloud.equals("aws")) {
+      if (quotaRulesPerGroup < 1) {
+        err.println("--quota-rules-per-group: must be at least 1");
+        return INVALID;
+      }
+      if (quotaGroupsPerInterface < 1
+          || quotaGroupsPerInterface > Quotas.MAX_GROUPS_PER_INTERFACE) {
+        err.println(
+            "--quota-groups-per-interface: must be from 1 to " + Quotas.MAX_GROUPS_PER_INTERFACE);
+        return INVALID;
+      }
+      URI endpoint = null;
+      if (awsEndpoint != null && !awsEndpoint.isBlank()) {
+        try {
+          endpoint = new URI(awsEndpoint);
+        } catch (URISyntaxException e) {
+          endpoint = null;
+        }
+        if (endpoint == null
+            || endpoint.getHost() == null
+            || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+          err.println("--aws-endpoint: \"" + awsEndpoint + "\" is not an http or https URL");
+          return INVALID;
+        }
+      }
+      AwsCloud aws = new AwsCloud(endpoint);
+      cloudClients = aws;
+      backend = CloudBackend.aws(aws, new Quotas(quotaRulesPerGroup, quotaGroupsPerInterface));
+      described = "AWS EC2" + (endpoint == null ? "" : " at " + endpoint);
+    } else {
+      if (worlds == null || worlds.isEmpty()) {
+        err.println("--world: required with --cloud simulator");
+        return INVALID;
+      }
+      if (!throttling.equals("on") && !throttling.equals("off")) {
+        err.println("--throttling: \"" + throttling + "\" is neither on nor off");
+        return INVALID;
+      }
+      World w;
+      try {
+        w = WorldLoader.load(worlds, Quotas.DEFAULT);
+      } catch (WorldFileException | java.io.UncheckedIOException e) {
+        err.println(e.getMessage());
+        return INVALID;
+      }
+      Ec2Simulator sim =
+          Ec2Simulator.builder()
+              .world(w)
+              .throttling(throttling.equals("on") ? ThrottlingMode.EC2 : ThrottlingMode.OFF)
+              .build();
+      backend = CloudBackend.simulator(sim);
+      described =
+          "cloud simulator ("
+              + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
+              + ")";
     }
     java.util.concurrent.atomic.AtomicBoolean running =
         new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -163,27 +230,32 @@ public final class OperatorCommand implements Callable<Integer> {
             .withNamespaces(new HashSet<>(namespaces == null ? List.of() : namespaces))
             .withThreads(threads)
             .withRequestLimits(limits);
-    PortcullisOperator operator =
-        PortcullisOperator.start(client, CloudBackend.simulator(sim), settings);
+    PortcullisOperator operator = PortcullisOperator.start(client, backend, settings);
     out.println(
         "portcullis operator: watching "
             + (settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces())
             + " of "
             + client.getMasterUrl()
-            + ", cloud simulator ("
-            + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
-            + "), resync "
+            + ", "
+            + described
+            + ", resync "
             + resync
             + ", EC2 rate limit "
             + rateLimit);
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);
+    AutoCloseable closeCloud = cloudClients;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   running.set(false);
                   operator.close();
+                  try {
+                    closeCloud.close();
+                  } catch (Exception e) {
+                    // the process is ending; the SDK's connections go with it
+                  }
                   if (metrics != null) {
                     metrics.close();
                   }

@@ -40,6 +40,24 @@ class OperatorCommandTest {
   }
 
   @Test
+  void refusesBadAwsSettingsNamingTheFlag() {
+    assertThat(run("--cloud", "aws", "--aws-endpoint", "not a url"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--aws-endpoint"));
+    assertThat(run("--cloud", "aws", "--aws-endpoint", "ftp://127.0.0.1:1"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--aws-endpoint"));
+    assertThat(run("--cloud", "aws", "--quota-rules-per-group", "0"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--quota-rules-per-group"));
+    assertThat(run("--cloud", "aws", "--quota-groups-per-interface", "17"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--quota-groups-per-interface"));
+    assertThat(run("--cloud", "aws", "--quota-groups-per-interface", "many").exit()).isEqualTo(2);
+    assertThat(run("--cloud", "aws", "--resync", "PT0S").err()).contains("--resync");
+  }
+
+  @Test
   void rateLimitIsOnOffOrAFactorOfTheDefaults() {
     RequestLimits on = OperatorCommand.requestLimits("on");
     assertThat(on.of(Ec2Action.CREATE_SECURITY_GROUP))

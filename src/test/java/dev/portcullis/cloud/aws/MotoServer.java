@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * $PORTCULLIS_CACHE/moto-venv}, else {@code ~/.cache/portcullis/moto-venv}. A missing venv fails
  * the test with what to run; it never skips.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final Process process;
@@ -43,7 +43,7 @@ final class MotoServer implements AutoCloseable {
     return base.resolve("moto-venv");
   }
 
-  static MotoServer start() throws IOException, InterruptedException {
+  public static MotoServer start() throws IOException, InterruptedException {
     Path venv = venv();
     Path server = venv.resolve("bin").resolve("moto_server");
     if (!Files.isExecutable(server)) {
@@ -90,7 +90,7 @@ final class MotoServer implements AutoCloseable {
     }
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 

@@ -85,10 +85,19 @@ final class OperatorRun implements AutoCloseable {
         PortcullisOperator.start(
             operatorClient,
             backend,
-            PortcullisOperator.Settings.defaults()
-                .withNamespaces(Set.of(ns))
-                .withResync(RESYNC)
-                .withDeleteRetry(Duration.ofSeconds(1)));
+            tune.apply(
+                PortcullisOperator.Settings.defaults()
+                    .withNamespaces(Set.of(ns))
+                    .withResync(RESYNC)
+                    .withDeleteRetry(Duration.ofSeconds(1))));
+    return this;
+  }
+
+  private java.util.function.UnaryOperator<PortcullisOperator.Settings> tune = s -> s;
+
+  /** Changes the operator's settings for the next start. */
+  OperatorRun tuned(java.util.function.UnaryOperator<PortcullisOperator.Settings> tune) {
+    this.tune = tune;
     return this;
   }
 

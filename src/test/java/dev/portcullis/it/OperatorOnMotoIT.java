@@ -30,10 +30,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * The operator on AWS: the real API server, and moto's EC2 on 127.0.0.1 reached through {@link
@@ -62,32 +59,10 @@ class OperatorOnMotoIT {
             .endpointOverride(moto.endpoint())
             .credentialsProvider(CREDENTIALS)
             .build();
-    vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
-    String subnet =
-        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
-    List<Image> images = ec2.describeImages(r -> r.owners("amazon")).images();
-    String ami = images.isEmpty() ? "ami-12c6146b" : images.get(0).imageId();
-    web = runInstance(ami, subnet, "web");
-    db = runInstance(ami, subnet, "db");
-  }
-
-  private static String runInstance(String ami, String subnet, String role) {
-    return ec2.runInstances(
-            r ->
-                r.imageId(ami)
-                    .instanceType("t3.micro")
-                    .minCount(1)
-                    .maxCount(1)
-                    .subnetId(subnet)
-                    .tagSpecifications(
-                        t ->
-                            t.resourceType(ResourceType.INSTANCE)
-                                .tags(
-                                    Tag.builder().key("Name").value(role).build(),
-                                    Tag.builder().key("role").value(role).build())))
-        .instances()
-        .get(0)
-        .instanceId();
+    MotoServer.Network net = MotoServer.network(ec2, "web", "db");
+    vpc = net.vpcId();
+    web = net.instanceIds().get(0);
+    db = net.instanceIds().get(1);
   }
 
   @AfterAll

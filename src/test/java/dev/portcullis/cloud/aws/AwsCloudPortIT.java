@@ -3,7 +3,6 @@ package dev.portcullis.cloud.aws;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.CloudPortContract;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -11,9 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Image;
-import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * The port's contract on {@link AwsCloud}, against moto's EC2 on 127.0.0.1. The fixture (a VPC, a
@@ -35,33 +31,15 @@ class AwsCloudPortIT extends CloudPortContract {
             moto.endpoint(),
             StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
     Ec2Client ec2 = cloud.client(REGION);
-    String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
-    String subnet =
-        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
-    List<Image> images = ec2.describeImages(r -> r.owners("amazon")).images();
-    String ami = images.isEmpty() ? "ami-12c6146b" : images.get(0).imageId();
-    String instance = runInstance(ec2, ami, subnet, "bastion");
-    String second = runInstance(ec2, ami, subnet, "db");
-    fixture = new Fixture(REGION, vpc, instance, "role", "bastion", second);
-  }
-
-  private static String runInstance(Ec2Client ec2, String ami, String subnet, String role) {
-    return ec2.runInstances(
-            r ->
-                r.imageId(ami)
-                    .instanceType("t3.micro")
-                    .minCount(1)
-                    .maxCount(1)
-                    .subnetId(subnet)
-                    .tagSpecifications(
-                        t ->
-                            t.resourceType(ResourceType.INSTANCE)
-                                .tags(
-                                    Tag.builder().key("Name").value(role).build(),
-                                    Tag.builder().key("role").value(role).build())))
-        .instances()
-        .get(0)
-        .instanceId();
+    MotoServer.Network net = MotoServer.network(ec2, "bastion", "db");
+    fixture =
+        new Fixture(
+            REGION,
+            net.vpcId(),
+            net.instanceIds().get(0),
+            "role",
+            "bastion",
+            net.instanceIds().get(1));
   }
 
   @AfterAll

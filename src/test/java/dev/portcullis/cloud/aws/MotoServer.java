@@ -10,6 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * moto's server on 127.0.0.1 and a free port, for the AWS adapter's integration tests. It runs from
@@ -88,6 +92,39 @@ public final class MotoServer implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** A VPC made in moto with one subnet and an instance per role, tagged Name and role. */
+  public record Network(String vpcId, String subnetId, java.util.List<String> instanceIds) {}
+
+  /** Makes a VPC (10.0.0.0/16), a subnet (10.0.1.0/24) and one instance for each role. */
+  public static Network network(Ec2Client ec2, String... roles) {
+    String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+    String subnet =
+        ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
+    java.util.List<Image> images = ec2.describeImages(r -> r.owners("amazon")).images();
+    String ami = images.isEmpty() ? "ami-12c6146b" : images.get(0).imageId();
+    java.util.List<String> instances = new java.util.ArrayList<>();
+    for (String role : roles) {
+      instances.add(
+          ec2.runInstances(
+                  r ->
+                      r.imageId(ami)
+                          .instanceType("t3.micro")
+                          .minCount(1)
+                          .maxCount(1)
+                          .subnetId(subnet)
+                          .tagSpecifications(
+                              t ->
+                                  t.resourceType(ResourceType.INSTANCE)
+                                      .tags(
+                                          Tag.builder().key("Name").value(role).build(),
+                                          Tag.builder().key("role").value(role).build())))
+              .instances()
+              .get(0)
+              .instanceId());
+    }
+    return new Network(vpc, subnet, java.util.List.copyOf(instances));
   }
 
   public URI endpoint() {

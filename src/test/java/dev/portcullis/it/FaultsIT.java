@@ -1,20 +1,13 @@
 package dev.portcullis.it;
 
-import static dev.portcullis.it.OperatorRun.EU;
-import static java.util.concurrent.TimeUnit.MILLISECONDS;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
-import dev.portcullis.sync.OwnerTags;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,46 +40,14 @@ class FaultsIT {
                 + (i > 0 ? ", {securityGroup: g" + (i - 1) + "}" : "")
                 + "]\n");
       }
-      await()
-          .atMost(60, SECONDS)
-          .pollInterval(250, MILLISECONDS)
-          .until(
-              () ->
-                  run
-                      .client
-                      .resources(SecurityGroup.class)
-                      .inNamespace(run.ns)
-                      .list()
-                      .getItems()
-                      .stream()
-                      .allMatch(
-                          sg -> {
-                            var c = OperatorRun.condition(sg, "Ready");
-                            return c != null && "True".equals(c.getStatus());
-                          }));
+      run.awaitReadyGroups(20, java.time.Duration.ofSeconds(60));
       assertThat(sim.calls().total()).isPositive();
       long throttled =
           java.util.Arrays.stream(dev.portcullis.cloud.Ec2Action.values())
               .mapToLong(a -> sim.calls().count(a, "RequestLimitExceeded"))
               .sum();
       assertThat(throttled).as("the faults were injected").isPositive();
-      // The test's own describe calls meet the same faults: retried until one gets through.
-      await()
-          .atMost(10, SECONDS)
-          .pollInterval(50, MILLISECONDS)
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                List<String> owners =
-                    run.managedGroups().stream().map(g -> g.tags().get(OwnerTags.UID)).toList();
-                assertThat(owners).hasSize(20);
-                assertThat(new HashSet<>(owners)).hasSize(20);
-                assertThat(
-                        run.sim.describeAllSecurityGroups(
-                            EU, dev.portcullis.cloud.GroupFilter.all()))
-                    .filteredOn(g -> g.groupName().contains(run.ns))
-                    .hasSize(20);
-              });
+      run.assertOneGroupEach(20);
     }
   }
 }

@@ -204,6 +204,48 @@ final class OperatorRun implements AutoCloseable {
         .until(() -> events(name).stream().anyMatch(e -> reason.equals(e.getReason())));
   }
 
+  /** Waits until {@code count} SecurityGroups of the namespace are Ready. */
+  void awaitReadyGroups(int count, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(250, MILLISECONDS)
+        .alias(count + " SecurityGroups Ready in " + ns)
+        .until(
+            () ->
+                client.resources(SecurityGroup.class).inNamespace(ns).list().getItems().stream()
+                        .filter(
+                            sg -> {
+                              Condition c = condition(sg, "Ready");
+                              return c != null && "True".equals(c.getStatus());
+                            })
+                        .count()
+                    == count);
+  }
+
+  /**
+   * Asserts that EC2 holds exactly {@code count} groups named after this namespace, each tagged for
+   * a different resource: none created twice. The describe calls are retried, as they meet the same
+   * injected faults as the operator's.
+   */
+  void assertOneGroupEach(int count) {
+    await()
+        .atMost(20, SECONDS)
+        .pollInterval(50, MILLISECONDS)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              List<String> owners =
+                  managedGroups().stream().map(g -> g.tags().get(OwnerTags.UID)).toList();
+              org.assertj.core.api.Assertions.assertThat(owners).hasSize(count);
+              org.assertj.core.api.Assertions.assertThat(new java.util.HashSet<>(owners))
+                  .hasSize(count);
+              org.assertj.core.api.Assertions.assertThat(
+                      sim.describeAllSecurityGroups(EU, GroupFilter.all()))
+                  .filteredOn(g -> g.groupName().contains(ns))
+                  .hasSize(count);
+            });
+  }
+
   /** Every group in the region that carries this namespace's ownership tags. */
   List<SecurityGroupInfo> managedGroups() {
     return sim.describeAllSecurityGroups(EU, GroupFilter.tags(Map.of(OwnerTags.NAMESPACE, ns)));

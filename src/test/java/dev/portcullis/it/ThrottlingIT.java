@@ -1,22 +1,13 @@
 package dev.portcullis.it;
 
-import static dev.portcullis.it.OperatorRun.EU;
-import static java.util.concurrent.TimeUnit.MILLISECONDS;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.Ec2Action;
-import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
-import dev.portcullis.sync.OwnerTags;
-import java.util.HashSet;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,25 +43,7 @@ class ThrottlingIT {
                 + (i % 4 == 1 ? ", {securityGroup: g" + (i - 1) + "}" : "")
                 + "]\n");
       }
-      await()
-          .atMost(180, SECONDS)
-          .pollInterval(500, MILLISECONDS)
-          .until(
-              () ->
-                  run
-                          .client
-                          .resources(SecurityGroup.class)
-                          .inNamespace(run.ns)
-                          .list()
-                          .getItems()
-                          .stream()
-                          .filter(
-                              sg -> {
-                                var c = OperatorRun.condition(sg, "Ready");
-                                return c != null && "True".equals(c.getStatus());
-                              })
-                          .count()
-                      == GROUPS);
+      run.awaitReadyGroups(GROUPS, java.time.Duration.ofSeconds(180));
 
       long attempts = 0;
       long throttled = 0;
@@ -87,22 +60,7 @@ class ThrottlingIT {
       // unlucky streaks, far below what retrying every failure at once would cost.
       assertThat((double) attempts / GROUPS).as("EC2 attempts per group").isLessThan(6.0);
 
-      await()
-          .atMost(20, SECONDS)
-          .pollInterval(50, MILLISECONDS)
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                List<SecurityGroupInfo> groups =
-                    run.sim.describeAllSecurityGroups(EU, GroupFilter.all()).stream()
-                        .filter(g -> g.groupName().contains(run.ns))
-                        .toList();
-                assertThat(groups).hasSize(GROUPS);
-                assertThat(
-                        new HashSet<>(
-                            groups.stream().map(g -> g.tags().get(OwnerTags.UID)).toList()))
-                    .hasSize(GROUPS);
-              });
+      run.assertOneGroupEach(GROUPS);
     }
   }
 }

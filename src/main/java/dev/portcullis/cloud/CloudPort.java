@@ -49,7 +49,11 @@ public interface CloudPort {
    */
   void deleteTags(String region, String resourceId, Map<String, String> tags);
 
-  /** Adds rules of one direction to a group, all or none; returns their {@code sgr-} ids. */
+  /**
+   * Adds rules of one direction to a group, all or none; returns their {@code sgr-} ids, in the
+   * order of {@code rules}, leaving out any the cloud did not tell (the rules are added all the
+   * same).
+   */
   List<String> authorize(String region, String groupId, Direction direction, List<Rule> rules);
 
   /** Removes rules of one direction from a group, all or none. */

@@ -1,5 +1,6 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
@@ -24,22 +25,24 @@ import java.util.function.LongSupplier;
 
 /**
  * What the reconcilers need of a cloud: the port they change it through, the account's quotas, the
- * sizes of its prefix lists (they count against the rule quota), and an evaluator of the observed
- * state of a region for reachability checks.
+ * sizes of its prefix lists (they count against the rule quota), an evaluator of the observed state
+ * of a region for reachability checks, and the count of the EC2 calls made, by operation and
+ * outcome.
  */
 public record CloudBackend(
     String name,
     CloudPort port,
     Quotas quotas,
     Map<String, RuleCounts.PrefixListSize> prefixLists,
-    Function<String, FlowEvaluator> evaluatorForRegion) {
+    Function<String, FlowEvaluator> evaluatorForRegion,
+    CallCounters calls) {
   public CloudBackend {
     prefixLists = Map.copyOf(prefixLists);
   }
 
   /** The same cloud, reached through {@code other} (a wrapper of this one's port). */
   public CloudBackend withPort(CloudPort other) {
-    return new CloudBackend(name, other, quotas, prefixLists, evaluatorForRegion);
+    return new CloudBackend(name, other, quotas, prefixLists, evaluatorForRegion, calls);
   }
 
   /** The built-in simulator: its quotas, its world's prefix lists, its evaluator. */
@@ -48,7 +51,8 @@ public record CloudBackend(
     sim.world().regions().values().stream()
         .flatMap(r -> r.prefixLists().stream())
         .forEach(pl -> sizes.put(pl.id(), pl.size()));
-    return new CloudBackend("simulator", sim, sim.quotas(), sizes, region -> sim.evaluator());
+    return new CloudBackend(
+        "simulator", sim, sim.quotas(), sizes, region -> sim.evaluator(), sim.calls());
   }
 
   /** How long {@link #aws} reuses one region's describes for reachability checks. */
@@ -63,10 +67,11 @@ public record CloudBackend(
    * with no listeners known (see {@link AwsEstate}).
    */
   public static CloudBackend aws(AwsCloud cloud, Quotas quotas) {
-    return aws(cloud, quotas, AWS_ESTATE_TTL, System::nanoTime);
+    return aws(cloud, cloud.calls(), quotas, AWS_ESTATE_TTL, System::nanoTime);
   }
 
-  static CloudBackend aws(CloudPort cloud, Quotas quotas, Duration ttl, LongSupplier nanoTime) {
+  static CloudBackend aws(
+      CloudPort cloud, CallCounters calls, Quotas quotas, Duration ttl, LongSupplier nanoTime) {
     Map<String, Cached> cache = new ConcurrentHashMap<>();
     Function<String, FlowEvaluator> evaluator =
         region ->
@@ -82,7 +87,7 @@ public record CloudBackend(
                     })
                 .evaluator();
     return new CloudBackend(
-        "aws", new ForgetOnWrite(cloud, cache::remove), quotas, Map.of(), evaluator);
+        "aws", new ForgetOnWrite(cloud, cache::remove), quotas, Map.of(), evaluator, calls);
   }
 
   private record Cached(long readAt, FlowEvaluator evaluator) {}

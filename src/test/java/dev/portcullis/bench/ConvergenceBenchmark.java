@@ -1,13 +1,17 @@
 package dev.portcullis.bench;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.cloud.CallCounters;
+import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
-import dev.portcullis.cloud.simulator.CallCounters;
+import dev.portcullis.cloud.aws.AwsCloud;
+import dev.portcullis.cloud.aws.MotoServer;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.engine.Quotas;
 import dev.portcullis.it.TestCluster;
 import dev.portcullis.operator.CloudBackend;
 import dev.portcullis.operator.PortcullisOperator;
@@ -31,6 +35,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * How long the operator takes to bring many new SecurityGroups to Ready, what it asks of EC2 on the
@@ -71,12 +79,20 @@ public final class ConvergenceBenchmark {
   static final String REGION = "eu-west-1";
   static final String VPC = "vpc-0a000001";
   static final int RULES_PER_GROUP = 20;
+
+  /**
+   * The AWS adapter's companion of every group describe: the rules' {@code sgr-} ids. The simulator
+   * answers with them in one call.
+   */
+  static final String DESCRIBE_RULES = "DescribeSecurityGroupRules";
+
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
   private ConvergenceBenchmark() {}
 
   record Options(
       int groups,
+      boolean aws,
       boolean throttling,
       boolean rateLimit,
       int threads,
@@ -86,18 +102,20 @@ public final class ConvergenceBenchmark {
       java.nio.file.Path histogram) {
     static Options parse(String[] args) {
       int groups = 1000;
+      boolean aws = false;
       boolean throttling = false;
       Boolean rateLimit = null;
       int threads = PortcullisOperator.Settings.defaults().threads();
       Duration resync = Duration.ofSeconds(60);
       Duration timeout = Duration.ofMinutes(30);
-      boolean heap = true;
+      Boolean heap = null;
       java.nio.file.Path histogram = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         String v = i + 1 < args.length ? args[i + 1] : null;
         switch (a) {
           case "--groups" -> groups = Integer.parseInt(Objects.requireNonNull(v, a));
+          case "--cloud" -> aws = cloud(a, v);
           case "--throttling" -> throttling = onOff(a, v);
           case "--rate-limit" -> rateLimit = onOff(a, v);
           case "--threads" -> threads = Integer.parseInt(Objects.requireNonNull(v, a));
@@ -111,7 +129,25 @@ public final class ConvergenceBenchmark {
       }
       // Without throttling the limiter would only slow the operator down: off unless asked for.
       boolean limit = rateLimit == null ? throttling : rateLimit;
-      return new Options(groups, throttling, limit, threads, resync, timeout, heap, histogram);
+      if (aws && throttling) {
+        throw new IllegalArgumentException(
+            "--throttling is the simulator's: moto does not throttle (use --rate-limit on to pace"
+                + " the operator as against EC2)");
+      }
+      // Against moto the cloud's state is in moto's process, not in this heap: measure on demand.
+      boolean measureHeap = heap == null ? !aws : heap;
+      return new Options(
+          groups, aws, throttling, limit, threads, resync, timeout, measureHeap, histogram);
+    }
+
+    private static boolean cloud(String option, String v) {
+      if ("simulator".equals(v)) {
+        return false;
+      }
+      if ("aws".equals(v)) {
+        return true;
+      }
+      throw new IllegalArgumentException(option + ": simulator or aws, not " + v);
     }
 
     private static boolean onOff(String option, String v) {
@@ -142,12 +178,99 @@ public final class ConvergenceBenchmark {
     System.exit(code);
   }
 
+  /**
+   * The cloud a run converges on: the simulator, or the AWS adapter talking to moto. Either way the
+   * operator reaches it through a {@link DetachedCloud}.
+   */
+  interface BenchCloud extends AutoCloseable {
+    /** What the operator is given. */
+    CloudBackend backend();
+
+    /** The VPC the groups go in. */
+    String vpcId();
+
+    /** The EC2 calls made so far, by operation and outcome. */
+    CallCounters calls();
+
+    /** The cloud itself, for the final check of what it holds. */
+    CloudPort port();
+
+    @Override
+    void close();
+  }
+
+  record SimulatorCloud(Ec2Simulator sim) implements BenchCloud {
+    @Override
+    public CloudBackend backend() {
+      return CloudBackend.simulator(sim);
+    }
+
+    @Override
+    public String vpcId() {
+      return VPC;
+    }
+
+    @Override
+    public CallCounters calls() {
+      return sim.calls();
+    }
+
+    @Override
+    public CloudPort port() {
+      return sim;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** moto on 127.0.0.1 with one VPC, reached through {@link AwsCloud} as in production. */
+  record MotoCloud(MotoServer moto, AwsCloud aws, String vpcId) implements BenchCloud {
+    static MotoCloud start() throws Exception {
+      MotoServer moto = MotoServer.start();
+      StaticCredentialsProvider credentials =
+          StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+      String vpc;
+      try (Ec2Client ec2 =
+          Ec2Client.builder()
+              .region(Region.of(REGION))
+              .endpointOverride(moto.endpoint())
+              .credentialsProvider(credentials)
+              .build()) {
+        vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
+      }
+      return new MotoCloud(moto, new AwsCloud(moto.endpoint(), credentials), vpc);
+    }
+
+    @Override
+    public CloudBackend backend() {
+      return CloudBackend.aws(aws, Quotas.DEFAULT);
+    }
+
+    @Override
+    public CallCounters calls() {
+      return aws.calls();
+    }
+
+    @Override
+    public CloudPort port() {
+      return aws;
+    }
+
+    @Override
+    public void close() {
+      aws.close();
+      moto.close();
+    }
+  }
+
   static int run(Options o) throws Exception {
     say(
-        "convergence: %,d SecurityGroups x %d rules, simulator throttling %s, rate limit %s,"
-            + " %d threads, resync %s",
+        "convergence: %,d SecurityGroups x %d rules, on %s, simulator throttling %s, rate limit"
+            + " %s, %d threads, resync %s",
         o.groups(),
         RULES_PER_GROUP,
+        o.aws() ? "the AWS adapter and moto" : "the simulator",
         o.throttling() ? "EC2" : "off",
         o.rateLimit() ? "on" : "off",
         o.threads(),
@@ -163,28 +286,27 @@ public final class ConvergenceBenchmark {
     // Warm-up: one start and stop on an empty namespace, so that the baseline holds the classes
     // and static caches that any operator holds whatever it manages.
     String warmNs = cluster.newNamespace("bench-warmup");
-    Ec2Simulator warmSim = simulator(false);
-    try (KubernetesClient c = cluster.newClient();
+    try (BenchCloud warmCloud = cloud(o, false);
+        KubernetesClient c = cluster.newClient();
         PortcullisOperator warm =
-            PortcullisOperator.start(
-                c, CloudBackend.simulator(warmSim), base.withNamespaces(Set.of(warmNs)))) {
+            PortcullisOperator.start(c, warmCloud.backend(), base.withNamespaces(Set.of(warmNs)))) {
       kube.resources(SecurityGroup.class)
           .inNamespace(warmNs)
-          .resource(group(warmNs, 0, 1))
+          .resource(group(warmNs, warmCloud.vpcId(), 0, 1))
           .create();
       awaitReady(kube, warmNs, 1, Duration.ofMinutes(2));
     }
-    warmSim = null;
 
     String ns = cluster.newNamespace("bench");
-    Ec2Simulator sim = simulator(o.throttling());
+    BenchCloud cloud = cloud(o, o.throttling());
+    String vpc = cloud.vpcId();
     long h0 = o.heap() ? usedAfterGc() : 0;
     histogram(o.histogram(), "h0");
 
     ReadyWatch ready = new ReadyWatch(o.groups());
     Watch watch = kube.resources(SecurityGroup.class).inNamespace(ns).watch(ready);
     KubernetesClient operatorClient = cluster.newClient();
-    CloudBackend backend = CloudBackend.simulator(sim);
+    CloudBackend backend = cloud.backend();
     DetachedCloud detached = new DetachedCloud(backend.port());
     PortcullisOperator operator =
         PortcullisOperator.start(
@@ -201,7 +323,7 @@ public final class ConvergenceBenchmark {
               () ->
                   kube.resources(SecurityGroup.class)
                       .inNamespace(ns)
-                      .resource(group(ns, n, o.groups()))
+                      .resource(group(ns, vpc, n, o.groups()))
                       .create()));
     }
     for (Future<?> f : creates) {
@@ -219,7 +341,7 @@ public final class ConvergenceBenchmark {
     } else {
       say("all %,d Ready after %.1f s (from the first create)", o.groups(), converged);
     }
-    Map<Ec2Action, Map<String, Long>> atConvergence = sim.calls().snapshot();
+    Map<String, Map<String, Long>> atConvergence = cloud.calls().snapshot();
     Map<String, long[]> times = detached.times();
     detached = null; // the operator holds it until it stops
     long inventoryDescribes = operator.context().inventory().describeCalls();
@@ -228,7 +350,7 @@ public final class ConvergenceBenchmark {
     // One resync interval (and a little) with nothing to do: what does the operator ask of EC2?
     Duration window = o.resync().plusSeconds(10);
     Thread.sleep(window.toMillis());
-    Map<Ec2Action, Map<String, Long>> afterResync = sim.calls().snapshot();
+    Map<String, Map<String, Long>> afterResync = cloud.calls().snapshot();
     long resyncReads = operator.context().inventory().reads() - readsAtConvergence;
     watch.close();
     int readyAfterResync = ready.readyCount();
@@ -242,16 +364,19 @@ public final class ConvergenceBenchmark {
     long h2 = o.heap() ? usedAfterGc() : 0;
     histogram(o.histogram(), "h2");
 
-    // Check what EC2 holds, before the simulator goes.
+    // Check what EC2 holds, before the cloud goes.
     List<SecurityGroupInfo> managed =
-        sim.describeAllSecurityGroups(REGION, GroupFilter.tags(Map.of(OwnerTags.NAMESPACE, ns)));
+        cloud
+            .port()
+            .describeAllSecurityGroups(REGION, GroupFilter.tags(Map.of(OwnerTags.NAMESPACE, ns)));
     long rules = managed.stream().mapToLong(g -> g.rules().size()).sum();
     int managedGroups = managed.size();
     long expectedRules = 0;
     for (int i = 0; i < o.groups(); i++) {
       expectedRules += RULES_PER_GROUP + (keepsDefaultEgress(i) ? 1 : 0);
     }
-    sim = null;
+    cloud.close();
+    cloud = null;
     managed = null;
     long h3 = o.heap() ? usedAfterGc() : 0;
 
@@ -276,10 +401,10 @@ public final class ConvergenceBenchmark {
       long operatorHeap = (h1 - h0) - (h2 - h3);
       say(
           "heap used after full GC (MiB): H0 baseline %.1f, H1 converged %.1f, H2 operator"
-              + " stopped %.1f, H3 simulator dropped %.1f",
+              + " stopped %.1f, H3 cloud dropped %.1f",
           mib(h0), mib(h1), mib(h2), mib(h3));
       say(
-          "simulator's state (H2 - H3): %.1f MiB; left behind by the stopped operator (H3 - H0):"
+          "cloud's state (H2 - H3): %.1f MiB; left behind by the stopped operator (H3 - H0):"
               + " %.1f MiB",
           mib(h2 - h3), mib(h3 - h0));
       double perGroup = operatorHeap / 1024.0 / o.groups();
@@ -288,7 +413,11 @@ public final class ConvergenceBenchmark {
               + "  [target <= 8 KiB: %s]",
           mib(operatorHeap), perGroup, perGroup <= 8 ? "met" : "NOT met");
     }
-    return done ? 0 : 2;
+    return done && managedGroups == o.groups() && rules == expectedRules ? 0 : 2;
+  }
+
+  static BenchCloud cloud(Options o, boolean throttling) throws Exception {
+    return o.aws() ? MotoCloud.start() : new SimulatorCloud(simulator(throttling));
   }
 
   static void report(
@@ -296,8 +425,8 @@ public final class ConvergenceBenchmark {
       boolean done,
       double applied,
       double converged,
-      Map<Ec2Action, Map<String, Long>> atConvergence,
-      Map<Ec2Action, Map<String, Long>> afterResync,
+      Map<String, Map<String, Long>> atConvergence,
+      Map<String, Map<String, Long>> afterResync,
       long inventoryDescribes,
       Duration window,
       long resyncReads,
@@ -306,16 +435,19 @@ public final class ConvergenceBenchmark {
     long throttled = 0;
     say("EC2 calls until all were Ready (per group: calls / %,d):", o.groups());
     say("  %-45s %10s %10s %12s", "action", "calls", "per group", "throttled");
-    for (Map.Entry<Ec2Action, Map<String, Long>> e : atConvergence.entrySet()) {
+    for (Map.Entry<String, Map<String, Long>> e : atConvergence.entrySet()) {
       long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
       long t = e.getValue().getOrDefault("RequestLimitExceeded", 0L);
       total += n;
       throttled += t;
       say(
           "  %-45s %,10d %10.3f %,12d%s",
-          e.getKey().apiName(), n, (double) n / o.groups(), t, otherErrors(e.getValue()));
+          e.getKey(), n, (double) n / o.groups(), t, otherErrors(e.getValue()));
     }
-    long succeeded = total - throttled;
+    long succeeded =
+        atConvergence.values().stream()
+            .mapToLong(byOutcome -> byOutcome.getOrDefault(CallCounters.SUCCESS, 0L))
+            .sum();
     say("  %-45s %,10d %10.3f %,12d", "all", total, (double) total / o.groups(), throttled);
     double throttledShare = total == 0 ? 0 : 100.0 * throttled / total;
     say(
@@ -328,13 +460,24 @@ public final class ConvergenceBenchmark {
     say(
         "successful EC2 calls per new group: %.3f  [target <= 3: %s]",
         perGroup, perGroup <= 3 ? "met" : "NOT met");
+    long ruleDescribesToReady =
+        atConvergence.getOrDefault(DESCRIBE_RULES, Map.of()).getOrDefault(CallCounters.SUCCESS, 0L);
+    if (ruleDescribesToReady > 0) {
+      say(
+          "  of which %s (the AWS adapter's rule ids, %,d calls): %.3f per group; without them"
+              + " %.3f",
+          DESCRIBE_RULES,
+          ruleDescribesToReady,
+          (double) ruleDescribesToReady / o.groups(),
+          (double) (succeeded - ruleDescribesToReady) / o.groups());
+    }
 
-    long describes =
-        count(afterResync, Ec2Action.DESCRIBE_SECURITY_GROUPS)
-            - count(atConvergence, Ec2Action.DESCRIBE_SECURITY_GROUPS);
+    String describe = Ec2Action.DESCRIBE_SECURITY_GROUPS.apiName();
+    long describes = count(afterResync, describe) - count(atConvergence, describe);
+    long ruleDescribes = count(afterResync, DESCRIBE_RULES) - count(atConvergence, DESCRIBE_RULES);
     long others = 0;
-    for (Ec2Action a : Ec2Action.values()) {
-      if (a != Ec2Action.DESCRIBE_SECURITY_GROUPS) {
+    for (String a : afterResync.keySet()) {
+      if (!a.equals(describe) && !a.equals(DESCRIBE_RULES)) {
         others += count(afterResync, a) - count(atConvergence, a);
       }
     }
@@ -345,7 +488,8 @@ public final class ConvergenceBenchmark {
     say(
         "in the %s after convergence (one resync interval of %s, and 10 s): %,d"
             + " DescribeSecurityGroups in %,d full read(s) of the managed groups, so %.2f per"
-            + " resync (%.2f per 1,000 groups); %,d other EC2 calls; %,d of %,d still Ready"
+            + " resync (%.2f per 1,000 groups), with %,d %s; %,d other EC2 calls; %,d of %,d"
+            + " still Ready"
             + "  [target <= 1 Describe per 1,000 groups per resync: %s]",
         window,
         o.resync(),
@@ -353,6 +497,8 @@ public final class ConvergenceBenchmark {
         resyncReads,
         perResync,
         per1000,
+        ruleDescribes,
+        DESCRIBE_RULES,
         others,
         readyAfterResync,
         o.groups(),
@@ -365,8 +511,10 @@ public final class ConvergenceBenchmark {
         applied,
         o.throttling()
             ? floorVerdict(atConvergence, converged)
-            : "target <= 60 s without throttling: "
-                + (done && converged <= 60 ? "met" : "NOT met"));
+            : o.aws()
+                ? "no target on moto: its answers take what a Python server takes"
+                : "target <= 60 s without throttling: "
+                    + (done && converged <= 60 ? "met" : "NOT met"));
   }
 
   /**
@@ -374,13 +522,13 @@ public final class ConvergenceBenchmark {
    * bucket at its refill rate, (calls - capacity) / refill; the floor is the largest of these, as
    * the buckets of different actions refill side by side.
    */
-  static String floorVerdict(Map<Ec2Action, Map<String, Long>> calls, double converged) {
+  static String floorVerdict(Map<String, Map<String, Long>> calls, double converged) {
     double floor = 0;
     Ec2Action slowest = null;
     say("floor from EC2's buckets (successful calls only):");
     say("  %-45s %10s %8s %8s %10s", "action", "calls", "bucket", "refill/s", "floor s");
     for (Ec2Action a : Ec2Action.values()) {
-      long n = calls.getOrDefault(a, Map.of()).getOrDefault(CallCounters.SUCCESS, 0L);
+      long n = calls.getOrDefault(a.apiName(), Map.of()).getOrDefault(CallCounters.SUCCESS, 0L);
       if (n == 0) {
         continue;
       }
@@ -412,7 +560,7 @@ public final class ConvergenceBenchmark {
     return b.toString();
   }
 
-  private static long count(Map<Ec2Action, Map<String, Long>> calls, Ec2Action a) {
+  private static long count(Map<String, Map<String, Long>> calls, String a) {
     return calls.getOrDefault(a, Map.of()).values().stream().mapToLong(Long::longValue).sum();
   }
 
@@ -448,11 +596,11 @@ public final class ConvergenceBenchmark {
    * up the count. Groups that list egress have five egress rules (HTTPS out, PostgreSQL to the
    * database network, DNS, NTP) and lose EC2's default rule.
    */
-  static SecurityGroup group(String ns, int i, int n) {
+  static SecurityGroup group(String ns, String vpc, int i, int n) {
     StringBuilder y = new StringBuilder();
     y.append("apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n");
     y.append("metadata: {name: ").append(name(i)).append(", namespace: ").append(ns).append("}\n");
-    y.append("spec:\n  region: ").append(REGION).append("\n  vpcId: ").append(VPC).append('\n');
+    y.append("spec:\n  region: ").append(REGION).append("\n  vpcId: ").append(vpc).append('\n');
     y.append("  description: Benchmark group ").append(i).append('\n');
     y.append("  tags: {team: team-").append(i % 17).append(", tier: bench}\n");
     int egress = keepsDefaultEgress(i) ? 0 : 5;

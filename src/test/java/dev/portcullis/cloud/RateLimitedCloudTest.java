@@ -3,7 +3,6 @@ package dev.portcullis.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.cloud.simulator.CallCounters;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.Throttling;
 import dev.portcullis.cloud.simulator.WorldLoader;

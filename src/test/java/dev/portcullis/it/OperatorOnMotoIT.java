@@ -9,6 +9,7 @@ import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.ReachabilityVerdict;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.aws.AwsCloud;
 import dev.portcullis.cloud.aws.MotoServer;
@@ -116,6 +117,9 @@ class OperatorOnMotoIT {
       assertThat(ingress(dbId))
           .containsExactlyInAnyOrder("tcp 5432 10.0.1.0/24", "tcp 5432 " + webId);
       assertThat(tagsOf(webId)).containsEntry(OwnerTags.NAMESPACE, ns);
+      // Every request the adapter sent is counted: one group created per resource, no more.
+      assertThat(cloud.calls().count("CreateSecurityGroup", CallCounters.SUCCESS)).isEqualTo(2);
+      assertThat(cloud.calls().total("CreateSecurityGroup")).isEqualTo(2);
 
       // The db group on the db instance's interface, next to the VPC default group moto put
       // there (groups of others are kept).
@@ -179,6 +183,7 @@ class OperatorOnMotoIT {
                       .describeAllSecurityGroups(
                           REGION, GroupFilter.tags(Map.of(OwnerTags.NAMESPACE, ns)))
                       .isEmpty());
+      assertThat(cloud.calls().count("DeleteSecurityGroup", CallCounters.SUCCESS)).isEqualTo(2);
     } finally {
       operator.close();
       operatorClient.close();

@@ -79,7 +79,8 @@ final class OperatorRun implements AutoCloseable {
             port.apply(sim),
             plain.quotas(),
             plain.prefixLists(),
-            plain.evaluatorForRegion());
+            plain.evaluatorForRegion(),
+            plain.calls());
     operatorClient = kube;
     operator =
         PortcullisOperator.start(

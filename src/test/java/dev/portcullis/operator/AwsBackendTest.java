@@ -38,7 +38,8 @@ class AwsBackendTest {
             .throttling(ThrottlingMode.OFF)
             .build();
     AtomicLong now = new AtomicLong();
-    CloudBackend backend = CloudBackend.aws(sim, Quotas.DEFAULT, Duration.ofSeconds(10), now::get);
+    CloudBackend backend =
+        CloudBackend.aws(sim, sim.calls(), Quotas.DEFAULT, Duration.ofSeconds(10), now::get);
     CloudPort port = backend.port();
     Source bastion = new Source.Address4(Ip.parse4("10.0.1.10").orElseThrow());
     Flow psql = new Flow(bastion, DB, Protocol.TCP, 5432);

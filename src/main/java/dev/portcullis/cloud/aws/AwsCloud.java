@@ -1,5 +1,6 @@
 package dev.portcullis.cloud.aws;
 
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
@@ -71,6 +72,7 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
   private final URI endpoint;
   private final Supplier<AwsCredentialsProvider> credentials;
   private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
+  private final CallCounters calls = new CallCounters();
 
   /** AWS with the default credentials chain; {@code endpoint} null means EC2's own endpoints. */
   public AwsCloud(URI endpoint) {
@@ -94,6 +96,14 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * Every request sent to EC2 so far, by operation and outcome, in every region. One port call can
+   * make several requests (a group describe also describes the groups' rules, page by page).
+   */
+  public CallCounters calls() {
+    return calls;
+  }
+
   Ec2Client client(String region) {
     if (region == null || region.isBlank()) {
       throw new IllegalArgumentException("region is empty");
@@ -106,7 +116,10 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
         Ec2Client.builder()
             .region(Region.of(region))
             .credentialsProvider(credentials.get())
-            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .addExecutionInterceptor(new CountingInterceptor(calls)));
     if (endpoint != null) {
       b.endpointOverride(endpoint);
     }
@@ -274,8 +287,14 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
     }
     if (!rules.stream().allMatch(r -> byKey.containsKey(r.key()))) {
       // EC2 answers every rule it added; a server that answers fewer (moto answers only the last
-      // permission's) costs one describe of the group's rules.
-      byKey.putAll(ruleIds(region, List.of(groupId)).getOrDefault(groupId, Map.of()));
+      // permission's) costs one describe of the group's rules. The rules are in place whatever
+      // that describe answers: a failure of it must not report the authorization as failed, or a
+      // caller would retry it into InvalidPermission.Duplicate.
+      try {
+        byKey.putAll(ruleIds(region, List.of(groupId)).getOrDefault(groupId, Map.of()));
+      } catch (CloudException idsUnknown) {
+        // the ids it could not learn are left out of the answer
+      }
     }
     List<String> ids = new ArrayList<>();
     for (Rule r : rules) {

@@ -1,5 +1,6 @@
 package dev.portcullis.cloud.simulator;
 
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.Ec2Action;

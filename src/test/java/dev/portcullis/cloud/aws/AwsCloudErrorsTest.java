@@ -1,17 +1,25 @@
 package dev.portcullis.cloud.aws;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Rule;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +86,84 @@ class AwsCloudErrorsTest {
   }
 
   @Test
+  void everyRequestIsCountedByOperationAndOutcome() throws IOException {
+    AwsCloud cloud = answering(503, "RequestLimitExceeded");
+    describeFails(cloud);
+    catchThrowableOfType(
+        CloudException.class, () -> cloud.deleteSecurityGroup("us-east-1", "sg-0123456789abcdef0"));
+    assertThat(cloud.calls().snapshot())
+        .containsExactly(
+            Map.entry("DeleteSecurityGroup", Map.of("RequestLimitExceeded", 1L)),
+            Map.entry("DescribeSecurityGroups", Map.of("RequestLimitExceeded", 1L)));
+    assertThat(cloud.calls().total()).isEqualTo(requests.get());
+  }
+
+  @Test
+  void anAuthorizationThatTookEffectIsNotReportedAsFailedWhenItsRuleIdsCannotBeRead()
+      throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String request = new String(exchange.getRequestBody().readAllBytes(), UTF_8);
+          byte[] body;
+          int status;
+          if (request.contains("Action=AuthorizeSecurityGroupIngress")) {
+            // success, but without the rules' ids (as moto answers a batch)
+            status = 200;
+            body =
+                ("<AuthorizeSecurityGroupIngressResponse xmlns=\"http://ec2.amazonaws.com/doc/"
+                        + "2016-11-15/\"><requestId>r-2</requestId><return>true</return>"
+                        + "<securityGroupRuleSet/></AuthorizeSecurityGroupIngressResponse>")
+                    .getBytes(UTF_8);
+          } else {
+            status = 500;
+            body =
+                ("<Response><Errors><Error><Code>InternalError</Code><Message>busy</Message>"
+                        + "</Error></Errors><RequestID>r-3</RequestID></Response>")
+                    .getBytes(UTF_8);
+          }
+          exchange.getResponseHeaders().add("Content-Type", "text/xml");
+          exchange.sendResponseHeaders(status, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try (AwsCloud cloud =
+        new AwsCloud(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS)) {
+      Rule ssh =
+          new Rule(
+              Direction.INGRESS, Protocol.TCP, 22, 22, Ip.parseCidr("192.0.2.10/32").cidr(), null);
+      assertThat(
+              cloud.authorize("eu-west-1", "sg-0123456789abcdef0", Direction.INGRESS, List.of(ssh)))
+          .as("no id learnt, and no failure: the rule was added")
+          .isEmpty();
+      assertThat(cloud.calls().count("AuthorizeSecurityGroupIngress", CallCounters.SUCCESS))
+          .isEqualTo(1);
+      assertThat(cloud.calls().count("DescribeSecurityGroupRules", "InternalError")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anErrorWithoutACodeIsCountedByItsStatus() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(502, -1);
+          exchange.close();
+        });
+    server.start();
+    AwsCloud cloud =
+        new AwsCloud(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS);
+    CloudException e = describeFails(cloud);
+    assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
+    assertThat(cloud.calls().count("DescribeSecurityGroups", "HTTP502")).isEqualTo(1);
+  }
+
+  @Test
   void aServerErrorIsTransientAndNotRetriedBelowThePort() throws IOException {
     CloudException e = describeFails(answering(500, "InternalError"));
     assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
@@ -102,5 +188,7 @@ class AwsCloudErrorsTest {
     CloudException e = describeFails(cloud);
     assertThat(e.code()).isEqualTo("ClientError");
     assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
+    assertThat(cloud.calls().count("DescribeSecurityGroups", CountingInterceptor.NO_ANSWER))
+        .isEqualTo(1);
   }
 }

@@ -1,12 +1,24 @@
 package dev.portcullis.cloud.aws;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.CloudPortContract;
+import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Rule;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -108,6 +120,44 @@ class AwsCloudPortIT extends CloudPortContract {
     }
     throw new AssertionError(
         "moto now follows EC2 on " + b + ": remove it from AwsCloudPortIT.MOTO_DEVIATIONS");
+  }
+
+  @Test
+  void everyRequestIsCountedByOperationAndOutcome() {
+    Map<String, Map<String, Long>> before = cloud.calls().snapshot();
+    SecurityGroupInfo g =
+        cloud.createSecurityGroup(
+            REGION, fixture.vpcId(), "counted-" + System.nanoTime(), "counted", Map.of());
+    Rule ssh =
+        new Rule(
+            Direction.INGRESS, Protocol.TCP, 22, 22, Ip.parseCidr("192.0.2.10/32").cidr(), null);
+    cloud.authorize(REGION, g.groupId(), Direction.INGRESS, List.of(ssh));
+    catchThrowableOfType(
+        CloudException.class,
+        () -> cloud.authorize(REGION, g.groupId(), Direction.INGRESS, List.of(ssh)));
+    cloud.describeSecurityGroups(REGION, GroupFilter.ids(g.groupId()), null, null);
+    cloud.deleteSecurityGroup(REGION, g.groupId());
+
+    Map<String, Map<String, Long>> after = cloud.calls().snapshot();
+    assertThat(delta(before, after, "CreateSecurityGroup", CallCounters.SUCCESS)).isEqualTo(1);
+    assertThat(delta(before, after, "AuthorizeSecurityGroupIngress", CallCounters.SUCCESS))
+        .isEqualTo(1);
+    assertThat(delta(before, after, "AuthorizeSecurityGroupIngress", "InvalidPermission.Duplicate"))
+        .isEqualTo(1);
+    // a group describe also asks for the rules' ids
+    assertThat(delta(before, after, "DescribeSecurityGroups", CallCounters.SUCCESS)).isEqualTo(1);
+    assertThat(delta(before, after, "DescribeSecurityGroupRules", CallCounters.SUCCESS))
+        .isEqualTo(1);
+    assertThat(delta(before, after, "DeleteSecurityGroup", CallCounters.SUCCESS)).isEqualTo(1);
+  }
+
+  private static long delta(
+      Map<String, Map<String, Long>> before,
+      Map<String, Map<String, Long>> after,
+      String operation,
+      String outcome) {
+    return after.getOrDefault(operation, Map.of()).getOrDefault(outcome, 0L)
+        - before.getOrDefault(operation, Map.of()).getOrDefault(outcome, 0L);
   }
 
   private static String firstLine(Throwable e) {

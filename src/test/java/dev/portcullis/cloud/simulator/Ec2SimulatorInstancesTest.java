@@ -14,6 +14,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.defaultGroupId;
 import static dev.portcullis.cloud.simulator.Fixtures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.InstanceFilter;

@@ -16,6 +16,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.ObservedRule;

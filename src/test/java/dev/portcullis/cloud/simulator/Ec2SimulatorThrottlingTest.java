@@ -10,6 +10,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.failure;
 import static dev.portcullis.cloud.simulator.Fixtures.tcpIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
@@ -165,7 +166,7 @@ class Ec2SimulatorThrottlingTest {
     }
     assertThat(sim.calls().count(Ec2Action.DESCRIBE_SECURITY_GROUPS, CallCounters.SUCCESS))
         .isEqualTo(2_000);
-    assertThat(sim.calls().snapshot().get(Ec2Action.CREATE_SECURITY_GROUP))
+    assertThat(sim.calls().snapshot().get("CreateSecurityGroup"))
         .containsExactly(Map.entry(CallCounters.SUCCESS, 200L));
   }
 }

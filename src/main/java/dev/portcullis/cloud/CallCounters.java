@@ -1,0 +1,89 @@
+package dev.portcullis.cloud;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How many EC2 calls were made, per operation and outcome. The operation is its name in the EC2 API
+ * ({@code CreateSecurityGroup}, {@code DescribeSecurityGroupRules}, ...); the outcome is {@link
+ * #SUCCESS} or the error code the call ended with ({@code RequestLimitExceeded}, {@code
+ * InvalidGroup.NotFound}, ...). The simulator counts the calls it answers; the AWS adapter counts
+ * every request it sends, including those the port does not name, such as the rule describes behind
+ * a group describe. Thread-safe; readers never block callers.
+ */
+public final class CallCounters {
+  /** The outcome of a call that succeeded. */
+  public static final String SUCCESS = "Success";
+
+  private final ConcurrentMap<String, ConcurrentMap<String, LongAdder>> counts =
+      new ConcurrentHashMap<>();
+
+  /** Counts one call of {@code operation} that ended with {@code outcome}. */
+  public void record(String operation, String outcome) {
+    counts
+        .computeIfAbsent(operation, a -> new ConcurrentHashMap<>())
+        .computeIfAbsent(outcome, o -> new LongAdder())
+        .increment();
+  }
+
+  /** Counts one call of {@code action} that ended with {@code outcome}. */
+  public void record(Ec2Action action, String outcome) {
+    record(action.apiName(), outcome);
+  }
+
+  /** Calls of {@code operation} that ended with {@code outcome}. */
+  public long count(String operation, String outcome) {
+    Map<String, LongAdder> byOutcome = counts.get(operation);
+    if (byOutcome == null) {
+      return 0;
+    }
+    LongAdder n = byOutcome.get(outcome);
+    return n == null ? 0 : n.sum();
+  }
+
+  /** Calls of {@code action} that ended with {@code outcome}. */
+  public long count(Ec2Action action, String outcome) {
+    return count(action.apiName(), outcome);
+  }
+
+  /** Every call of {@code operation}, whatever its outcome. */
+  public long total(String operation) {
+    Map<String, LongAdder> byOutcome = counts.get(operation);
+    return byOutcome == null ? 0 : byOutcome.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /** Every call of {@code action}, whatever its outcome. */
+  public long total(Ec2Action action) {
+    return total(action.apiName());
+  }
+
+  /** Every call of every operation. */
+  public long total() {
+    long n = 0;
+    for (String operation : counts.keySet()) {
+      n += total(operation);
+    }
+    return n;
+  }
+
+  /** A copy of every count: operation (sorted), then outcome (sorted), then calls. */
+  public Map<String, Map<String, Long>> snapshot() {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    counts.forEach(
+        (operation, byOutcome) -> {
+          Map<String, Long> m = new TreeMap<>();
+          byOutcome.forEach((outcome, n) -> m.put(outcome, n.sum()));
+          out.put(operation, Collections.unmodifiableMap(m));
+        });
+    return Collections.unmodifiableMap(out);
+  }
+
+  @Override
+  public String toString() {
+    return snapshot().toString();
+  }
+}

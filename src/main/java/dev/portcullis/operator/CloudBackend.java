@@ -15,6 +15,7 @@ import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.eval.FlowEvaluator;
+import dev.portcullis.sync.Retry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +27,9 @@ import java.util.function.LongSupplier;
 /**
  * What the reconcilers need of a cloud: the port they change it through, the account's quotas, the
  * sizes of its prefix lists (they count against the rule quota), an evaluator of the observed state
- * of a region for reachability checks, and the count of the EC2 calls made, by operation and
- * outcome.
+ * of a region for reachability checks, the count of the EC2 calls made, by operation and outcome,
+ * and how the reconcilers retry a failed call: everything passing with the simulator, only eventual
+ * consistency with AWS, whose SDK retries throttling and transient faults itself.
  */
 public record CloudBackend(
     String name,
@@ -35,14 +37,15 @@ public record CloudBackend(
     Quotas quotas,
     Map<String, RuleCounts.PrefixListSize> prefixLists,
     Function<String, FlowEvaluator> evaluatorForRegion,
-    CallCounters calls) {
+    CallCounters calls,
+    Retry retry) {
   public CloudBackend {
     prefixLists = Map.copyOf(prefixLists);
   }
 
   /** The same cloud, reached through {@code other} (a wrapper of this one's port). */
   public CloudBackend withPort(CloudPort other) {
-    return new CloudBackend(name, other, quotas, prefixLists, evaluatorForRegion, calls);
+    return new CloudBackend(name, other, quotas, prefixLists, evaluatorForRegion, calls, retry);
   }
 
   /** The built-in simulator: its quotas, its world's prefix lists, its evaluator. */
@@ -52,7 +55,13 @@ public record CloudBackend(
         .flatMap(r -> r.prefixLists().stream())
         .forEach(pl -> sizes.put(pl.id(), pl.size()));
     return new CloudBackend(
-        "simulator", sim, sim.quotas(), sizes, region -> sim.evaluator(), sim.calls());
+        "simulator",
+        sim,
+        sim.quotas(),
+        sizes,
+        region -> sim.evaluator(),
+        sim.calls(),
+        Retry.standard());
   }
 
   /** How long {@link #aws} reuses one region's describes for reachability checks. */
@@ -87,7 +96,13 @@ public record CloudBackend(
                     })
                 .evaluator();
     return new CloudBackend(
-        "aws", new ForgetOnWrite(cloud, cache::remove), quotas, Map.of(), evaluator, calls);
+        "aws",
+        new ForgetOnWrite(cloud, cache::remove),
+        quotas,
+        Map.of(),
+        evaluator,
+        calls,
+        Retry.eventualConsistencyOnly());
   }
 
   private record Cached(long readAt, FlowEvaluator evaluator) {}

@@ -118,6 +118,16 @@ public final class OperatorCommand implements Callable<Integer> {
   String awsEndpoint;
 
   @Option(
+      names = "--aws-max-attempts",
+      defaultValue = "${env:PORTCULLIS_AWS_MAX_ATTEMPTS:-3}",
+      description =
+          "With --cloud aws: attempts per EC2 request in the AWS SDK's standard retry mode, the"
+              + " first included (1 to 10; 1 turns the SDK's retries off). Throttling, 5xx answers"
+              + " and lost connections are retried with exponential backoff and jitter"
+              + " [PORTCULLIS_AWS_MAX_ATTEMPTS].")
+  int awsMaxAttempts;
+
+  @Option(
       names = "--quota-rules-per-group",
       defaultValue = "${env:PORTCULLIS_QUOTA_RULES_PER_GROUP:-60}",
       description =
@@ -164,6 +174,10 @@ public final class OperatorCommand implements Callable<Integer> {
     String described;
     AutoCloseable cloudClients = () -> {};
     if (cloud.equals("aws")) {
+      if (awsMaxAttempts < 1 || awsMaxAttempts > 10) {
+        err.println("--aws-max-attempts: must be from 1 to 10, not " + awsMaxAttempts);
+        return INVALID;
+      }
       if (quotaRulesPerGroup < 1) {
         err.println("--quota-rules-per-group: must be at least 1");
         return INVALID;
@@ -188,7 +202,7 @@ public final class OperatorCommand implements Callable<Integer> {
           return INVALID;
         }
       }
-      AwsCloud aws = new AwsCloud(endpoint);
+      AwsCloud aws = new AwsCloud(endpoint, null, awsMaxAttempts);
       cloudClients = aws;
       backend = CloudBackend.aws(aws, new Quotas(quotaRulesPerGroup, quotaGroupsPerInterface));
       described = "AWS EC2" + (endpoint == null ? "" : " at " + endpoint);

@@ -3,7 +3,6 @@ package dev.portcullis.operator;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.RateLimitedCloud;
 import dev.portcullis.cloud.RequestLimits;
-import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -96,7 +95,7 @@ public final class PortcullisOperator implements AutoCloseable {
         new OperatorContext(
             client,
             paced,
-            Retry.standard(),
+            paced.retry(),
             settings.resync(),
             settings.deleteRetry(),
             Clock.systemUTC());

@@ -5,9 +5,11 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * Retries cloud calls that failed for a passing reason (throttling, a transient fault), with
- * exponential backoff and full jitter, a bounded number of times. Errors that a retry cannot fix
- * are thrown at once.
+ * Retries cloud calls that failed for a passing reason (throttling, a transient fault, and where
+ * the caller allows it eventual consistency), with exponential backoff and full jitter, a bounded
+ * number of times. Errors that a retry cannot fix are thrown at once. Over a cloud client that
+ * retries throttling and transient faults itself (the AWS SDK), {@link #eventualConsistencyOnly()}
+ * leaves those to it, so that the attempts do not multiply.
  */
 public final class Retry {
   /** Waits; tests pass one that only records. */
@@ -21,9 +23,24 @@ public final class Retry {
   private final long capMillis;
   private final Sleeper sleeper;
   private final SplittableRandom random;
+  private final boolean retriesPassingFaults;
   private long retries;
 
   public Retry(int maxAttempts, long baseMillis, long capMillis, Sleeper sleeper, long seed) {
+    this(maxAttempts, baseMillis, capMillis, sleeper, seed, true);
+  }
+
+  /**
+   * @param retriesPassingFaults whether throttling and transient faults are retried here (false:
+   *     the client below retried them already, and only eventual consistency is retried here)
+   */
+  public Retry(
+      int maxAttempts,
+      long baseMillis,
+      long capMillis,
+      Sleeper sleeper,
+      long seed,
+      boolean retriesPassingFaults) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
@@ -32,11 +49,21 @@ public final class Retry {
     this.capMillis = capMillis;
     this.sleeper = sleeper;
     this.random = new SplittableRandom(seed);
+    this.retriesPassingFaults = retriesPassingFaults;
   }
 
   /** Eight attempts, from 100 ms up to 5 s apart, sleeping for real. */
   public static Retry standard() {
     return new Retry(8, 100, 5_000, Thread::sleep, System.nanoTime());
+  }
+
+  /**
+   * As {@link #standard()}, but throttling and transient faults are thrown at once: for a client
+   * that retried them already within its own bound, such as the AWS SDK's standard retry mode. Only
+   * NOT_FOUND just after a create ({@link #callAllowingNotFound}) is retried here.
+   */
+  public static Retry eventualConsistencyOnly() {
+    return new Retry(8, 100, 5_000, Thread::sleep, System.nanoTime(), false);
   }
 
   /** How many retries this instance has made, over all calls. */
@@ -62,7 +89,8 @@ public final class Retry {
         return action.get();
       } catch (CloudException e) {
         boolean transientHere =
-            e.retryable() || (notFoundIsTransient && e.kind() == CloudException.Kind.NOT_FOUND);
+            (retriesPassingFaults && e.retryable())
+                || (notFoundIsTransient && e.kind() == CloudException.Kind.NOT_FOUND);
         if (!transientHere || attempt >= maxAttempts) {
           throw e;
         }

@@ -80,7 +80,8 @@ final class OperatorRun implements AutoCloseable {
             plain.quotas(),
             plain.prefixLists(),
             plain.evaluatorForRegion(),
-            plain.calls());
+            plain.calls(),
+            plain.retry());
     operatorClient = kube;
     operator =
         PortcullisOperator.start(

@@ -47,6 +47,10 @@ class OperatorCommandTest {
     assertThat(run("--cloud", "aws", "--aws-endpoint", "ftp://127.0.0.1:1"))
         .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
         .satisfies(r -> assertThat(r.err()).contains("--aws-endpoint"));
+    assertThat(run("--cloud", "aws", "--aws-max-attempts", "0"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--aws-max-attempts"));
+    assertThat(run("--cloud", "aws", "--aws-max-attempts", "11").exit()).isEqualTo(2);
     assertThat(run("--cloud", "aws", "--quota-rules-per-group", "0"))
         .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
         .satisfies(r -> assertThat(r.err()).contains("--quota-rules-per-group"));

@@ -61,18 +61,24 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
  * roles) unless a provider is given. An endpoint override sends every region's requests to one
  * address, for an EC2-compatible server such as moto in the tests.
  *
- * <p>The SDK's own retries are turned off: {@code dev.portcullis.sync.Retry} retries throttling and
- * transient faults above the port with its own backoff and budget, and retrying in both places
- * would multiply the attempts (and the load on a throttled account) without the caller knowing.
- * Every failure therefore reaches the caller at once, as a {@link CloudException}.
+ * <p>Retries: the SDK's standard retry mode, bounded to {@link #DEFAULT_MAX_ATTEMPTS} attempts per
+ * request unless told otherwise. It retries what it knows to be passing (RequestLimitExceeded and
+ * the other throttling codes, 5xx answers, no answer) with exponential backoff and full jitter, and
+ * its retry quota stops retrying when most requests fail. What still fails reaches the caller as a
+ * {@link CloudException}; errors that a retry cannot fix (UnauthorizedOperation,
+ * InvalidParameterValue, quotas) reach it after one request.
  */
 public final class AwsCloud implements CloudPort, AutoCloseable {
   private static final int RULES_PAGE = 1000;
+
+  /** Attempts per request, the first included, unless a constructor says otherwise. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
   private final URI endpoint;
   private final Supplier<AwsCredentialsProvider> credentials;
   private final Map<String, Ec2Client> clients = new ConcurrentHashMap<>();
   private final CallCounters calls = new CallCounters();
+  private final int maxAttempts;
 
   /** AWS with the default credentials chain; {@code endpoint} null means EC2's own endpoints. */
   public AwsCloud(URI endpoint) {
@@ -84,6 +90,20 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
    * @param credentials the credentials, or null for the SDK's default chain
    */
   public AwsCloud(URI endpoint, AwsCredentialsProvider credentials) {
+    this(endpoint, credentials, DEFAULT_MAX_ATTEMPTS);
+  }
+
+  /**
+   * @param endpoint where to send requests instead of EC2's regional endpoints, or null
+   * @param credentials the credentials, or null for the SDK's default chain
+   * @param maxAttempts attempts per request in the SDK's standard retry mode, the first included
+   *     (1: no retry)
+   */
+  public AwsCloud(URI endpoint, AwsCredentialsProvider credentials, int maxAttempts) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
+    }
+    this.maxAttempts = maxAttempts;
     this.endpoint = endpoint;
     this.credentials =
         credentials == null
@@ -118,7 +138,10 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
             .credentialsProvider(credentials.get())
             .overrideConfiguration(
                 o ->
-                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                    o.retryStrategy(
+                            AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(maxAttempts)
+                                .build())
                         .addExecutionInterceptor(new CountingInterceptor(calls)));
     if (endpoint != null) {
       b.endpointOverride(endpoint);

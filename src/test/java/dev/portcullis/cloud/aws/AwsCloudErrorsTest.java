@@ -2,6 +2,7 @@ package dev.portcullis.cloud.aws;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
@@ -28,7 +29,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * How the adapter reports EC2's errors, against a stub that answers every request with one EC2
- * error document on 127.0.0.1, and counts the requests: the SDK must not retry on its own.
+ * error document on 127.0.0.1, and counts the requests: the SDK retries what is passing, within its
+ * bound, and nothing else.
  */
 class AwsCloudErrorsTest {
   private static final StaticCredentialsProvider CREDENTIALS =
@@ -36,6 +38,9 @@ class AwsCloudErrorsTest {
 
   private HttpServer server;
   private final AtomicInteger requests = new AtomicInteger();
+
+  /** Attempts per request in these tests: one retry keeps them quick. */
+  private static final int ATTEMPTS = 2;
 
   private AwsCloud answering(int status, String code) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -58,7 +63,7 @@ class AwsCloudErrorsTest {
         });
     server.start();
     return new AwsCloud(
-        URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS);
+        URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS, ATTEMPTS);
   }
 
   @AfterEach
@@ -77,24 +82,28 @@ class AwsCloudErrorsTest {
   }
 
   @Test
-  void throttlingIsReportedAfterOneRequest() throws IOException {
-    CloudException e = describeFails(answering(503, "RequestLimitExceeded"));
+  void throttlingIsRetriedByTheSdkWithinItsBoundThenReported() throws IOException {
+    AwsCloud cloud = answering(503, "RequestLimitExceeded");
+    CloudException e = describeFails(cloud);
     assertThat(e.code()).isEqualTo("RequestLimitExceeded");
     assertThat(e.kind()).isEqualTo(CloudException.Kind.THROTTLED);
     assertThat(e.getMessage()).contains("stub says RequestLimitExceeded");
-    assertThat(requests.get()).as("requests sent: the SDK must not retry").isEqualTo(1);
+    assertThat(requests.get()).as("requests sent: the first and one retry").isEqualTo(ATTEMPTS);
+    assertThat(cloud.calls().count("DescribeSecurityGroups", "RequestLimitExceeded"))
+        .as("every attempt counted with its code")
+        .isEqualTo(ATTEMPTS);
   }
 
   @Test
   void everyRequestIsCountedByOperationAndOutcome() throws IOException {
-    AwsCloud cloud = answering(503, "RequestLimitExceeded");
+    AwsCloud cloud = answering(400, "InvalidGroup.NotFound");
     describeFails(cloud);
     catchThrowableOfType(
         CloudException.class, () -> cloud.deleteSecurityGroup("us-east-1", "sg-0123456789abcdef0"));
     assertThat(cloud.calls().snapshot())
         .containsExactly(
-            Map.entry("DeleteSecurityGroup", Map.of("RequestLimitExceeded", 1L)),
-            Map.entry("DescribeSecurityGroups", Map.of("RequestLimitExceeded", 1L)));
+            Map.entry("DeleteSecurityGroup", Map.of("InvalidGroup.NotFound", 1L)),
+            Map.entry("DescribeSecurityGroups", Map.of("InvalidGroup.NotFound", 1L)));
     assertThat(cloud.calls().total()).isEqualTo(requests.get());
   }
 
@@ -131,7 +140,7 @@ class AwsCloudErrorsTest {
     server.start();
     try (AwsCloud cloud =
         new AwsCloud(
-            URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS)) {
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS, 1)) {
       Rule ssh =
           new Rule(
               Direction.INGRESS, Protocol.TCP, 22, 22, Ip.parseCidr("192.0.2.10/32").cidr(), null);
@@ -157,25 +166,42 @@ class AwsCloudErrorsTest {
         });
     server.start();
     AwsCloud cloud =
-        new AwsCloud(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS);
+        new AwsCloud(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()), CREDENTIALS, 1);
     CloudException e = describeFails(cloud);
     assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
     assertThat(cloud.calls().count("DescribeSecurityGroups", "HTTP502")).isEqualTo(1);
   }
 
   @Test
-  void aServerErrorIsTransientAndNotRetriedBelowThePort() throws IOException {
+  void aServerErrorIsTransientAndRetriedByTheSdkWithinItsBound() throws IOException {
     CloudException e = describeFails(answering(500, "InternalError"));
     assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
     assertThat(e.retryable()).isTrue();
+    assertThat(requests.get()).isEqualTo(ATTEMPTS);
+  }
+
+  @Test
+  void aMissingPermissionIsUnauthorizedAndNotRetried() throws IOException {
+    CloudException e = describeFails(answering(403, "UnauthorizedOperation"));
+    assertThat(e.code()).isEqualTo("UnauthorizedOperation");
+    assertThat(e.kind()).isEqualTo(CloudException.Kind.UNAUTHORIZED);
     assertThat(requests.get()).isEqualTo(1);
   }
 
   @Test
-  void aMissingPermissionIsUnauthorized() throws IOException {
-    CloudException e = describeFails(answering(403, "UnauthorizedOperation"));
-    assertThat(e.code()).isEqualTo("UnauthorizedOperation");
-    assertThat(e.kind()).isEqualTo(CloudException.Kind.UNAUTHORIZED);
+  void aBadParameterIsInvalidAndNotRetried() throws IOException {
+    CloudException e = describeFails(answering(400, "InvalidParameterValue"));
+    assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID);
+    assertThat(e.getMessage()).contains("stub says InvalidParameterValue");
+    assertThat(requests.get()).isEqualTo(1);
+  }
+
+  @Test
+  void attemptsMustBeAtLeastOne() {
+    assertThatThrownBy(() -> new AwsCloud(null, CREDENTIALS, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
   }
 
   @Test
@@ -184,11 +210,13 @@ class AwsCloudErrorsTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    AwsCloud cloud = new AwsCloud(URI.create("http://127.0.0.1:" + closedPort), CREDENTIALS);
+    AwsCloud cloud =
+        new AwsCloud(URI.create("http://127.0.0.1:" + closedPort), CREDENTIALS, ATTEMPTS);
     CloudException e = describeFails(cloud);
     assertThat(e.code()).isEqualTo("ClientError");
     assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
     assertThat(cloud.calls().count("DescribeSecurityGroups", CountingInterceptor.NO_ANSWER))
-        .isEqualTo(1);
+        .as("each attempt, retried by the SDK")
+        .isEqualTo(ATTEMPTS);
   }
 }

@@ -2,7 +2,9 @@ package dev.portcullis.cloud;
 
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -77,6 +79,17 @@ public interface CloudPort {
     } while (token != null);
     return out;
   }
+
+  /**
+   * The sizes of managed prefix lists (DescribeManagedPrefixLists): each list's maximum number of
+   * entries and its address family. A rule that references a list counts as that many rules against
+   * the quota of its group. A list the region does not have fails the call with {@code
+   * InvalidPrefixListID.NotFound}.
+   *
+   * @param ids at least one {@code pl-} id
+   */
+  Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
+      String region, Collection<String> ids);
 
   /** Replaces the groups of a network interface (ModifyNetworkInterfaceAttribute). */
   void setInterfaceGroups(String region, String interfaceId, List<String> groupIds);

@@ -2,6 +2,8 @@ package dev.portcullis.cloud;
 
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -208,6 +210,13 @@ public final class RateLimitedCloud implements CloudPort {
         (filter == null || filter.isUnfiltered()) && nextToken == null && maxResults == null;
     acquire(region, Ec2Action.DESCRIBE_INSTANCES, unfiltered);
     return delegate.describeInstances(region, filter, nextToken, maxResults);
+  }
+
+  @Override
+  public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
+      String region, Collection<String> ids) {
+    acquire(region, Ec2Action.DESCRIBE_MANAGED_PREFIX_LISTS, false);
+    return delegate.describePrefixListSizes(region, ids);
   }
 
   @Override

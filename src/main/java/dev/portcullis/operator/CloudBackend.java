@@ -17,7 +17,6 @@ import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.sync.Retry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,43 +24,28 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * What the reconcilers need of a cloud: the port they change it through, the account's quotas, the
- * sizes of its prefix lists (they count against the rule quota), an evaluator of the observed state
- * of a region for reachability checks, the count of the EC2 calls made, by operation and outcome,
- * and how the reconcilers retry a failed call: everything passing with the simulator, only eventual
- * consistency with AWS, whose SDK retries throttling and transient faults itself.
+ * What the reconcilers need of a cloud: the port they change it through (which also tells the sizes
+ * of prefix lists, as they count against the rule quota), the account's quotas, an evaluator of the
+ * observed state of a region for reachability checks, the count of the EC2 calls made, by operation
+ * and outcome, and how the reconcilers retry a failed call: everything passing with the simulator,
+ * only eventual consistency with AWS, whose SDK retries throttling and transient faults itself.
  */
 public record CloudBackend(
     String name,
     CloudPort port,
     Quotas quotas,
-    Map<String, RuleCounts.PrefixListSize> prefixLists,
     Function<String, FlowEvaluator> evaluatorForRegion,
     CallCounters calls,
     Retry retry) {
-  public CloudBackend {
-    prefixLists = Map.copyOf(prefixLists);
-  }
-
   /** The same cloud, reached through {@code other} (a wrapper of this one's port). */
   public CloudBackend withPort(CloudPort other) {
-    return new CloudBackend(name, other, quotas, prefixLists, evaluatorForRegion, calls, retry);
+    return new CloudBackend(name, other, quotas, evaluatorForRegion, calls, retry);
   }
 
-  /** The built-in simulator: its quotas, its world's prefix lists, its evaluator. */
+  /** The built-in simulator: its quotas, its evaluator, its call counters. */
   public static CloudBackend simulator(Ec2Simulator sim) {
-    Map<String, RuleCounts.PrefixListSize> sizes = new HashMap<>();
-    sim.world().regions().values().stream()
-        .flatMap(r -> r.prefixLists().stream())
-        .forEach(pl -> sizes.put(pl.id(), pl.size()));
     return new CloudBackend(
-        "simulator",
-        sim,
-        sim.quotas(),
-        sizes,
-        region -> sim.evaluator(),
-        sim.calls(),
-        Retry.standard());
+        "simulator", sim, sim.quotas(), region -> sim.evaluator(), sim.calls(), Retry.standard());
   }
 
   /** How long {@link #aws} reuses one region's describes for reachability checks. */
@@ -69,11 +53,9 @@ public record CloudBackend(
 
   /**
    * AWS EC2 through {@code cloud}, with the account's {@code quotas} (EC2 cannot be asked for them
-   * in one call, so they are given). Prefix lists are not read: a referenced list counts as one
-   * rule, and EC2 refuses a group whose lists take it over the quota when it is written.
-   * Reachability checks are evaluated on groups and instances described at most {@link
-   * #AWS_ESTATE_TTL} ago, or since the operator last changed the region's groups or attachments,
-   * with no listeners known (see {@link AwsEstate}).
+   * in one call, so they are given). Reachability checks are evaluated on groups and instances
+   * described at most {@link #AWS_ESTATE_TTL} ago, or since the operator last changed the region's
+   * groups or attachments, with no listeners known (see {@link AwsEstate}).
    */
   public static CloudBackend aws(AwsCloud cloud, Quotas quotas) {
     return aws(cloud, cloud.calls(), quotas, AWS_ESTATE_TTL, System::nanoTime);
@@ -99,7 +81,6 @@ public record CloudBackend(
         "aws",
         new ForgetOnWrite(cloud, cache::remove),
         quotas,
-        Map.of(),
         evaluator,
         calls,
         Retry.eventualConsistencyOnly());
@@ -190,6 +171,12 @@ public record CloudBackend(
     public Page<InstanceInfo> describeInstances(
         String region, InstanceFilter filter, String nextToken, Integer maxResults) {
       return inner.describeInstances(region, filter, nextToken, maxResults);
+    }
+
+    @Override
+    public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
+        String region, java.util.Collection<String> ids) {
+      return inner.describePrefixListSizes(region, ids);
     }
 
     @Override

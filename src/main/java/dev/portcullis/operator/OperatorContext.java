@@ -5,6 +5,7 @@ import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.sync.GroupInventory;
 import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
+import dev.portcullis.sync.PrefixListSizes;
 import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -19,6 +20,7 @@ public final class OperatorContext {
   private final GroupSync groupSync;
   private final GroupKeeper keeper;
   private final GroupDeleter deleter;
+  private final PrefixListSizes prefixLists;
   private final EventRecorder events;
   private final Triggers triggers = new Triggers();
   private final Clock clock;
@@ -40,6 +42,7 @@ public final class OperatorContext {
     this.groupSync = new GroupSync(cloud.port(), retry, cloud.quotas());
     this.keeper = new GroupKeeper(cloud.port(), retry, inventory);
     this.deleter = new GroupDeleter(cloud.port(), retry);
+    this.prefixLists = new PrefixListSizes(cloud.port(), retry);
     this.events = new EventRecorder(client, clock);
   }
 
@@ -65,6 +68,11 @@ public final class OperatorContext {
 
   GroupDeleter deleter() {
     return deleter;
+  }
+
+  /** The sizes of the prefix lists groups reference, read from the cloud and kept a while. */
+  PrefixListSizes prefixLists() {
+    return prefixLists;
   }
 
   EventRecorder events() {

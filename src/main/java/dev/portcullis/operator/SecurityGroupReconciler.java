@@ -16,6 +16,7 @@ import dev.portcullis.engine.Plan;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Resolver;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
 import dev.portcullis.sync.DesiredGroup;
 import dev.portcullis.sync.GroupKeeper;
@@ -117,7 +118,11 @@ public final class SecurityGroupReconciler
     SecurityGroupSpec spec = sg.getSpec();
     ObjectMeta meta = sg.getMetadata();
     String region = spec.getRegion();
-    DesiredGroup desired = DesiredGroup.of(spec, op.cloud().quotas(), op.cloud().prefixLists());
+    // A list counts as its maximum entries against the rule quota: read before anything is planned.
+    Set<String> listIds = region == null ? Set.of() : RuleSpecs.prefixListIds(spec);
+    Map<String, RuleCounts.PrefixListSize> prefixLists =
+        listIds.isEmpty() ? Map.of() : op.prefixLists().of(region, listIds);
+    DesiredGroup desired = DesiredGroup.of(spec, op.cloud().quotas(), prefixLists);
     if (!desired.ok()) {
       draft.invalid(
           desired.errors().stream().map(Problem::toString).collect(Collectors.joining("; ")));
@@ -222,9 +227,7 @@ public final class SecurityGroupReconciler
     boolean correct = draft.specChanged() || created || !draft.reportsDrift();
     Ownership ownership = ownership(spec, draft.status, group, created);
     GroupSync.Outcome outcome =
-        op.groupSync()
-            .syncRules(
-                region, group, resolved.rules(), ownership, correct, op.cloud().prefixLists());
+        op.groupSync().syncRules(region, group, resolved.rules(), ownership, correct, prefixLists);
     Plan plan = outcome.plan();
     List<Rule> observed = group.rules().stream().map(ObservedRule::rule).toList();
     List<Rule> now = outcome.applied() ? plan.applyTo(observed) : observed;

@@ -15,6 +15,7 @@ import dev.portcullis.engine.NamedGroupPeer;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.SelfPeer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,6 +188,12 @@ final class DetachedCloud implements CloudPort {
       String region, InstanceFilter filter, String nextToken, Integer maxResults) {
     Page<InstanceInfo> p = cloud.describeInstances(s(region), filter, s(nextToken), maxResults);
     return new Page<>(p.items().stream().map(DetachedCloud::instance).toList(), s(p.nextToken()));
+  }
+
+  @Override
+  public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
+      String region, java.util.Collection<String> ids) {
+    return Map.copyOf(cloud.describePrefixListSizes(s(region), strings(List.copyOf(ids))));
   }
 
   @Override

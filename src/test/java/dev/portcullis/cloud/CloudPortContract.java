@@ -8,6 +8,7 @@ import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +41,9 @@ public abstract class CloudPortContract {
       String instanceId,
       String tagKey,
       String tagValue,
-      String secondInstanceId) {}
+      String secondInstanceId,
+      String prefixListId,
+      int prefixListMaxEntries) {}
 
   /** Points where a test double is known to differ from EC2's documented behaviour. */
   public enum Ec2Behaviour {
@@ -522,6 +525,28 @@ public abstract class CloudPortContract {
     assertFailure(
         () -> port().setInterfaceGroups(region(), "eni-0123456789abcdef0", List.of(a.groupId())),
         "InvalidNetworkInterfaceID.NotFound",
+        CloudException.Kind.NOT_FOUND);
+  }
+
+  @Test
+  void aPrefixListsSizeIsItsMaximumEntries() {
+    Fixture f = fixture();
+    assertThat(port().describePrefixListSizes(region(), List.of(f.prefixListId())))
+        .containsExactly(
+            Map.entry(
+                f.prefixListId(),
+                new RuleCounts.PrefixListSize(
+                    f.prefixListMaxEntries(), RuleCounts.PrefixListSize.Family.IPV4)));
+  }
+
+  @Test
+  void anUnknownPrefixListIsNotFound() {
+    assertFailure(
+        () ->
+            port()
+                .describePrefixListSizes(
+                    region(), List.of(fixture().prefixListId(), "pl-0badbad0")),
+        "InvalidPrefixListID.NotFound",
         CloudException.Kind.NOT_FOUND);
   }
 

@@ -21,6 +21,14 @@ class SimulatorCloudPortTest extends CloudPortContract {
   @Override
   protected Fixture fixture() {
     // the bastion and the database: one interface each, in the demo's first VPC
-    return new Fixture("eu-west-1", "vpc-0a000001", "i-0a000001", "role", "bastion", "i-0a000003");
+    return new Fixture(
+        "eu-west-1",
+        "vpc-0a000001",
+        "i-0a000001",
+        "role",
+        "bastion",
+        "i-0a000003",
+        "pl-0c0ffee1",
+        10);
   }
 }

@@ -154,6 +154,13 @@ class CrashIT {
       }
 
       @Override
+      public Map<String, dev.portcullis.engine.RuleCounts.PrefixListSize> describePrefixListSizes(
+          String region, java.util.Collection<String> ids) {
+        k.checkAlive();
+        return ec2.describePrefixListSizes(region, ids);
+      }
+
+      @Override
       public void setInterfaceGroups(String region, String interfaceId, List<String> groupIds) {
         k.checkAlive();
         ec2.setInterfaceGroups(region, interfaceId, groupIds);

@@ -78,7 +78,6 @@ final class OperatorRun implements AutoCloseable {
             plain.name(),
             port.apply(sim),
             plain.quotas(),
-            plain.prefixLists(),
             plain.evaluatorForRegion(),
             plain.calls(),
             plain.retry());

@@ -318,6 +318,38 @@ class SecurityGroupIT {
               run.sim.describeAllSecurityGroups(
                   "us-east-1", GroupFilter.tags(Map.of(OwnerTags.NAMESPACE, run.ns))))
           .isEmpty();
+
+      // A prefix list counts as its maximum entries (pl-0c0ffee1: 10 in the world): 5 ports x 11
+      // peers = 55 rules, and the list on one port makes 65, over the quota of 60.
+      StringBuilder hosts = new StringBuilder();
+      for (int i = 0; i < 11; i++) {
+        hosts.append(i == 0 ? "" : ", ").append("{cidr: 10.1.0.").append(i).append("/32}");
+      }
+      run.apply(
+          SecurityGroup.class,
+          sg(
+              "listed",
+              "  ingress:\n    - ports: [22, 80, 443, 8080, 8443]\n      from: ["
+                  + hosts
+                  + "]\n    - ports: [9090]\n      from: [{prefixListId: pl-0c0ffee1}]\n"));
+      Condition listed =
+          run.awaitCondition(SecurityGroup.class, "listed", "Ready", "False", "InvalidSpec");
+      assertThat(listed.getMessage()).contains("60").contains("nothing was sent to EC2");
+      assertThat(run.groupId("listed")).isNull();
+
+      // A list the region does not have is named, and no group is created for it.
+      run.apply(
+          SecurityGroup.class,
+          sg(
+              "unlisted",
+              "  ingress:\n    - ports: [https]\n      from: [{prefixListId: pl-0badbad0}]\n"));
+      Condition unlisted =
+          run.awaitCondition(SecurityGroup.class, "unlisted", "Ready", "False", null);
+      assertThat(unlisted.getMessage())
+          .contains("InvalidPrefixListID.NotFound")
+          .contains("pl-0badbad0");
+      assertThat(run.groupId("unlisted")).isNull();
+      assertThat(run.managedGroups()).as("only the valid group, local").hasSize(1);
     }
   }
 

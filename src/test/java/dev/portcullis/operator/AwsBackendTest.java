@@ -73,7 +73,6 @@ class AwsBackendTest {
     now.addAndGet(Duration.ofSeconds(11).toNanos());
     assertThat(backend.evaluatorForRegion().apply(EU).verdict(ssh)).isEqualTo(Verdict.REACHABLE);
     assertThat(backend.name()).isEqualTo("aws");
-    assertThat(backend.prefixLists()).isEmpty();
   }
 
   private static Rule ingress(int port) {

@@ -32,6 +32,19 @@ public final class RuleSpecs {
     return out;
   }
 
+  /** The ids of the managed prefix lists the rules name, sorted, each once. */
+  public static java.util.SortedSet<String> prefixListIds(SecurityGroupSpec spec) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (RuleSpec r : toRuleSpecs(spec)) {
+      for (PeerSpec p : r.peers()) {
+        if (p.prefixListId() != null) {
+          out.add(p.prefixListId());
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * Whether the spec leaves egress out, and so keeps EC2's default allow-all egress rule. {@code
    * egress: []} is not that: it asks for no egress at all.

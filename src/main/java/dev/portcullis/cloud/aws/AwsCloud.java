@@ -18,9 +18,11 @@ import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeManagedPrefixListsResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupRulesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupsResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
@@ -44,6 +47,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceNetworkInterface;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.Ipv6Range;
+import software.amazon.awssdk.services.ec2.model.ManagedPrefixList;
 import software.amazon.awssdk.services.ec2.model.PrefixListId;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -354,6 +358,48 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
                 : client(region)
                     .updateSecurityGroupRuleDescriptionsEgress(
                         r -> r.groupId(groupId).ipPermissions(perms)));
+  }
+
+  // ---- prefix lists
+
+  @Override
+  public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
+      String region, Collection<String> ids) {
+    if (ids == null || ids.isEmpty()) {
+      throw new IllegalArgumentException("describePrefixListSizes needs at least one id");
+    }
+    List<String> wanted = List.copyOf(new java.util.TreeSet<>(ids));
+    Map<String, RuleCounts.PrefixListSize> out = new java.util.TreeMap<>();
+    String token = null;
+    do {
+      String t = token;
+      DescribeManagedPrefixListsResponse resp =
+          call(
+              () ->
+                  client(region)
+                      .describeManagedPrefixLists(r -> r.prefixListIds(wanted).nextToken(t)));
+      for (ManagedPrefixList pl : resp.prefixLists()) {
+        // EC2 reports the maximum of every list it lets a rule reference; a list without one
+        // counts as a single rule.
+        int max = pl.maxEntries() == null ? 1 : pl.maxEntries();
+        RuleCounts.PrefixListSize.Family family =
+            "IPv6".equalsIgnoreCase(pl.addressFamily())
+                ? RuleCounts.PrefixListSize.Family.IPV6
+                : RuleCounts.PrefixListSize.Family.IPV4;
+        out.put(pl.prefixListId(), new RuleCounts.PrefixListSize(max, family));
+      }
+      token = emptyToNull(resp.nextToken());
+    } while (token != null);
+    for (String id : wanted) {
+      if (!out.containsKey(id)) {
+        // EC2 answers an unknown id with this error; a server that leaves it out says the same
+        throw new CloudException(
+            "InvalidPrefixListID.NotFound",
+            CloudException.Kind.NOT_FOUND,
+            "The prefix list ID '" + id + "' does not exist");
+      }
+    }
+    return out;
   }
 
   // ---- instances

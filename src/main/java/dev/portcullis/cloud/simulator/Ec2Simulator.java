@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -556,6 +558,29 @@ public final class Ec2Simulator implements CloudPort {
                       && tagsMatch(i.tags, f.tags()),
               RegionState.Instance::info,
               id -> encodeToken("i", r.name, id));
+        });
+  }
+
+  @Override
+  public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
+      String region, Collection<String> ids) {
+    return call(
+        Ec2Action.DESCRIBE_MANAGED_PREFIX_LISTS,
+        region,
+        false,
+        r -> {
+          if (ids == null || ids.isEmpty()) {
+            throw Ec2Errors.missingParameter("PrefixListIds");
+          }
+          Map<String, RuleCounts.PrefixListSize> out = new TreeMap<>();
+          for (String id : ids) {
+            RuleCounts.PrefixListSize size = r.prefixLists.get(id);
+            if (size == null) {
+              throw Ec2Errors.prefixListNotFound(id);
+            }
+            out.put(id, size);
+          }
+          return out;
         });
   }
 

@@ -44,6 +44,11 @@ class AwsCloudPortIT extends CloudPortContract {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
     Ec2Client ec2 = cloud.client(REGION);
     MotoServer.Network net = MotoServer.network(ec2, "bastion", "db");
+    String prefixList =
+        ec2.createManagedPrefixList(
+                r -> r.prefixListName("offices").addressFamily("IPv4").maxEntries(12))
+            .prefixList()
+            .prefixListId();
     fixture =
         new Fixture(
             REGION,
@@ -51,7 +56,9 @@ class AwsCloudPortIT extends CloudPortContract {
             net.instanceIds().get(0),
             "role",
             "bastion",
-            net.instanceIds().get(1));
+            net.instanceIds().get(1),
+            prefixList,
+            12);
   }
 
   @AfterAll

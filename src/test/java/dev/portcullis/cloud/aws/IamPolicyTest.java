@@ -49,7 +49,7 @@ class IamPolicyTest {
     Matcher m =
         Pattern.compile(
                 "\\.((?:create|describe|delete|authorize|revoke|update|modify)"
-                    + "(?:SecurityGroup|Tags|Instance|NetworkInterface)[A-Za-z]*)\\(")
+                    + "(?:SecurityGroup|Tags|Instance|NetworkInterface|ManagedPrefixList)[A-Za-z]*)\\(")
             .matcher(src);
     Set<String> out = new TreeSet<>();
     while (m.find()) {

@@ -2,6 +2,7 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.sync.CreationQueue;
 import dev.portcullis.sync.GroupInventory;
 import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
@@ -13,12 +14,19 @@ import java.time.Duration;
 
 /** What the reconcilers share: the cloud, its inventory, retries, events and the wiring. */
 public final class OperatorContext {
+  /**
+   * How long a resource granted its turn to create may take to come for it (its reconciliation is
+   * queued behind others, or fails before the create) before the turn goes to the next.
+   */
+  static final Duration GRANT_TIMEOUT = Duration.ofSeconds(30);
+
   private final KubernetesClient client;
   private final CloudBackend cloud;
   private final Retry retry;
   private final GroupInventory inventory;
   private final GroupSync groupSync;
   private final GroupKeeper keeper;
+  private final CreationQueue creations;
   private final GroupDeleter deleter;
   private final PrefixListSizes prefixLists;
   private final EventRecorder events;
@@ -26,13 +34,18 @@ public final class OperatorContext {
   private final Clock clock;
   private final Duration deleteRetry;
 
+  /**
+   * @param creationSlots how many EC2 groups may be in creation at once ({@link CreationQueue});
+   *     {@link Integer#MAX_VALUE} when creates are not paced
+   */
   public OperatorContext(
       KubernetesClient client,
       CloudBackend cloud,
       Retry retry,
       Duration resync,
       Duration deleteRetry,
-      Clock clock) {
+      Clock clock,
+      int creationSlots) {
     this.client = client;
     this.cloud = cloud;
     this.retry = retry;
@@ -40,7 +53,12 @@ public final class OperatorContext {
     this.deleteRetry = deleteRetry;
     this.inventory = new GroupInventory(cloud.port(), retry, resync);
     this.groupSync = new GroupSync(cloud.port(), retry, cloud.quotas());
-    this.keeper = new GroupKeeper(cloud.port(), retry, inventory);
+    this.creations =
+        creationSlots == Integer.MAX_VALUE
+            ? CreationQueue.unbounded()
+            : new CreationQueue(
+                creationSlots, triggers::wake, System::nanoTime, GRANT_TIMEOUT.toNanos());
+    this.keeper = new GroupKeeper(cloud.port(), retry, inventory, creations);
     this.deleter = new GroupDeleter(cloud.port(), retry);
     this.prefixLists = new PrefixListSizes(cloud.port(), retry);
     this.events = new EventRecorder(client, clock);
@@ -56,6 +74,10 @@ public final class OperatorContext {
 
   public GroupInventory inventory() {
     return inventory;
+  }
+
+  CreationQueue creations() {
+    return creations;
   }
 
   GroupKeeper keeper() {

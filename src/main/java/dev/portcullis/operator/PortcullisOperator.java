@@ -73,6 +73,15 @@ public final class PortcullisOperator implements AutoCloseable {
     }
   }
 
+  /**
+   * How many EC2 groups may be in creation at once when calls are paced (see {@link
+   * dev.portcullis.sync.CreationQueue}): enough to keep the limiter's CreateSecurityGroup queue
+   * from running dry between one create and the next resource's reconciliation, few enough that a
+   * group moved ahead in the queue is created within about a second, and well under the reconciler
+   * threads, which the other work needs.
+   */
+  static final int CREATION_SLOTS = 4;
+
   private final Operator operator;
   private final OperatorContext context;
 
@@ -98,7 +107,8 @@ public final class PortcullisOperator implements AutoCloseable {
             paced.retry(),
             settings.resync(),
             settings.deleteRetry(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            settings.requestLimits() == null ? Integer.MAX_VALUE : CREATION_SLOTS);
     Operator operator =
         new Operator(
             o ->

@@ -109,8 +109,37 @@ public final class SecurityGroupReconciler
         throw e; // throttling or a passing fault: JOSDK retries with backoff (updateErrorStatus)
       }
       draft.cloudRefused(e);
+    } finally {
+      if (!draft.queued) {
+        // needs no turn to create (any more): a place or a turn it held goes to the next
+        op.creations()
+            .forget(
+                GroupKeeper.creationKey(
+                    sg.getMetadata().getNamespace(), sg.getMetadata().getName()));
+      }
     }
     return draft.control(before);
+  }
+
+  /**
+   * Whether a SecurityGroup that names this one in its rules has its EC2 group already: its rules
+   * wait for this group's, so this group is created before those nobody waits for.
+   */
+  private boolean awaitedByCreatedGroup(SecurityGroup sg, Context<SecurityGroup> context) {
+    ObjectMeta meta = sg.getMetadata();
+    for (SecurityGroup other :
+        context
+            .getPrimaryCache()
+            .byIndex(Triggers.REFERENCES, Triggers.key(meta.getNamespace(), meta.getName()))) {
+      if (other.getSpec() != null
+          && sg.getSpec().getRegion().equals(other.getSpec().getRegion())
+          && op.inventory()
+              .ownedBy(other.getSpec().getRegion(), other.getMetadata().getUid())
+              .isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void reconcile(
@@ -160,7 +189,7 @@ public final class SecurityGroupReconciler
       referenced.put(name, other);
     }
 
-    // 1. The group: adopted, found by id or by its tags, or created.
+    // 1. The group: adopted, found by id or by its tags, or created when its turn comes.
     GroupKeeper.Outcome kept =
         spec.getAdoptGroupId() != null
             ? op.keeper().adopt(region, owner, spec.getAdoptGroupId(), spec.getVpcId())
@@ -170,7 +199,12 @@ public final class SecurityGroupReconciler
                     owner,
                     knownId,
                     DesiredGroup.wanted(spec, meta.getNamespace(), meta.getName()),
-                    draft.specChanged() || !draft.reportsDrift());
+                    draft.specChanged() || !draft.reportsDrift(),
+                    awaitedByCreatedGroup(sg, context));
+    if (kept instanceof GroupKeeper.Queued) {
+      draft.queued = true;
+      return; // woken when its turn to create comes; nothing to write before that
+    }
     if (kept instanceof GroupKeeper.Refused r) {
       draft.refused(r.reason(), r.message());
       return;
@@ -212,6 +246,7 @@ public final class SecurityGroupReconciler
           op.inventory().ownedBy(region, other.getMetadata().getUid());
       if (theirs.isEmpty()) {
         waiting.add(name + " (its EC2 group does not exist yet)");
+        op.creations().await(GroupKeeper.creationKey(meta.getNamespace(), name));
       } else {
         ids.put(name, theirs.get().groupId());
       }
@@ -296,6 +331,7 @@ public final class SecurityGroupReconciler
     String region = spec.getRegion();
     SecurityGroupStatus status =
         sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
+    op.creations().forget(GroupKeeper.creationKey(meta.getNamespace(), meta.getName()));
     try {
       Optional<SecurityGroupInfo> group =
           status.getGroupId() != null

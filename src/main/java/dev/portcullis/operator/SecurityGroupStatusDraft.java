@@ -26,6 +26,9 @@ final class SecurityGroupStatusDraft {
   final OperatorContext op;
   final long generation;
 
+  /** The group waits for its turn to be created ({@link dev.portcullis.sync.CreationQueue}). */
+  boolean queued;
+
   SecurityGroupStatusDraft(SecurityGroup sg, OperatorContext op) {
     this.sg = sg;
     this.op = op;

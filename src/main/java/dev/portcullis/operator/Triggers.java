@@ -64,6 +64,15 @@ public final class Triggers {
     return namespace + "/" + name;
   }
 
+  /** Reconciles SecurityGroup {@code namespace/name} (a key of {@link #key}) again. */
+  void wake(String key) {
+    Registered<SecurityGroup> g = groups;
+    int slash = key.indexOf('/');
+    if (g != null && slash > 0) {
+      g.source().propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+    }
+  }
+
   /** The EC2 group of SecurityGroup {@code namespace/name} appeared, changed or went. */
   void groupChanged(String namespace, String name, String region) {
     Registered<SecurityGroup> g = groups;

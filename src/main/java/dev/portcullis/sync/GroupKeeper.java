@@ -16,11 +16,28 @@ public final class GroupKeeper {
   private final CloudPort cloud;
   private final Retry retry;
   private final GroupInventory inventory;
+  private final CreationQueue creations;
 
+  /** A keeper that creates groups whenever asked. */
   public GroupKeeper(CloudPort cloud, Retry retry, GroupInventory inventory) {
+    this(cloud, retry, inventory, CreationQueue.unbounded());
+  }
+
+  /**
+   * A keeper whose creates take their turn in {@code creations}, keyed by {@link
+   * #creationKey(String, String) namespace/name}.
+   */
+  public GroupKeeper(
+      CloudPort cloud, Retry retry, GroupInventory inventory, CreationQueue creations) {
     this.cloud = cloud;
     this.retry = retry;
     this.inventory = inventory;
+    this.creations = creations;
+  }
+
+  /** The key of a resource's group in the creation queue. */
+  public static String creationKey(String namespace, String name) {
+    return namespace + "/" + name;
   }
 
   /** What became of the resource's group. */
@@ -44,6 +61,12 @@ public final class GroupKeeper {
   /** The group the status named is gone from EC2, and was not recreated as asked. */
   public record Gone(String groupId) implements Outcome {}
 
+  /**
+   * The group has to be created and its turn has not come: nothing was changed, and the resource is
+   * woken when its turn comes ({@link CreationQueue}).
+   */
+  public record Queued() implements Outcome {}
+
   /** What a group is created with. */
   public record Wanted(
       String vpcId, String name, String description, Map<String, String> userTags) {}
@@ -55,6 +78,21 @@ public final class GroupKeeper {
    */
   public Outcome ensure(
       String region, OwnerTags owner, String knownId, Wanted wanted, boolean recreate) {
+    return ensure(region, owner, knownId, wanted, recreate, false);
+  }
+
+  /**
+   * As {@link #ensure(String, OwnerTags, String, Wanted, boolean)}; a group that has to be created
+   * waits for its turn ({@link Queued}), ahead of others when {@code awaited}: another group that
+   * exists already names it in its rules.
+   */
+  public Outcome ensure(
+      String region,
+      OwnerTags owner,
+      String knownId,
+      Wanted wanted,
+      boolean recreate,
+      boolean awaited) {
     Optional<SecurityGroupInfo> found =
         knownId == null ? Optional.empty() : inventory.byId(region, knownId);
     if (found.isEmpty() || !owner.owns(found.get().tags())) {
@@ -67,14 +105,23 @@ public final class GroupKeeper {
     if (knownId != null && !recreate) {
       return new Gone(knownId);
     }
+    String key = creationKey(owner.namespace(), owner.name());
+    if (!creations.tryStart(key, awaited)) {
+      return new Queued();
+    }
     Map<String, String> tags = new LinkedHashMap<>(wanted.userTags());
     tags.putAll(owner.asTags());
-    SecurityGroupInfo made =
-        retry.call(
-            () ->
-                cloud.createSecurityGroup(
-                    region, wanted.vpcId(), wanted.name(), wanted.description(), tags));
-    inventory.put(region, made);
+    SecurityGroupInfo made;
+    try {
+      made =
+          retry.call(
+              () ->
+                  cloud.createSecurityGroup(
+                      region, wanted.vpcId(), wanted.name(), wanted.description(), tags));
+      inventory.put(region, made);
+    } finally {
+      creations.finish(key);
+    }
     return new Kept(made, knownId == null ? How.CREATED : How.RECREATED);
   }
 

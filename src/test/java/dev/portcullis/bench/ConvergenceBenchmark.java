@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -343,6 +344,7 @@ public final class ConvergenceBenchmark {
     }
     Map<String, Map<String, Long>> atConvergence = cloud.calls().snapshot();
     Map<String, long[]> times = detached.times();
+    Map<String, long[]> groupTimes = detached.perGroup();
     detached = null; // the operator holds it until it stops
     long inventoryDescribes = operator.context().inventory().describeCalls();
     long readsAtConvergence = operator.context().inventory().reads();
@@ -394,6 +396,10 @@ public final class ConvergenceBenchmark {
     say("when the operator's calls reached EC2 (s after the first create): first, last");
     times.forEach(
         (what, t) -> say("  %-45s %8.1f %8.1f", what, seconds(t[0] - t0), seconds(t[1] - t0)));
+    if (o.throttling()) {
+      timeline(o.groups(), groupTimes, t0);
+    }
+    groupTimes = null;
     say(
         "EC2 holds %,d managed groups with %,d rules (expected %,d and %,d)",
         managedGroups, rules, o.groups(), expectedRules);
@@ -418,6 +424,78 @@ public final class ConvergenceBenchmark {
 
   static BenchCloud cloud(Options o, boolean throttling) throws Exception {
     return o.aws() ? MotoCloud.start() : new SimulatorCloud(simulator(throttling));
+  }
+
+  /**
+   * Where the time went, per group: when its ingress rules could first be authorized (its own group
+   * and every group it references exist) and when they were; the groups whose references were
+   * created after them apart from the others. Times from {@code perGroup} ({@code [created,
+   * ingress]}, System.nanoTime), in seconds after {@code t0}.
+   */
+  static void timeline(int n, Map<String, long[]> perGroup, long t0) {
+    double[] made = new double[n];
+    double[] ingress = new double[n];
+    for (int i = 0; i < n; i++) {
+      long[] t = perGroup.get(name(i));
+      made[i] = t == null || t[0] == 0 ? Double.NaN : seconds(t[0] - t0);
+      ingress[i] = t == null || t[1] == 0 ? Double.NaN : seconds(t[1] - t0);
+    }
+    double lastCreate = 0;
+    for (double m : made) {
+      lastCreate = Double.isNaN(m) ? lastCreate : Math.max(lastCreate, m);
+    }
+    int bin = 20;
+    int bins =
+        (int) Math.ceil(Arrays.stream(ingress).filter(x -> !Double.isNaN(x)).max().orElse(0) / bin)
+            + 1;
+    long[] creates = new long[bins];
+    long[] waited = new long[bins];
+    long[] others = new long[bins];
+    double[] sum = new double[2];
+    double[] max = new double[2];
+    long[] count = new long[2];
+    long[] late = new long[2];
+    for (int i = 0; i < n; i++) {
+      if (!Double.isNaN(made[i])) {
+        creates[(int) (made[i] / bin)]++;
+      }
+      if (Double.isNaN(ingress[i])) {
+        continue;
+      }
+      double possible = made[i];
+      boolean waits = false;
+      if (references(i) && n > 2) {
+        for (int r : new int[] {(i + n - 1) % n, (i + n / 2) % n}) {
+          if (made[r] > made[i]) {
+            waits = true;
+          }
+          possible = Math.max(possible, made[r]);
+        }
+      }
+      int k = waits ? 1 : 0;
+      (waits ? waited : others)[(int) (ingress[i] / bin)]++;
+      double d = ingress[i] - possible;
+      sum[k] += d;
+      max[k] = Math.max(max[k], d);
+      count[k]++;
+      if (ingress[i] > lastCreate) {
+        late[k]++;
+      }
+    }
+    say(
+        "per %d s after the first create: CreateSecurityGroup; AuthorizeSecurityGroupIngress for"
+            + " groups whose references came after them, for the others",
+        bin);
+    for (int b = 0; b < bins; b++) {
+      say("  %4d-%-4d s %8d %8d %8d", b * bin, (b + 1) * bin, creates[b], waited[b], others[b]);
+    }
+    String[] what = {"groups with their references", "groups waiting for a reference"};
+    for (int k = 0; k < 2; k++) {
+      say(
+          "  %-32s %,5d: ingress %.1f s on average (at most %.1f s) after it became possible;"
+              + " %,d after the last create",
+          what[k], count[k], count[k] == 0 ? 0 : sum[k] / count[k], max[k], late[k]);
+    }
   }
 
   static void report(

@@ -17,6 +17,7 @@ import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.SelfPeer;
+import dev.portcullis.sync.OwnerTags;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,9 @@ import java.util.concurrent.ConcurrentMap;
 final class DetachedCloud implements CloudPort {
   private final CloudPort cloud;
   private final ConcurrentMap<String, long[]> times = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, String> names = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Long> created = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Long> ingress = new ConcurrentHashMap<>();
 
   DetachedCloud(CloudPort cloud) {
     this.cloud = cloud;
@@ -57,6 +61,19 @@ final class DetachedCloud implements CloudPort {
             out.put(k, v.clone());
           }
         });
+    return out;
+  }
+
+  /**
+   * Per SecurityGroup (by the name its ownership tag gives), when its EC2 group was created and
+   * when its ingress rules were last authorized (System.nanoTime); {@code [created, ingress]}, 0
+   * for what did not happen.
+   */
+  Map<String, long[]> perGroup() {
+    Map<String, long[]> out = new TreeMap<>();
+    names.forEach(
+        (id, name) ->
+            out.put(name, new long[] {created.getOrDefault(id, 0L), ingress.getOrDefault(id, 0L)}));
     return out;
   }
 
@@ -135,8 +152,14 @@ final class DetachedCloud implements CloudPort {
   public SecurityGroupInfo createSecurityGroup(
       String region, String vpcId, String groupName, String description, Map<String, String> tags) {
     at("CreateSecurityGroup");
-    return group(
-        cloud.createSecurityGroup(s(region), s(vpcId), s(groupName), s(description), tags(tags)));
+    SecurityGroupInfo made =
+        group(
+            cloud.createSecurityGroup(
+                s(region), s(vpcId), s(groupName), s(description), tags(tags)));
+    created.put(made.groupId(), System.nanoTime());
+    String owner = tags == null ? null : tags.get(OwnerTags.NAME);
+    names.put(made.groupId(), owner == null ? made.groupId() : owner);
+    return made;
   }
 
   @Override
@@ -168,7 +191,11 @@ final class DetachedCloud implements CloudPort {
   public List<String> authorize(
       String region, String groupId, Direction direction, List<Rule> rules) {
     at("Authorize" + (direction == Direction.INGRESS ? "Ingress" : "Egress"));
-    return strings(cloud.authorize(s(region), s(groupId), direction, rules(rules)));
+    List<String> ids = strings(cloud.authorize(s(region), s(groupId), direction, rules(rules)));
+    if (direction == Direction.INGRESS) {
+      ingress.put(groupId, System.nanoTime());
+    }
+    return ids;
   }
 
   @Override

@@ -3,11 +3,19 @@ package dev.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.Ec2Action;
+import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.sync.OwnerTags;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -62,5 +70,67 @@ class ThrottlingIT {
 
       run.assertOneGroupEach(GROUPS);
     }
+  }
+
+  /**
+   * With creates paced (two a second here), resources wait for their turn to create without holding
+   * a reconciler thread, and a group that a created group names goes ahead of the queue: {@code
+   * last}, applied after 28 others but named by {@code first}, is created among the first half
+   * instead of last. Every group is created once and all reach Ready.
+   */
+  @Test
+  void aGroupThatACreatedGroupNamesIsCreatedAheadOfTheQueue() {
+    int others = 28;
+    List<String> created = new CopyOnWriteArrayList<>();
+    try (OperatorRun run =
+        new OperatorRun("turns")
+            .tuned(
+                s ->
+                    s.withRequestLimits(
+                        RequestLimits.defaults()
+                            .with(Ec2Action.CREATE_SECURITY_GROUP, new RequestLimits.Limit(2, 1))))
+            .start(sim -> recordingCreates(sim, created))) {
+      run.apply(SecurityGroup.class, group("first", "last"));
+      for (int i = 0; i < others; i++) {
+        run.apply(SecurityGroup.class, group("g" + i, null));
+      }
+      run.apply(SecurityGroup.class, group("last", null));
+      run.awaitReadyGroups(others + 2, java.time.Duration.ofSeconds(90));
+
+      assertThat(created).hasSize(others + 2).doesNotHaveDuplicates();
+      assertThat(created.indexOf("last")).as("place of last in %s", created).isLessThan(15);
+      run.assertOneGroupEach(others + 2);
+    }
+  }
+
+  static String group(String name, String references) {
+    return "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: "
+        + name
+        + "}\nspec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n  ingress:\n"
+        + "    - ports: [https]\n      from: [{cidr: 10.0.0.0/16}"
+        + (references == null ? "" : ", {securityGroup: " + references + "}")
+        + "]\n";
+  }
+
+  /** {@code ec2}, noting the resource name of each group it creates, in order. */
+  static CloudPort recordingCreates(CloudPort ec2, List<String> created) {
+    return (CloudPort)
+        Proxy.newProxyInstance(
+            CloudPort.class.getClassLoader(),
+            new Class<?>[] {CloudPort.class},
+            (proxy, method, args) -> {
+              Object answer;
+              try {
+                answer = method.invoke(ec2, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (method.getName().equals("createSecurityGroup")) {
+                @SuppressWarnings("unchecked")
+                Map<String, String> tags = (Map<String, String>) args[4];
+                created.add(tags.get(OwnerTags.NAME));
+              }
+              return answer;
+            });
   }
 }

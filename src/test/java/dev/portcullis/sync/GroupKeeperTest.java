@@ -2,11 +2,14 @@ package dev.portcullis.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +41,27 @@ class GroupKeeperTest {
     var again = (GroupKeeper.Kept) restarted.ensure(EU, web, null, wanted, true);
     assertThat(again.how()).isEqualTo(GroupKeeper.How.FOUND);
     assertThat(again.group().groupId()).isEqualTo(first.group().groupId());
+  }
+
+  @Test
+  void aGroupWhoseTurnHasNotComeIsNotCreatedUntilItComes() {
+    List<String> woken = new ArrayList<>();
+    CreationQueue one = new CreationQueue(1, woken::add, () -> 0L, Long.MAX_VALUE);
+    GroupKeeper paced =
+        new GroupKeeper(sim, retry, new GroupInventory(sim, retry, Duration.ofMinutes(5)), one);
+    OwnerTags db = new OwnerTags("shop", "db", "uid-db");
+    assertThat(one.tryStart(GroupKeeper.creationKey("shop", "other"), false)).isTrue();
+
+    assertThat(paced.ensure(EU, web, null, wanted, true, false))
+        .isEqualTo(new GroupKeeper.Queued());
+    assertThat(paced.ensure(EU, db, null, wanted, true, true)).isEqualTo(new GroupKeeper.Queued());
+    assertThat(sim.describeAllSecurityGroups(EU, GroupFilter.tags(web.lookupFilter()))).isEmpty();
+
+    one.finish(GroupKeeper.creationKey("shop", "other"));
+    assertThat(woken).containsExactly("shop/db"); // awaited by a created group: first
+    var made = (GroupKeeper.Kept) paced.ensure(EU, db, null, wanted, true, true);
+    assertThat(made.how()).isEqualTo(GroupKeeper.How.CREATED);
+    assertThat(woken).containsExactly("shop/db", "shop/web"); // the create is over: next
   }
 
   @Test

@@ -29,16 +29,37 @@ final class CacheCompaction {
   }
 
   private static List<String> i(List<String> l) {
-    return l == null ? null : l.stream().map(CacheCompaction::i).toList();
+    return l == null ? null : trimmed(l.stream().map(CacheCompaction::i).toList());
   }
 
+  /**
+   * The resource's name, namespace and uid are interned too, although the name and uid are its own:
+   * then the informer's key, JOSDK's resource ids (which otherwise keep the strings of whichever
+   * version of the resource they were made from), the cached object and the group inventory's owner
+   * tags all share one copy. Fabric8 gives every object empty maps and lists of its own for labels,
+   * annotations, owner references and unknown fields; the cache keeps one shared empty instance
+   * instead (it is read, never written: JOSDK hands the reconcilers copies).
+   */
   static void compact(ObjectMeta meta) {
     if (meta == null) {
       return;
     }
+    meta.setName(i(meta.getName()));
     meta.setNamespace(i(meta.getNamespace()));
+    meta.setUid(i(meta.getUid()));
     meta.setFinalizers(i(meta.getFinalizers()));
     meta.setCreationTimestamp(i(meta.getCreationTimestamp()));
+    meta.setLabels(shared(meta.getLabels()));
+    meta.setAnnotations(shared(meta.getAnnotations()));
+    meta.setAdditionalProperties(shared(meta.getAdditionalProperties()));
+    if (meta.getOwnerReferences() != null && meta.getOwnerReferences().isEmpty()) {
+      meta.setOwnerReferences(List.of());
+    }
+  }
+
+  /** The shared empty map in place of an empty one; otherwise the map itself. */
+  static <K, V> Map<K, V> shared(Map<K, V> m) {
+    return m != null && m.isEmpty() ? Map.of() : m;
   }
 
   static SecurityGroup compact(SecurityGroup sg) {
@@ -51,7 +72,7 @@ final class CacheCompaction {
       if (spec.getTags() != null) {
         Map<String, String> tags = new LinkedHashMap<>();
         spec.getTags().forEach((k, v) -> tags.put(i(k), i(v)));
-        spec.setTags(tags);
+        spec.setTags(tags.containsValue(null) ? tags : Map.copyOf(tags));
       }
       if (spec.getIngress() != null) {
         for (IngressRule r : spec.getIngress()) {
@@ -83,6 +104,8 @@ final class CacheCompaction {
           c.setReason(i(c.getReason()));
           c.setMessage(i(c.getMessage()));
           c.setLastTransitionTime(i(c.getLastTransitionTime()));
+          // Condition.equals compares this map, so it stays a map, but an empty one is shared
+          c.setAdditionalProperties(shared(c.getAdditionalProperties()));
         }
       }
     }

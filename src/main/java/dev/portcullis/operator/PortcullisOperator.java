@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +103,7 @@ public final class PortcullisOperator implements AutoCloseable {
         new Operator(
             o ->
                 o.withKubernetesClient(client)
+                    .withResourceCloner(new TreeCloner(client.getKubernetesSerialization()))
                     .withCloseClientOnStop(false)
                     .withConcurrentReconciliationThreads(settings.threads()));
     register(operator, new SecurityGroupReconciler(context), settings);
@@ -124,7 +124,9 @@ public final class PortcullisOperator implements AutoCloseable {
             o.settingNamespaces(settings.namespaces());
           }
           o.withReconciliationMaxInterval(settings.resync());
-          o.withItemStore(new TransformingItemStore<>(PortcullisOperator::pruned));
+          o.withItemStore(new CompactItemStore<>(PortcullisOperator::pruned));
+          // JOSDK's rate limiting is off; this keeps it from holding a state for every resource.
+          o.withRateLimiter(Unlimited.INSTANCE);
           // Throttling and passing faults: exponential backoff, 0.5 s doubling up to 1 minute.
           o.withRetry(
               new GenericRetry()

@@ -195,8 +195,8 @@ public final class GroupInventory {
    * The group as the snapshot keeps it: without rule ids, which the operator never reads, and with
    * the strings that repeat from group to group (VPC, tag keys and common values, rule
    * descriptions, referenced group ids) shared; the group's id and name are shared with the
-   * SecurityGroup's status as the operator's caches hold it. A snapshot holds every managed group
-   * of a region.
+   * SecurityGroup's status as the operator's caches hold it, and the owner's uid and name tags with
+   * its metadata there. A snapshot holds every managed group of a region.
    */
   static SecurityGroupInfo compact(SecurityGroupInfo g) {
     return compact(g, new HashMap<>());
@@ -209,12 +209,7 @@ public final class GroupInventory {
    */
   static SecurityGroupInfo compact(SecurityGroupInfo g, Map<ObservedRule, ObservedRule> shared) {
     Map<String, String> tags = new HashMap<>();
-    g.tags()
-        .forEach(
-            (k, v) ->
-                tags.put(
-                    k.intern(),
-                    k.equals(OwnerTags.UID) || k.equals(OwnerTags.NAME) ? v : v.intern()));
+    g.tags().forEach((k, v) -> tags.put(k.intern(), v.intern()));
     List<ObservedRule> rules = new ArrayList<>(g.rules().size());
     for (ObservedRule o : g.rules()) {
       Rule r = o.rule();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InformerPruningTest {
@@ -91,5 +92,76 @@ class InformerPruningTest {
     assertThat(pruned.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(pruned.getStatus()).isNull();
     assertThat(pruned.getSpec().getRegion()).isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void theResourcesIdentityIsSharedWithOtherCopiesOfIt() {
+    SecurityGroup a = PortcullisOperator.pruned(read(GROUP));
+    SecurityGroup b = PortcullisOperator.pruned(read(GROUP));
+    assertThat(a.getMetadata().getName()).isEqualTo("web").isSameAs(b.getMetadata().getName());
+    assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
+    assertThat(a.getMetadata().getUid())
+        .isEqualTo("0d7c3a4e-0000-4000-8000-000000000001")
+        .isSameAs(b.getMetadata().getUid());
+    assertThat(a.getMetadata().getFinalizers()).isEmpty();
+    assertThat(a.getMetadata().getFinalizers()).isSameAs(b.getMetadata().getFinalizers());
+  }
+
+  @Test
+  void emptyMapsAreSharedAndStillEqualToFabric8sOwn() {
+    SecurityGroup a = PortcullisOperator.pruned(read(GROUP));
+    SecurityGroup b = PortcullisOperator.pruned(read(GROUP));
+    SecurityGroup fresh = read(GROUP);
+    assertThat(a.getMetadata().getLabels()).isEmpty();
+    assertThat(a.getMetadata().getLabels()).isSameAs(b.getMetadata().getLabels());
+    assertThat(a.getMetadata().getAdditionalProperties())
+        .isSameAs(b.getMetadata().getAdditionalProperties());
+    assertThat(a.getStatus().getConditions().get(0).getAdditionalProperties())
+        .isSameAs(b.getStatus().getConditions().get(0).getAdditionalProperties());
+    // the reconciler compares statuses (and so conditions) to decide whether to patch
+    assertThat(a.getStatus().getConditions()).isEqualTo(fresh.getStatus().getConditions());
+    assertThat(a.getSpec().getTags()).isEqualTo(Map.of("team", "shop"));
+  }
+
+  @Test
+  void theItemStoreKeepsTheCompactedResourceUnderOneSharedKey() {
+    CompactItemStore<SecurityGroup> store = new CompactItemStore<>(PortcullisOperator::pruned);
+    SecurityGroup first = read(GROUP);
+    String key = store.getKey(first);
+    assertThat(key).isEqualTo("shop/web").isSameAs(store.getKey(read(GROUP)));
+    store.put(key, first);
+    SecurityGroup other = PortcullisOperator.pruned(read(GROUP));
+    SecurityGroup cached = store.get("shop/web");
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    // JOSDK's TransformingItemStore would put back the namespace string the resource came with
+    assertThat(cached.getMetadata().getNamespace()).isSameAs(other.getMetadata().getNamespace());
+    assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(store.remove(key)).isSameAs(cached);
+    assertThat(store.get(key)).isNull();
+  }
+
+  @Test
+  void theClonerCopiesDeeply() {
+    SecurityGroup cached = PortcullisOperator.pruned(read(GROUP));
+    SecurityGroup copy = new TreeCloner(JSON).clone(cached);
+    assertThat(copy).isNotSameAs(cached);
+    assertThat(copy.getSpec()).isEqualTo(cached.getSpec()).isNotSameAs(cached.getSpec());
+    assertThat(copy.getStatus()).isEqualTo(cached.getStatus()).isNotSameAs(cached.getStatus());
+    assertThat(copy.getMetadata()).isNotSameAs(cached.getMetadata());
+    assertThat(copy.getMetadata().getUid()).isEqualTo(cached.getMetadata().getUid());
+    assertThat(copy.getMetadata().getAnnotations())
+        .isEqualTo(cached.getMetadata().getAnnotations());
+    copy.getMetadata().getLabels().put("written", "by a reconciler");
+    copy.getStatus().getConditions().get(0).setMessage("changed");
+    assertThat(cached.getMetadata().getLabels()).isEmpty();
+    assertThat(cached.getStatus().getConditions().get(0).getMessage())
+        .isEqualTo("EC2 group sg-0123456789abcdef0 matches the spec");
+  }
+
+  @Test
+  void everyResourceSharesOneRateLimitState() {
+    assertThat(Unlimited.INSTANCE.initState()).isSameAs(Unlimited.INSTANCE.initState());
+    assertThat(Unlimited.INSTANCE.isLimited(Unlimited.INSTANCE.initState())).isEmpty();
   }
 }

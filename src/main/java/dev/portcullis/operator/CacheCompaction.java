@@ -7,11 +7,13 @@ import dev.portcullis.api.v1alpha1.RulePeer;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.sync.Canon;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Shares the strings that repeat from one cached SecurityGroup to the next. Every resource read
@@ -63,6 +65,15 @@ final class CacheCompaction {
   }
 
   static SecurityGroup compact(SecurityGroup sg) {
+    return compact(sg, new Canon<>());
+  }
+
+  /**
+   * As {@link #compact(SecurityGroup)}, and each rule of the spec shared through {@code rules} with
+   * every other cached group that has an equal one (most groups share a good part of their rules:
+   * the load balancer's ports, the offices, the VPC's range, DNS).
+   */
+  static SecurityGroup compact(SecurityGroup sg, Canon<AbstractRule> rules) {
     compact(sg.getMetadata());
     SecurityGroupSpec spec = sg.getSpec();
     if (spec != null) {
@@ -79,14 +90,14 @@ final class CacheCompaction {
           rule(r);
           r.setFrom(peers(r.getFrom()));
         }
-        spec.setIngress(trimmed(spec.getIngress()));
+        spec.setIngress(shared(spec.getIngress(), rules));
       }
       if (spec.getEgress() != null) {
         for (EgressRule r : spec.getEgress()) {
           rule(r);
           r.setTo(peers(r.getTo()));
         }
-        spec.setEgress(trimmed(spec.getEgress()));
+        spec.setEgress(shared(spec.getEgress(), rules));
       }
     }
     SecurityGroupStatus status = sg.getStatus();
@@ -110,6 +121,25 @@ final class CacheCompaction {
       }
     }
     return sg;
+  }
+
+  /** The rules of {@code sg}'s spec, as {@link #compact(SecurityGroup, Canon)} shares them. */
+  static Stream<AbstractRule> rules(SecurityGroup sg) {
+    SecurityGroupSpec spec = sg.getSpec();
+    if (spec == null) {
+      return Stream.empty();
+    }
+    return Stream.concat(
+        spec.getIngress() == null ? Stream.empty() : spec.getIngress().stream(),
+        spec.getEgress() == null ? Stream.empty() : spec.getEgress().stream());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends AbstractRule> List<R> shared(List<R> l, Canon<AbstractRule> rules) {
+    if (l == null || l.contains(null)) {
+      return l;
+    }
+    return List.copyOf(l.stream().map(r -> (R) rules.intern(r)).toList());
   }
 
   private static void rule(AbstractRule r) {

@@ -182,7 +182,7 @@ public final class GroupInventory {
               .toList();
       r.byId.clear();
       r.idByUid.clear();
-      r.rules.clear();
+      r.rules = new Canon<>();
       read.values().forEach(r::store);
       keep.values().forEach(r::store);
       removedSince.forEach(r::drop);
@@ -199,7 +199,7 @@ public final class GroupInventory {
    * its metadata there. A snapshot holds every managed group of a region.
    */
   static SecurityGroupInfo compact(SecurityGroupInfo g) {
-    return compact(g, new HashMap<>());
+    return compact(g, new Canon<>());
   }
 
   /**
@@ -207,7 +207,7 @@ public final class GroupInventory {
    * other group of the snapshot that has the same one (most groups share a good part of their
    * rules: the VPC's range, the offices, the default egress rule).
    */
-  static SecurityGroupInfo compact(SecurityGroupInfo g, Map<ObservedRule, ObservedRule> shared) {
+  static SecurityGroupInfo compact(SecurityGroupInfo g, Canon<ObservedRule> shared) {
     Map<String, String> tags = new HashMap<>();
     g.tags().forEach((k, v) -> tags.put(k.intern(), v.intern()));
     List<ObservedRule> rules = new ArrayList<>(g.rules().size());
@@ -216,7 +216,7 @@ public final class GroupInventory {
       Peer peer = r.peer() instanceof GroupPeer p ? new GroupPeer(p.groupId().intern()) : r.peer();
       ObservedRule c =
           new ObservedRule(null, r.withPeer(peer).withDescription(r.description().intern()));
-      rules.add(shared.computeIfAbsent(c, k -> k));
+      rules.add(shared.intern(c));
     }
     return new SecurityGroupInfo(
         g.groupId().intern(),
@@ -234,8 +234,8 @@ public final class GroupInventory {
     final Map<String, Long> writtenAt = new HashMap<>();
     long loadedAt = Long.MIN_VALUE;
 
-    /** One copy of each rule the snapshot's groups hold; rebuilt on every full read. */
-    final Map<ObservedRule, ObservedRule> rules = new HashMap<>();
+    /** One copy of each rule the snapshot's groups hold; made anew on every full read. */
+    Canon<ObservedRule> rules = new Canon<>();
 
     void store(SecurityGroupInfo given) {
       SecurityGroupInfo g = compact(given, rules);

@@ -2,8 +2,11 @@ package dev.portcullis.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.api.v1alpha1.AbstractRule;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.sync.Canon;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -125,7 +128,9 @@ class InformerPruningTest {
 
   @Test
   void theItemStoreKeepsTheCompactedResourceUnderOneSharedKey() {
-    CompactItemStore<SecurityGroup> store = new CompactItemStore<>(PortcullisOperator::pruned);
+    CompactItemStore<SecurityGroup> store =
+        new CompactItemStore<SecurityGroup>(
+            PortcullisOperator::pruned, PortcullisOperator::sharedRules);
     SecurityGroup first = read(GROUP);
     String key = store.getKey(first);
     assertThat(key).isEqualTo("shop/web").isSameAs(store.getKey(read(GROUP)));
@@ -163,5 +168,56 @@ class InformerPruningTest {
   void everyResourceSharesOneRateLimitState() {
     assertThat(Unlimited.INSTANCE.initState()).isSameAs(Unlimited.INSTANCE.initState());
     assertThat(Unlimited.INSTANCE.isLimited(Unlimited.INSTANCE.initState())).isEmpty();
+  }
+
+  private static final String OTHER =
+      """
+      apiVersion: ec2.portcullis.dev/v1alpha1
+      kind: SecurityGroup
+      metadata: {name: api, namespace: shop, uid: 0d7c3a4e-0000-4000-8000-000000000002}
+      spec:
+        region: eu-west-1
+        vpcId: vpc-0a000001
+        ingress:
+          - ports: [http, "8080"]
+            from: [{cidr: 10.0.0.0/16}, {securityGroup: lb}]
+          - ports: [http, "8080"]
+            from: [{cidr: 10.0.0.0/16}]
+        egress:
+          - ports: [https]
+            to: [{cidr: 0.0.0.0/0}]
+      """;
+
+  @Test
+  void cachedGroupsShareEqualRulesAndOnlyThose() {
+    Canon<AbstractRule> rules = new Canon<>();
+    SecurityGroup web = PortcullisOperator.pruned(read(GROUP), rules);
+    SecurityGroup api = PortcullisOperator.pruned(read(OTHER), rules);
+    assertThat(api.getSpec().getIngress().get(0)).isSameAs(web.getSpec().getIngress().get(0));
+    assertThat(api.getSpec().getEgress().get(0)).isSameAs(web.getSpec().getEgress().get(0));
+    assertThat(api.getSpec().getIngress().get(1)).isNotEqualTo(web.getSpec().getIngress().get(0));
+    assertThat(api.getSpec().getIngress().get(1).getFrom()).hasSize(1);
+    assertThat(web.getSpec()).isEqualTo(read(GROUP).getSpec());
+    assertThat(api.getSpec()).isEqualTo(read(OTHER).getSpec());
+  }
+
+  @Test
+  void rulesStaySharedWhenTheStoreMakesItsCanonAnew() {
+    CompactItemStore<SecurityGroup> store =
+        new CompactItemStore<>(PortcullisOperator::pruned, PortcullisOperator::sharedRules);
+    SecurityGroup web = read(GROUP);
+    store.put(store.getKey(web), web);
+    // one group changed over and over: each version's rule is new, the old ones are garbage
+    for (int port = 1; port <= 3 * CompactItemStore.SLACK; port++) {
+      SecurityGroup changing = read(OTHER);
+      changing.getSpec().getIngress().get(1).setPorts(List.of(Integer.toString(port)));
+      store.put(store.getKey(changing), changing);
+    }
+    SecurityGroup api = read(OTHER);
+    store.put(store.getKey(api), api);
+    assertThat(store.get("shop/api").getSpec().getIngress().get(0))
+        .isSameAs(store.get("shop/web").getSpec().getIngress().get(0));
+    assertThat(store.get("shop/api").getSpec().getIngress().get(1).getPorts())
+        .containsExactly("http", "8080");
   }
 }

@@ -1,21 +1,23 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.api.v1alpha1.AbstractRule;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.RateLimitedCloud;
 import dev.portcullis.cloud.RequestLimits;
+import dev.portcullis.sync.Canon;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The operator: the three reconcilers on one JOSDK {@link Operator}, sharing one cloud, one group
@@ -113,6 +115,7 @@ public final class PortcullisOperator implements AutoCloseable {
         new Operator(
             o ->
                 o.withKubernetesClient(client)
+                    .withResourceCloner(new TreeCloner(client.getKubernetesSerialization()))
                     .withCloseClientOnStop(false)
                     .withConcurrentReconciliationThreads(settings.threads()));
     register(operator, new SecurityGroupReconciler(context), settings);
@@ -133,7 +136,10 @@ public final class PortcullisOperator implements AutoCloseable {
             o.settingNamespaces(settings.namespaces());
           }
           o.withReconciliationMaxInterval(settings.resync());
-          o.withItemStore(new TransformingItemStore<>(PortcullisOperator::pruned));
+          o.withItemStore(
+              new CompactItemStore<P>(PortcullisOperator::pruned, PortcullisOperator::sharedRules));
+          // JOSDK's rate limiting is off; this keeps it from holding a state for every resource.
+          o.withRateLimiter(Unlimited.INSTANCE);
           // Throttling and passing faults: exponential backoff, 0.5 s doubling up to 1 minute.
           o.withRetry(
               new GenericRetry()
@@ -155,6 +161,11 @@ public final class PortcullisOperator implements AutoCloseable {
    * from one resource to the next are shared ({@link CacheCompaction}).
    */
   static <P extends HasMetadata> P pruned(P resource) {
+    return pruned(resource, new Canon<>());
+  }
+
+  /** As {@link #pruned(HasMetadata)}, sharing a SecurityGroup's rules through {@code rules}. */
+  static <P extends HasMetadata> P pruned(P resource, Canon<AbstractRule> rules) {
     ObjectMeta meta = resource.getMetadata();
     if (meta != null) {
       meta.setManagedFields(null);
@@ -166,11 +177,16 @@ public final class PortcullisOperator implements AutoCloseable {
       }
     }
     if (resource instanceof SecurityGroup sg) {
-      CacheCompaction.compact(sg);
+      CacheCompaction.compact(sg, rules);
     } else {
       CacheCompaction.compact(meta);
     }
     return resource;
+  }
+
+  /** The rules a cached resource shares with others (a SecurityGroup's; others have none). */
+  static Stream<AbstractRule> sharedRules(HasMetadata resource) {
+    return resource instanceof SecurityGroup sg ? CacheCompaction.rules(sg) : Stream.empty();
   }
 
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */

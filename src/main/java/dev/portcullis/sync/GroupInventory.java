@@ -182,7 +182,7 @@ public final class GroupInventory {
               .toList();
       r.byId.clear();
       r.idByUid.clear();
-      r.rules.clear();
+      r.rules = new Canon<>();
       read.values().forEach(r::store);
       keep.values().forEach(r::store);
       removedSince.forEach(r::drop);
@@ -195,11 +195,11 @@ public final class GroupInventory {
    * The group as the snapshot keeps it: without rule ids, which the operator never reads, and with
    * the strings that repeat from group to group (VPC, tag keys and common values, rule
    * descriptions, referenced group ids) shared; the group's id and name are shared with the
-   * SecurityGroup's status as the operator's caches hold it. A snapshot holds every managed group
-   * of a region.
+   * SecurityGroup's status as the operator's caches hold it, and the owner's uid and name tags with
+   * its metadata there. A snapshot holds every managed group of a region.
    */
   static SecurityGroupInfo compact(SecurityGroupInfo g) {
-    return compact(g, new HashMap<>());
+    return compact(g, new Canon<>());
   }
 
   /**
@@ -207,21 +207,16 @@ public final class GroupInventory {
    * other group of the snapshot that has the same one (most groups share a good part of their
    * rules: the VPC's range, the offices, the default egress rule).
    */
-  static SecurityGroupInfo compact(SecurityGroupInfo g, Map<ObservedRule, ObservedRule> shared) {
+  static SecurityGroupInfo compact(SecurityGroupInfo g, Canon<ObservedRule> shared) {
     Map<String, String> tags = new HashMap<>();
-    g.tags()
-        .forEach(
-            (k, v) ->
-                tags.put(
-                    k.intern(),
-                    k.equals(OwnerTags.UID) || k.equals(OwnerTags.NAME) ? v : v.intern()));
+    g.tags().forEach((k, v) -> tags.put(k.intern(), v.intern()));
     List<ObservedRule> rules = new ArrayList<>(g.rules().size());
     for (ObservedRule o : g.rules()) {
       Rule r = o.rule();
       Peer peer = r.peer() instanceof GroupPeer p ? new GroupPeer(p.groupId().intern()) : r.peer();
       ObservedRule c =
           new ObservedRule(null, r.withPeer(peer).withDescription(r.description().intern()));
-      rules.add(shared.computeIfAbsent(c, k -> k));
+      rules.add(shared.intern(c));
     }
     return new SecurityGroupInfo(
         g.groupId().intern(),
@@ -239,8 +234,8 @@ public final class GroupInventory {
     final Map<String, Long> writtenAt = new HashMap<>();
     long loadedAt = Long.MIN_VALUE;
 
-    /** One copy of each rule the snapshot's groups hold; rebuilt on every full read. */
-    final Map<ObservedRule, ObservedRule> rules = new HashMap<>();
+    /** One copy of each rule the snapshot's groups hold; made anew on every full read. */
+    Canon<ObservedRule> rules = new Canon<>();
 
     void store(SecurityGroupInfo given) {
       SecurityGroupInfo g = compact(given, rules);

@@ -105,4 +105,13 @@ class GroupInventoryTest {
     inventory.remove(EU, a.groupId());
     assertThat(inventory.ownedBy(EU, "uid-a")).isEmpty();
   }
+
+  @Test
+  void theOwnersTagsShareTheStringsTheOperatorsCacheHolds() {
+    create("web", new String("uid-web"));
+    SecurityGroupInfo kept = inventory.ownedBy(EU, "uid-web").orElseThrow();
+    // the cached SecurityGroup's metadata holds the interned name and uid
+    assertThat(kept.tags().get(OwnerTags.UID)).isSameAs("uid-web".intern());
+    assertThat(kept.tags().get(OwnerTags.NAME)).isSameAs("web".intern());
+  }
 }

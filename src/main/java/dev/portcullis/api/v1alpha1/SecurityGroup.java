@@ -5,12 +5,16 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** An EC2 security group and its rules, managed from Kubernetes. */
 @Group(SecurityGroup.GROUP)
 @Version(SecurityGroup.VERSION)
+@Singular("securitygroup")
+@Plural("securitygroups")
 @ShortNames({"psg", "portsg"})
 @AdditionalPrinterColumn(
     name = "Region",

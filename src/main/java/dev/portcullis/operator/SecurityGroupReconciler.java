@@ -259,7 +259,7 @@ public final class SecurityGroupReconciler
     }
 
     // 3. Rules: plan against EC2, apply or report.
-    boolean correct = draft.specChanged() || created || !draft.reportsDrift();
+    boolean correct = draft.rulesPending() || created || !draft.reportsDrift();
     Ownership ownership = ownership(spec, draft.status, group, created);
     GroupSync.Outcome outcome =
         op.groupSync().syncRules(region, group, resolved.rules(), ownership, correct, prefixLists);
@@ -278,7 +278,7 @@ public final class SecurityGroupReconciler
       op.inventory().put(region, after);
       op.triggers().regionChanged(region);
     }
-    boolean drift = !plan.isEmpty() && !draft.specChanged() && !created;
+    boolean drift = !plan.isEmpty() && !draft.rulesPending() && !created;
     draft.synced(now, resolved.rules(), plan, drift, outcome.applied(), spec);
   }
 

@@ -57,6 +57,16 @@ final class SecurityGroupStatusDraft {
     return !Objects.equals(status.getObservedGeneration(), generation);
   }
 
+  /**
+   * Whether the rules of this generation have not been applied yet: the spec changed, or the last
+   * reconciliation waited for a referenced group and so applied nothing. A difference from EC2 is
+   * then the spec's to apply, not drift.
+   */
+  boolean rulesPending() {
+    return specChanged()
+        || Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "ReferenceNotFound");
+  }
+
   boolean reportsDrift() {
     return sg.getSpec().getDriftPolicy() == DriftPolicy.REPORT;
   }

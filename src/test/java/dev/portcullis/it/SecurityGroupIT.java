@@ -123,6 +123,7 @@ class SecurityGroupIT {
           sg(
               "app",
               """
+                driftPolicy: Report
                 ingress:
                   - ports: [8080]
                     from: [{securityGroup: lb}, {self: true}]
@@ -154,6 +155,12 @@ class SecurityGroupIT {
       assertThat(rules(run.group(lb))).contains("egress tcp port 8080 to " + app);
       assertThat(run.get(SecurityGroup.class, "app").getStatus().getResolvedReferences())
           .containsEntry("lb", lb);
+      // Rules that waited for a reference are applied as the spec's, even with driftPolicy Report,
+      // and their first application is not drift.
+      assertThat(run.events("app"))
+          .extracting(e -> e.getReason())
+          .doesNotContain("DriftCorrected", "DriftDetected");
+      assertThat(run.get(SecurityGroup.class, "app").getStatus().getDrift()).isNull();
 
       // Deleting both members of the cycle removes both groups.
       run.delete(SecurityGroup.class, "app");

@@ -1,6 +1,8 @@
 package dev.portcullis.sync;
 
+import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,11 +120,33 @@ public final class GroupKeeper {
               () ->
                   cloud.createSecurityGroup(
                       region, wanted.vpcId(), wanted.name(), wanted.description(), tags));
-      inventory.put(region, made);
+    } catch (CloudException e) {
+      // A create whose answer was lost (a timeout, then a retry) made the group all the same: the
+      // retry finds its name taken. The group carries our tags from its creation, so ask EC2 for
+      // it rather than report a conflict with ourselves.
+      Optional<SecurityGroupInfo> ours =
+          DUPLICATE.equals(e.code()) ? ownGroupNamed(region, owner, wanted) : Optional.empty();
+      if (ours.isEmpty()) {
+        throw e;
+      }
+      made = ours.get();
     } finally {
       creations.finish(key);
     }
+    inventory.put(region, made);
     return new Kept(made, knownId == null ? How.CREATED : How.RECREATED);
+  }
+
+  private static final String DUPLICATE = "InvalidGroup.Duplicate";
+
+  /** The group of that name in that VPC, read from EC2 now, if it carries the owner's tags. */
+  private Optional<SecurityGroupInfo> ownGroupNamed(String region, OwnerTags owner, Wanted wanted) {
+    return retry
+        .call(() -> cloud.describeAllSecurityGroups(region, GroupFilter.tags(owner.lookupFilter())))
+        .stream()
+        .filter(g -> g.groupName().equals(wanted.name()) && g.vpcId().equals(wanted.vpcId()))
+        .filter(g -> owner.owns(g.tags()))
+        .findFirst();
   }
 
   /** Takes over an existing group: it gets the owner's tags, unless another resource owns it. */

@@ -2,6 +2,9 @@ package dev.portcullis.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.ForwardingCloud;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
@@ -41,6 +44,45 @@ class GroupKeeperTest {
     var again = (GroupKeeper.Kept) restarted.ensure(EU, web, null, wanted, true);
     assertThat(again.how()).isEqualTo(GroupKeeper.How.FOUND);
     assertThat(again.group().groupId()).isEqualTo(first.group().groupId());
+  }
+
+  @Test
+  void aCreateWhoseAnswerWasLostIsFoundRatherThanReportedAsADuplicate() {
+    // the first create is made, but its answer never comes back; the retry finds the name taken
+    CloudPort losesFirstAnswer =
+        new ForwardingCloud(sim) {
+          boolean lost;
+
+          @Override
+          public SecurityGroupInfo createSecurityGroup(
+              String region, String vpc, String name, String description, Map<String, String> t) {
+            SecurityGroupInfo made = super.createSecurityGroup(region, vpc, name, description, t);
+            if (!lost) {
+              lost = true;
+              throw new CloudException("ClientError", CloudException.Kind.TRANSIENT, "timeout");
+            }
+            return made;
+          }
+        };
+    GroupKeeper k =
+        new GroupKeeper(
+            losesFirstAnswer,
+            retry,
+            new GroupInventory(losesFirstAnswer, retry, Duration.ofMinutes(5)));
+    var kept = (GroupKeeper.Kept) k.ensure(EU, web, null, wanted, true);
+    assertThat(kept.how()).isEqualTo(GroupKeeper.How.CREATED);
+    assertThat(kept.group().tags()).containsEntry(OwnerTags.UID, "uid-web");
+    assertThat(sim.describeAllSecurityGroups(EU, GroupFilter.tags(web.lookupFilter())))
+        .extracting(SecurityGroupInfo::groupId)
+        .containsExactly(kept.group().groupId());
+    assertThat(sim.calls().count("CreateSecurityGroup", "InvalidGroup.Duplicate")).isEqualTo(1);
+
+    // a group of that name that is not ours is still a conflict
+    OwnerTags other = new OwnerTags("shop", "web", "uid-other");
+    CloudException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            CloudException.class, () -> keeper.ensure(EU, other, null, wanted, true));
+    assertThat(e.code()).isEqualTo("InvalidGroup.Duplicate");
   }
 
   @Test

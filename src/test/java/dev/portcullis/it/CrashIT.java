@@ -10,10 +10,8 @@ import static org.awaitility.Awaitility.await;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.ForwardingCloud;
 import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.InstanceFilter;
-import dev.portcullis.cloud.InstanceInfo;
-import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Rule;
@@ -85,12 +83,16 @@ class CrashIT {
 
   /** EC2 as the old operator sees it: real until the crash point, then gone. */
   static CloudPort crashing(CloudPort ec2, Killer k) {
-    return new CloudPort() {
+    return new ForwardingCloud(ec2) {
+      @Override
+      protected void before() {
+        k.checkAlive();
+      }
+
       @Override
       public SecurityGroupInfo createSecurityGroup(
           String region, String vpcId, String name, String description, Map<String, String> tags) {
-        k.checkAlive();
-        SecurityGroupInfo g = ec2.createSecurityGroup(region, vpcId, name, description, tags);
+        SecurityGroupInfo g = super.createSecurityGroup(region, vpcId, name, description, tags);
         if (k.point == CrashPoint.AFTER_CREATE) {
           k.kill("after CreateSecurityGroup " + g.groupId());
         }
@@ -98,35 +100,9 @@ class CrashIT {
       }
 
       @Override
-      public Page<SecurityGroupInfo> describeSecurityGroups(
-          String region, GroupFilter filter, String nextToken, Integer maxResults) {
-        k.checkAlive();
-        return ec2.describeSecurityGroups(region, filter, nextToken, maxResults);
-      }
-
-      @Override
-      public void deleteSecurityGroup(String region, String groupId) {
-        k.checkAlive();
-        ec2.deleteSecurityGroup(region, groupId);
-      }
-
-      @Override
-      public void createTags(String region, String resourceId, Map<String, String> tags) {
-        k.checkAlive();
-        ec2.createTags(region, resourceId, tags);
-      }
-
-      @Override
-      public void deleteTags(String region, String resourceId, Map<String, String> tags) {
-        k.checkAlive();
-        ec2.deleteTags(region, resourceId, tags);
-      }
-
-      @Override
       public List<String> authorize(
           String region, String groupId, Direction direction, List<Rule> rules) {
-        k.checkAlive();
-        List<String> ids = ec2.authorize(region, groupId, direction, rules);
+        List<String> ids = super.authorize(region, groupId, direction, rules);
         if (k.point == CrashPoint.AFTER_AUTHORIZE) {
           k.kill("after authorizing " + direction.word() + " rules of " + groupId);
         }
@@ -134,45 +110,11 @@ class CrashIT {
       }
 
       @Override
-      public void revoke(String region, String groupId, Direction direction, List<Rule> rules) {
-        k.checkAlive();
-        ec2.revoke(region, groupId, direction, rules);
-      }
-
-      @Override
-      public void updateRuleDescriptions(
-          String region, String groupId, Direction direction, List<Rule> rules) {
-        k.checkAlive();
-        ec2.updateRuleDescriptions(region, groupId, direction, rules);
-      }
-
-      @Override
-      public Page<InstanceInfo> describeInstances(
-          String region, InstanceFilter filter, String nextToken, Integer maxResults) {
-        k.checkAlive();
-        return ec2.describeInstances(region, filter, nextToken, maxResults);
-      }
-
-      @Override
-      public Map<String, dev.portcullis.engine.RuleCounts.PrefixListSize> describePrefixListSizes(
-          String region, java.util.Collection<String> ids) {
-        k.checkAlive();
-        return ec2.describePrefixListSizes(region, ids);
-      }
-
-      @Override
       public void setInterfaceGroups(String region, String interfaceId, List<String> groupIds) {
-        k.checkAlive();
-        ec2.setInterfaceGroups(region, interfaceId, groupIds);
+        super.setInterfaceGroups(region, interfaceId, groupIds);
         if (k.point == CrashPoint.AFTER_ATTACH) {
           k.kill("after setting the groups of " + interfaceId);
         }
-      }
-
-      @Override
-      public void setInstanceGroups(String region, String instanceId, List<String> groupIds) {
-        k.checkAlive();
-        ec2.setInstanceGroups(region, instanceId, groupIds);
       }
     };
   }

@@ -139,13 +139,12 @@ public final class GroupKeeper {
 
   private static final String DUPLICATE = "InvalidGroup.Duplicate";
 
-  /** The group of that name in that VPC, read from EC2 now, if it carries the owner's tags. */
+  /** The owner's group of that name in that VPC, read from EC2 now (by its uid tag). */
   private Optional<SecurityGroupInfo> ownGroupNamed(String region, OwnerTags owner, Wanted wanted) {
     return retry
         .call(() -> cloud.describeAllSecurityGroups(region, GroupFilter.tags(owner.lookupFilter())))
         .stream()
         .filter(g -> g.groupName().equals(wanted.name()) && g.vpcId().equals(wanted.vpcId()))
-        .filter(g -> owner.owns(g.tags()))
         .findFirst();
   }
 

@@ -36,9 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
@@ -229,18 +226,11 @@ public final class ConvergenceBenchmark {
   record MotoCloud(MotoServer moto, AwsCloud aws, String vpcId) implements BenchCloud {
     static MotoCloud start() throws Exception {
       MotoServer moto = MotoServer.start();
-      StaticCredentialsProvider credentials =
-          StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
       String vpc;
-      try (Ec2Client ec2 =
-          Ec2Client.builder()
-              .region(Region.of(REGION))
-              .endpointOverride(moto.endpoint())
-              .credentialsProvider(credentials)
-              .build()) {
+      try (Ec2Client ec2 = moto.ec2(REGION)) {
         vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
       }
-      return new MotoCloud(moto, new AwsCloud(moto.endpoint(), credentials), vpc);
+      return new MotoCloud(moto, moto.cloud(), vpc);
     }
 
     @Override

@@ -27,9 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 
@@ -42,8 +39,6 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
 class OperatorOnMotoIT {
   private static final String REGION = "eu-west-1";
   private static final Duration RESYNC = Duration.ofSeconds(2);
-  private static final StaticCredentialsProvider CREDENTIALS =
-      StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
 
   private static MotoServer moto;
   private static Ec2Client ec2;
@@ -54,12 +49,7 @@ class OperatorOnMotoIT {
   @BeforeAll
   static void startMoto() throws Exception {
     moto = MotoServer.start();
-    ec2 =
-        Ec2Client.builder()
-            .region(Region.of(REGION))
-            .endpointOverride(moto.endpoint())
-            .credentialsProvider(CREDENTIALS)
-            .build();
+    ec2 = moto.ec2(REGION);
     MotoServer.Network net = MotoServer.network(ec2, "web", "db");
     vpc = net.vpcId();
     web = net.instanceIds().get(0);
@@ -82,7 +72,7 @@ class OperatorOnMotoIT {
   @Test
   void groupsAttachmentsAndChecksConvergeOnMotoAndDeletingLeavesNothingBehind() {
     String ns = cluster.newNamespace("moto");
-    AwsCloud cloud = new AwsCloud(moto.endpoint(), CREDENTIALS);
+    AwsCloud cloud = moto.cloud();
     KubernetesClient operatorClient = cluster.newClient();
     PortcullisOperator operator =
         PortcullisOperator.start(

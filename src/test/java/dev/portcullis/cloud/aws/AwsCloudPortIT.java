@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
@@ -38,10 +36,7 @@ class AwsCloudPortIT extends CloudPortContract {
   @BeforeAll
   static void startMoto() throws Exception {
     moto = MotoServer.start();
-    cloud =
-        new AwsCloud(
-            moto.endpoint(),
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
+    cloud = moto.cloud();
     Ec2Client ec2 = cloud.client(REGION);
     MotoServer.Network net = MotoServer.network(ec2, "bastion", "db");
     String prefixList =

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -129,6 +132,24 @@ public final class MotoServer implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** The credentials moto's server accepts (any; these are the ones its documentation uses). */
+  public static final StaticCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+
+  /** The adapter, as the operator makes it with {@code --aws-endpoint}, pointed at this server. */
+  public AwsCloud cloud() {
+    return new AwsCloud(endpoint(), CREDENTIALS);
+  }
+
+  /** A plain SDK client of this server, for fixtures and for checks behind the adapter's back. */
+  public Ec2Client ec2(String region) {
+    return Ec2Client.builder()
+        .region(Region.of(region))
+        .endpointOverride(endpoint())
+        .credentialsProvider(CREDENTIALS)
+        .build();
   }
 
   @Override

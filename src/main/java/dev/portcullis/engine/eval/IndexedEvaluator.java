@@ -58,18 +58,24 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * first (one dependent read fewer per instance and flow):
    *
    * <pre>
-   * NETWORK, PRIVATE_IP, PUBLIC_IP, HAS_PUBLIC_IP (0 or 1),
-   * MEMBERS, MEMBERS_END   its group ids in {@code members},
+   * NETWORK   its network (region and VPC) id times 2, plus 1 when it has a public IP; negative
+   *     when it has no network,
+   * PRIVATE_IP, PUBLIC_IP,
    * LISTENING, LISTENING_END   its sockets in {@code listening},
    * OPEN   bit {@code direction * classes + class} set when one of its groups lets every port
    *     and every IPv4 address through (a default egress rule does; rows past bit 30 never say so),
    * SOCKETS   {@value #INLINE_SOCKETS} slots: its tcp and udp sockets as {@code protocol << 16 |
    *     port}, then -1; or OVERFLOW in the first when it has more (then only {@code listening} has
    *     them),
-   * GROUP_COUNT, then the groups: the estate's groups on its primary interface, in order, once.
+   * GROUP_COUNTS   the count of the estate's groups it carries, plus 65536 times the count of
+   *     all the group ids it carries,
+   * then the group ids on its primary interface, once each: the estate's groups in interface
+   *     order, then ids the estate does not hold (a rule may still name them).
    * </pre>
    *
-   * A group's axis for a direction and protocol class comes from {@link RuleIndex#axis}, a table
+   * With up to 5 groups, a block is 16 ints: one 64-byte cache line's worth.
+   *
+   * <p>A group's axis for a direction and protocol class comes from {@link RuleIndex#axis}, a table
    * small enough to stay in cache.
    */
   private final int[] block;
@@ -79,20 +85,14 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private static final int NETWORK = 0;
   private static final int PRIVATE_IP = 1;
   private static final int PUBLIC_IP = 2;
-  private static final int HAS_PUBLIC_IP = 3;
-  private static final int MEMBERS = 4;
-  private static final int MEMBERS_END = 5;
-  private static final int LISTENING = 6;
-  private static final int LISTENING_END = 7;
-  private static final int OPEN_ROWS = 8;
-  private static final int SOCKETS = 9;
+  private static final int LISTENING = 3;
+  private static final int LISTENING_END = 4;
+  private static final int OPEN_ROWS = 5;
+  private static final int SOCKETS = 6;
   private static final int INLINE_SOCKETS = 4;
-  private static final int GROUP_COUNT = SOCKETS + INLINE_SOCKETS;
-  private static final int GROUPS = GROUP_COUNT + 1;
+  private static final int GROUP_COUNTS = SOCKETS + INLINE_SOCKETS;
+  private static final int GROUPS = GROUP_COUNTS + 1;
   private static final int OVERFLOW = -2;
-
-  /** The ids of every group on an instance's primary interface, known or not, sorted. */
-  private final int[] members;
 
   /** Listening sockets as {@code protocol << 32 | port}, sorted per instance. */
   private final long[] listening;
@@ -173,18 +173,17 @@ public final class IndexedEvaluator implements FlowEvaluator {
     noPublicIp = new String[n];
     idOf = new String[n];
     IntList blocks = new IntList();
-    IntList carried = new IntList();
     List<Long> sockets = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       InstanceState inst = instances[i];
       NetworkInterface nic = inst.primary();
       List<Integer> own = new ArrayList<>();
-      TreeSet<Integer> ids = new TreeSet<>();
+      List<Integer> foreign = new ArrayList<>();
       for (String id : nic.groupIds()) {
         int g = groupId(id);
-        ids.add(g);
-        if (g < groupCount && !own.contains(g)) {
-          own.add(g);
+        List<Integer> list = g < groupCount ? own : foreign;
+        if (!list.contains(g)) {
+          list.add(g);
         }
       }
       TreeSet<Long> keys = new TreeSet<>();
@@ -193,13 +192,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
       int b = blocks.size();
       blockStart[i] = b;
-      blocks.add(networkId(networks, inst.region(), inst.vpcId()));
+      blocks.add(
+          (networkId(networks, inst.region(), inst.vpcId()) << 1)
+              | (nic.publicIp() == null ? 0 : 1));
       blocks.add(nic.privateIp());
       blocks.add(nic.publicIp() == null ? 0 : nic.publicIp());
-      blocks.add(nic.publicIp() == null ? 0 : 1);
-      blocks.add(carried.size());
-      ids.forEach(carried::add);
-      blocks.add(carried.size());
       blocks.add(sockets.size());
       sockets.addAll(keys);
       blocks.add(sockets.size());
@@ -228,8 +225,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
               k < ported.length ? inlineSocket((int) (ported[k] >>> 32), (int) ported[k]) : -1);
         }
       }
-      blocks.add(own.size());
+      blocks.add(own.size() | ((own.size() + foreign.size()) << 16));
       own.forEach(blocks::add);
+      foreign.forEach(blocks::add);
       String groupList = Explanations.groupList(nic.groupIds(), this::groupName);
       egressPrefix[i] = Explanations.noEgressPrefix(groupList, inst.instanceId());
       ingressPrefix[i] = Explanations.noIngressPrefix(groupList, inst.instanceId());
@@ -253,8 +251,16 @@ public final class IndexedEvaluator implements FlowEvaluator {
       System.arraycopy(
           blocks.values, blockStart[i], block, i * stride, blockStart[i + 1] - blockStart[i]);
     }
-    members = carried.toArray();
     listening = sockets.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** Whether two NETWORK values name the same network (none is never the same as another). */
+  private static boolean sameNetwork(int a, int b) {
+    return a >= 0 && ((a ^ b) >>> 1) == 0;
+  }
+
+  private boolean hasPublicIp(int at) {
+    return (block[at + NETWORK] & 1) != 0;
   }
 
   /** An int for a region and VPC; none when either is missing, as no network is then shared. */
@@ -304,14 +310,15 @@ public final class IndexedEvaluator implements FlowEvaluator {
     int[] blk = block;
     int src = srcInstance * stride;
     int dst = dstInstance * stride;
-    int net = blk[src + NETWORK];
-    boolean sameVpc = net != NO_NETWORK && net == blk[dst + NETWORK];
+    int srcNet = blk[src + NETWORK];
+    int dstNet = blk[dst + NETWORK];
+    boolean sameVpc = sameNetwork(srcNet, dstNet);
     int srcIp;
     int dstIp;
     if (sameVpc) {
       srcIp = blk[src + PRIVATE_IP];
       dstIp = blk[dst + PRIVATE_IP];
-    } else if (blk[src + HAS_PUBLIC_IP] != 0 && blk[dst + HAS_PUBLIC_IP] != 0) {
+    } else if ((srcNet & dstNet & 1) != 0) {
       srcIp = blk[src + PUBLIC_IP];
       dstIp = blk[dst + PUBLIC_IP];
     } else {
@@ -331,7 +338,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   public Verdict verdictFromAddress(int srcIpv4, int dstInstance, int protocol, int port) {
     int dst = dstInstance * stride;
-    if (block[dst + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(srcIpv4)) {
+    if (!hasPublicIp(dst) && !Source.isPrivate4(srcIpv4)) {
       return Verdict.TIMED_OUT; // a public address reaches only a public IP
     }
     int cls = index.protocolClass(protocol);
@@ -342,10 +349,10 @@ public final class IndexedEvaluator implements FlowEvaluator {
   }
 
   /**
-   * Flows a batch decides together: enough to overlap their memory reads, few enough to stay in
-   * registers and L1.
+   * Flows a batch advances together, stage by stage: enough for their memory reads to overlap, few
+   * enough for the stages' arrays to stay in L1.
    */
-  private static final int LANES = 8;
+  private static final int CHUNK = 64;
 
   /**
    * The verdicts of {@code count} flows, each as {@link #verdict(int, int, int, int)} or {@link
@@ -354,57 +361,170 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * instance's handle (or -1 for an outside IPv4 source), the source address (read only when the
    * handle is -1), the destination's handle, and {@link #packTraffic}{@code (protocol, port)}.
    *
-   * <p>The flows are independent, so they are decided {@value #LANES} at a time, stage by stage:
-   * every flow's instance blocks are read, then every flow's first ingress look-up is done in
-   * lockstep, then its first egress look-up, so that the reads of different flows overlap instead
-   * of each flow waiting for its own. Flows the first look-ups do not settle are finished one by
-   * one by the single-flow code.
+   * <p>A single flow waits for each of its reads in turn: the instance block, then for each group
+   * the axis row, the block of port bounds, the cell. The flows of a batch are independent, so here
+   * they advance {@value #CHUNK} at a time, one stage for all of them before the next: every flow's
+   * instance blocks (which give the look-ups to make, one per destination group), then every
+   * look-up's row, then every look-up's port block, then every look-up's cell. The reads of one
+   * stage do not wait for one another, so their cache misses overlap. Ingress is asked of every
+   * group (no stop at the first that allows); egress and listening sockets are then checked per
+   * flow, on blocks already read.
    */
   public void verdicts(int[] packedFlows, int offset, int count, byte[] out) {
-    int[] p = packedFlows;
-    int[] blk = block;
-    int touched = 0;
-    for (int done = 0; done < count; done += LANES) {
-      int n = Math.min(LANES, count - done);
-      int first = 4 * (offset + done);
-      // Stage 1, every flow of the group: read what its verdict will read first (its instance
-      // blocks, the head of its destination's first axis). The reads of different flows do not
-      // wait for one another, so their misses overlap; the values only feed a sum kept in a field.
-      for (int j = 0, i = first; j < n; j++, i += 4) {
-        int s = p[i];
-        int d = p[i + 2] * stride;
-        touched += blk[d + NETWORK];
-        if (s >= 0) {
-          touched += blk[s * stride + NETWORK];
-        }
-        if (blk[d + GROUP_COUNT] > 0) {
-          int axis =
-              index.axis(blk[d + GROUPS], RuleIndex.INGRESS, index.protocolClass(p[i + 3] >>> 24));
-          if (axis != RuleIndex.NONE) {
-            touched += index.touch(axis);
-          }
-        }
-      }
-      // Stage 2: each flow decided by the single-flow code, on lines now in (or on their way to)
-      // the cache.
-      for (int j = 0, i = first; j < n; j++, i += 4) {
-        int src = p[i];
-        int dst = p[i + 2];
-        int protocol = p[i + 3] >>> 24;
-        int port = (p[i + 3] << 8) >> 8;
-        Verdict v =
-            src >= 0
-                ? verdict(src, dst, protocol, port)
-                : verdictFromAddress(p[i + 1], dst, protocol, port);
-        out[done + j] = (byte) v.ordinal();
-      }
+    Batch batch = new Batch(CHUNK, CHUNK * Math.max(1, stride - GROUPS));
+    for (int done = 0; done < count; done += CHUNK) {
+      verdictChunk(packedFlows, offset + done, Math.min(CHUNK, count - done), out, done, batch);
     }
-    sink = touched;
   }
 
-  /**
-   * Where {@link #verdicts} leaves what it read ahead, so that the reads are not optimized away.
-   */
+  /** The arrays the stages of {@link #verdicts} pass on: per flow, and per look-up. */
+  private static final class Batch {
+    /** The flow's ingress address: the source's, as the destination's rules see it. */
+    final int[] address;
+
+    /** The source's block when its groups count (same VPC), else -1. */
+    final int[] peer;
+
+    final int[] key;
+
+    /** 1 once ingress is allowed; -1 when the flow is decided before any look-up. */
+    final int[] allowed;
+
+    final int[] lookupFlow;
+    final int[] lookupAt;
+
+    Batch(int flows, int lookups) {
+      address = new int[flows];
+      peer = new int[flows];
+      key = new int[flows];
+      allowed = new int[flows];
+      lookupFlow = new int[lookups];
+      lookupAt = new int[lookups];
+    }
+  }
+
+  private static final int DECIDED = -1;
+
+  private void verdictChunk(int[] p, int first, int n, byte[] out, int outAt, Batch batch) {
+    int[] blk = block;
+    RuleIndex idx = index;
+    int[] lookupFlow = batch.lookupFlow;
+    int[] lookupAt = batch.lookupAt;
+    int[] key = batch.key;
+    int[] allowed = batch.allowed;
+    int lookups = 0;
+    // Each stage first reads one int of every line it will need, in a loop so small that the
+    // processor has many of those reads under way at once; the stage's own loop then finds its
+    // lines in the cache. The sums only keep the reads from being optimized away.
+    int touched = 0;
+    for (int j = 0, i = 4 * first; j < n; j++, i += 4) {
+      touched += blk[p[i + 2] * stride] + blk[Math.max(p[i], 0) * stride];
+    }
+    // Stage 1: the instance blocks; the route; the ingress look-ups to make.
+    for (int j = 0, i = 4 * first; j < n; j++, i += 4) {
+      int src = p[i];
+      int dst = p[i + 2] * stride;
+      int protocol = p[i + 3] >>> 24;
+      int port = (p[i + 3] << 8) >> 8;
+      int address;
+      int peer = -1;
+      if (src >= 0) {
+        int srcAt = src * stride;
+        int srcNet = blk[srcAt + NETWORK];
+        int dstNet = blk[dst + NETWORK];
+        if (sameNetwork(srcNet, dstNet)) {
+          address = blk[srcAt + PRIVATE_IP];
+          peer = srcAt;
+        } else if ((srcNet & dstNet & 1) != 0) {
+          address = blk[srcAt + PUBLIC_IP];
+        } else {
+          allowed[j] = DECIDED;
+          out[outAt + j] = (byte) Verdict.TIMED_OUT.ordinal();
+          continue;
+        }
+      } else {
+        address = p[i + 1];
+        if (!hasPublicIp(dst) && !Source.isPrivate4(address)) {
+          allowed[j] = DECIDED;
+          out[outAt + j] = (byte) Verdict.TIMED_OUT.ordinal();
+          continue;
+        }
+      }
+      batch.address[j] = address;
+      batch.peer[j] = peer;
+      key[j] = RuleIndex.key(port);
+      int cls = idx.protocolClass(protocol);
+      if (cls < 31 && (blk[dst + OPEN_ROWS] & (1 << cls)) != 0) {
+        allowed[j] = 1;
+        continue;
+      }
+      allowed[j] = 0;
+      for (int k = dst + GROUPS, end = k + (blk[dst + GROUP_COUNTS] & 0xffff); k < end; k++) {
+        int row = idx.axis(blk[k], RuleIndex.INGRESS, cls);
+        if (row != RuleIndex.NONE) {
+          lookupFlow[lookups] = j;
+          lookupAt[lookups++] = row;
+        }
+      }
+    }
+    // Stage 2: each look-up's row gives its block of port bounds.
+    for (int t = 0; t < lookups; t++) {
+      lookupAt[t] = idx.blockOf(lookupAt[t], key[lookupFlow[t]]);
+    }
+    for (int t = 0; t < lookups; t++) {
+      touched += idx.read(lookupAt[t]);
+    }
+    // Stage 3: the block gives the cell.
+    for (int t = 0; t < lookups; t++) {
+      lookupAt[t] = idx.cellIn(lookupAt[t], key[lookupFlow[t]]);
+    }
+    for (int t = 0; t < lookups; t++) {
+      touched += idx.readCell(lookupAt[t]);
+    }
+    // Stage 4: the cell admits the source or not.
+    for (int t = 0; t < lookups; t++) {
+      int j = lookupFlow[t];
+      int peer = batch.peer[j];
+      int from = peer < 0 ? 0 : peer + GROUPS;
+      int to = peer < 0 ? 0 : from + (blk[peer + GROUP_COUNTS] >>> 16);
+      if (idx.cellAllows(lookupAt[t], batch.address[j], blk, from, to)) {
+        allowed[j] = 1;
+      }
+    }
+    // Stage 5: egress and listening sockets, per flow.
+    for (int j = 0, i = 4 * first; j < n; j++, i += 4) {
+      if (allowed[j] == DECIDED) {
+        continue;
+      }
+      Verdict v = Verdict.TIMED_OUT;
+      if (allowed[j] == 1) {
+        int src = p[i];
+        int dst = p[i + 2] * stride;
+        int protocol = p[i + 3] >>> 24;
+        int port = (p[i + 3] << 8) >> 8;
+        boolean egress = true;
+        if (src >= 0) {
+          int srcAt = src * stride;
+          boolean sameVpc = batch.peer[j] >= 0;
+          egress =
+              anyAllows(
+                  srcAt,
+                  RuleIndex.EGRESS,
+                  idx.protocolClass(protocol),
+                  port,
+                  blk[dst + (sameVpc ? PRIVATE_IP : PUBLIC_IP)],
+                  sameVpc ? dst : -1);
+        }
+        if (egress) {
+          v = listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
+        }
+      }
+      out[outAt + j] = (byte) v.ordinal();
+    }
+    sink += touched;
+  }
+
+  /** Where the stages of {@link #verdicts} leave their reads, so that they are kept. */
   @SuppressWarnings("unused")
   private int sink;
 
@@ -434,11 +554,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
   /** {@link #anyAllows} when no group opens everything: asks each group's axis. */
   private boolean groupsAllow(int at, int dir, int cls, int port, int address, int peer) {
     int[] blk = block;
-    int from = peer < 0 ? 0 : blk[peer + MEMBERS];
-    int to = peer < 0 ? 0 : blk[peer + MEMBERS_END];
-    for (int k = at + GROUPS, end = k + blk[at + GROUP_COUNT]; k < end; k++) {
+    int from = peer < 0 ? 0 : peer + GROUPS;
+    int to = peer < 0 ? 0 : from + (blk[peer + GROUP_COUNTS] >>> 16);
+    for (int k = at + GROUPS, end = k + (blk[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
       int axis = index.axis(blk[k], dir, cls);
-      if (axis != RuleIndex.NONE && index.allows(axis, port, address, members, from, to)) {
+      if (axis != RuleIndex.NONE && index.allows(axis, port, address, blk, from, to)) {
         return true;
       }
     }
@@ -530,16 +650,13 @@ public final class IndexedEvaluator implements FlowEvaluator {
             null);
       }
       int srcAt = s * stride;
-      int net = block[srcAt + NETWORK];
-      boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK];
-      if (!sameVpc && (block[srcAt + HAS_PUBLIC_IP] == 0 || block[dstAt + HAS_PUBLIC_IP] == 0)) {
+      boolean sameVpc = sameNetwork(block[srcAt + NETWORK], block[dstAt + NETWORK]);
+      if (!sameVpc && (!hasPublicIp(srcAt) || !hasPublicIp(dstAt))) {
         return denied(
             Reason.NO_ROUTE,
             explain
                 ? Explanations.noRoute(
-                    networkLabel[s],
-                    networkLabel[dst],
-                    noPublicIp[block[dstAt + HAS_PUBLIC_IP] == 0 ? dst : s])
+                    networkLabel[s], networkLabel[dst], noPublicIp[hasPublicIp(dstAt) ? s : dst])
                 : null,
             null);
       }
@@ -579,7 +696,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
         origin = sameVpc ? privateLabel[s] : publicLabel[s];
       }
     } else if (src instanceof Source.Address4 a) {
-      if (block[dstAt + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(a.address())) {
+      if (!hasPublicIp(dstAt) && !Source.isPrivate4(a.address())) {
         return denied(
             Reason.NO_ROUTE,
             explain ? Explanations.noPublicRoute(Ip.format4(a.address()), idOf[dst]) : null,
@@ -598,7 +715,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
       origin = explain && ingress == NO_MATCH ? Ip.format6(a.high(), a.low()) : null;
     } else if (src instanceof Source.Range r) {
       if (r.cidr() instanceof Cidr4 c) {
-        if (block[dstAt + HAS_PUBLIC_IP] == 0 && !Source.isPrivate4(c)) {
+        if (!hasPublicIp(dstAt) && !Source.isPrivate4(c)) {
           return denied(
               Reason.NO_ROUTE,
               explain ? Explanations.noPublicRoute(c.display(), idOf[dst]) : null,
@@ -624,7 +741,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             Reason.UNKNOWN_GROUP, explain ? Explanations.unknownGroup(gm.groupId()) : null, null);
       }
       int net = groupNetwork[g];
-      boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK];
+      boolean sameVpc = net != NO_NETWORK && net == block[dstAt + NETWORK] >> 1;
       if (!sameVpc) {
         // A member has no address of its own, hence no public IP: only its own VPC is in reach.
         return denied(
@@ -633,7 +750,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
                 ? Explanations.noRoute(
                     Explanations.memberNetwork(groups[g]),
                     networkLabel[dst],
-                    block[dstAt + HAS_PUBLIC_IP] == 0
+                    !hasPublicIp(dstAt)
                         ? noPublicIp[dst]
                         : Explanations.noPublicIp(Explanations.member(groups[g].groupId())))
                 : null,
@@ -648,9 +765,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
               port,
               true,
               block[dstAt + PRIVATE_IP],
-              members,
-              block[dstAt + MEMBERS],
-              block[dstAt + MEMBERS_END]);
+              block,
+              dstAt + GROUPS,
+              dstAt + GROUPS + (block[dstAt + GROUP_COUNTS] >>> 16));
       if (egress == NO_MATCH) {
         return denied(
             Reason.NO_EGRESS_RULE,
@@ -706,9 +823,9 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * order, then rule order; the peer's groups count when {@code peer} is a block, not -1.
    */
   private int first(int at, int dir, int cls, int port, boolean hasAddress, int address, int peer) {
-    int from = peer < 0 ? 0 : block[peer + MEMBERS];
-    int to = peer < 0 ? 0 : block[peer + MEMBERS_END];
-    return first(at, dir, cls, port, hasAddress, address, members, from, to);
+    int from = peer < 0 ? 0 : peer + GROUPS;
+    int to = peer < 0 ? 0 : from + (block[peer + GROUP_COUNTS] >>> 16);
+    return first(at, dir, cls, port, hasAddress, address, block, from, to);
   }
 
   private int first(
@@ -721,7 +838,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
       int[] memberIds,
       int from,
       int to) {
-    for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
+    for (int k = at + GROUPS, end = k + (block[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
       int found = firstOfGroup(block[k], dir, cls, port, hasAddress, address, memberIds, from, to);
       if (found != NO_MATCH) {
         return found;
@@ -754,7 +871,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
   }
 
   private int firstContaining(int at, int cls, int port, Cidr4 range) {
-    for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
+    for (int k = at + GROUPS, end = k + (block[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
       int axis = index.axis(block[k], RuleIndex.INGRESS, cls);
       if (axis != RuleIndex.NONE) {
         int pos = index.firstContaining(axis, port, range);
@@ -767,7 +884,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
   }
 
   private int first6(int at, int cls, int port, long high, long low, int maxLength) {
-    for (int k = at + GROUPS, end = k + block[at + GROUP_COUNT]; k < end; k++) {
+    for (int k = at + GROUPS, end = k + (block[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
       int axis = index.axis(block[k], RuleIndex.INGRESS, cls);
       if (axis != RuleIndex.NONE) {
         int pos = index.first6(axis, port, high, low, maxLength);
@@ -785,6 +902,11 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   private static Decision denied(Reason reason, String explanation, Match egress) {
     return new Decision(Verdict.TIMED_OUT, reason, explanation, egress, null);
+  }
+
+  /** The rule index, for size reports. */
+  RuleIndex index() {
+    return index;
   }
 
   @Override

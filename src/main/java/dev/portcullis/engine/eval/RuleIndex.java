@@ -36,9 +36,11 @@ import java.util.function.ToIntFunction;
  * neighbouring cache lines and allocates nothing. Identical axes and cells are stored once.
  *
  * <pre>
- * axis at a:  n, cellLow[0..n), cellAt[0..n)          (cellLow[0] is Integer.MIN_VALUE)
+ * axis at a:  n, then the first bound of blocks 1, 2, ... (at least 7 values, padded),
+ *             then (bound, cell) for the n bounds in blocks of 8 pairs (bound 0 is
+ *             FLOOR; the last block padded)
  * cell at c:  segments s, references r, first node, IPv6 set (or -1),
- *             segLow[0..s), segValue[0..s), refGroup[0..r), refValue[0..r)
+ *             (segment low, value) for the s segments, (group, value) for the r references
  * </pre>
  *
  * A segment's low address has its sign bit flipped so that signed order is address order; its value
@@ -49,15 +51,49 @@ final class RuleIndex {
   static final int INGRESS = 0;
   static final int EGRESS = 1;
 
-  private static final int CELL_HEADER = 4;
+  /**
+   * How many IPv4 prefixes a cell also holds directly, to be tested one by one instead of searched:
+   * the cells of nearly every rule set have this many or fewer.
+   */
+  private static final int DIRECT = 3;
+
+  /** Where a cell's count of direct prefixes is, and where they start. */
+  private static final int DIRECT_COUNT = 4;
+
+  private static final int DIRECT_START = 5;
+
+  /**
+   * A cell's head: segment count, reference count, first node, IPv6 set, direct prefix count (or
+   * NONE), then {@value #DIRECT} direct prefixes as (address, mask, value), padded with ones no
+   * address matches.
+   */
+  private static final int CELL_HEADER = DIRECT_START + 3 * DIRECT;
+
+  /**
+   * Port bounds and keys are kept within [FLOOR, CEILING] (the bound below every port is FLOOR, the
+   * padding after the last bound CEILING + 1), so that comparing them never overflows an int.
+   */
+  private static final int FLOOR = -(1 << 29);
+
+  private static final int CEILING = 1 << 29;
+
+  /** Bounds per block of an axis: 8 (bound, cell) pairs fill a 64-byte cache line. */
+  private static final int BLOCK = 8;
 
   /** Protocol number (0-255) to protocol class; class 0 holds the protocols no rule names. */
   private final int[] protocolClass = new int[256];
 
   private final int classes;
+  private final int groups;
 
-  /** {@code (group * 2 + direction) * classes + class} to its axis, or NONE: no rule applies. */
-  private final int[] axisOf;
+  /**
+   * {@value #BLOCK} ints per row ({@link #rowOf}): where the row's axis's pairs start, then its
+   * block summary (the head of the axis, copied here so that a look-up reads it from the row it
+   * starts from, not from one more line of the axis). For an axis of more than 64 bounds, the first
+   * int is {@code ~axis} instead, and the look-up reads the axis; NONE when no rule applies. A
+   * row's handle is its offset here.
+   */
+  private final int[] rows;
 
   /**
    * Beside each axis: the position its rules give every IPv4 address on every port (a default
@@ -92,21 +128,32 @@ final class RuleIndex {
   RuleIndex(Rule[][] rules, ToIntFunction<String> groupIdOf) {
     int[] classProtocol = protocolClasses(rules);
     classes = classProtocol.length;
+    groups = rules.length;
     Builder b = new Builder(groupIdOf);
-    axisOf = new int[rules.length * 2 * classes];
+    int[] axisOf = new int[rules.length * 2 * classes];
     for (int g = 0; g < rules.length; g++) {
       for (int dir = 0; dir < 2; dir++) {
         for (int c = 0; c < classes; c++) {
           int[] relevant = relevant(rules[g], dir, classProtocol[c]);
-          axisOf[(g * 2 + dir) * classes + c] =
-              relevant.length == 0 ? NONE : b.axis(rules[g], relevant);
+          axisOf[rowOf(g, dir, c)] = relevant.length == 0 ? NONE : b.axis(rules[g], relevant);
         }
       }
     }
-    blob = b.blob.toArray();
+    // Padded, so that counting a cell's segments may read past the last cell.
+    blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + 2 * BLOCK);
     uniformOf = new int[axisOf.length];
+    rows = new int[axisOf.length * BLOCK];
     for (int i = 0; i < axisOf.length; i++) {
-      uniformOf[i] = axisOf[i] == NONE ? NONE : uniform(axisOf[i]);
+      int axis = axisOf[i];
+      uniformOf[i] = axis == NONE ? NONE : uniform(axis);
+      if (axis == NONE) {
+        rows[i * BLOCK] = NONE;
+      } else if (blob[axis] <= BLOCK * BLOCK) {
+        rows[i * BLOCK] = axis + BLOCK;
+        System.arraycopy(blob, axis + 1, rows, i * BLOCK + 1, BLOCK - 1);
+      } else {
+        rows[i * BLOCK] = ~axis; // the blob starts with a filler, so no axis is at 0
+      }
     }
     segNode = b.segNode.toArray();
     nodeLength = b.nodeLength.toArray();
@@ -193,22 +240,42 @@ final class RuleIndex {
     return protocolClass[protocol];
   }
 
-  /** The axis of a group's rules for a direction and protocol class, or NONE: no rule applies. */
+  /**
+   * The handle of the axis of a group's rules for a direction and protocol class, or NONE: no rule
+   * applies.
+   */
   int axis(int group, int dir, int cls) {
-    return axisOf[((group << 1) | dir) * classes + cls];
+    int row = rowOf(group, dir, cls) * BLOCK;
+    return rows[row] == NONE ? NONE : row;
+  }
+
+  /**
+   * The number of a group's row for a direction and protocol class. The rows of one direction and
+   * class are contiguous, so that those flows use most (tcp ingress) stay in a small part of the
+   * table, one that the cache keeps.
+   */
+  private int rowOf(int group, int dir, int cls) {
+    return (dir * classes + cls) * groups + group;
+  }
+
+  /** The offset in {@code blob} of the axis of a row handle. */
+  private int axisAt(int row) {
+    int head = rows[row];
+    return head >= 0 ? head - BLOCK : ~head;
   }
 
   /**
    * Whether the axis lets every port and every IPv4 address through (a group's default egress rule
    * does): then nothing need be looked up for an IPv4 peer.
    */
-  boolean opensEverything(int axis) {
-    int cells = blob[axis];
-    for (int c = 0; c < cells; c++) {
-      int cell = blob[axis + 1 + cells + c];
-      int segments = blob[cell];
-      for (int k = 0; k < segments; k++) {
-        if (blob[cell + CELL_HEADER + segments + k] == NONE) {
+  boolean opensEverything(int row) {
+    int axis = axisAt(row);
+    int n = blob[axis];
+    int pairs = pairs(axis, n);
+    for (int k = 0; k < n; k++) {
+      int cell = blob[pairs + 2 * k + 1];
+      for (int seg = cell + CELL_HEADER, end = seg + 2 * blob[cell]; seg < end; seg += 2) {
+        if (blob[seg + 1] == NONE) {
           return false;
         }
       }
@@ -221,22 +288,19 @@ final class RuleIndex {
    * NONE: one value on all the segments of all its cells, and no group reference before it.
    */
   private int uniform(int axis) {
-    int cells = blob[axis];
-    int value = NONE;
-    for (int c = 0; c < cells; c++) {
-      int cell = blob[axis + 1 + cells + c];
-      int segments = blob[cell];
-      if (c == 0) {
-        value = blob[cell + CELL_HEADER + segments];
-      }
-      for (int k = 0; k < segments; k++) {
-        if (blob[cell + CELL_HEADER + segments + k] != value) {
+    int n = blob[axis];
+    int pairs = pairs(axis, n);
+    int value = blob[blob[pairs + 1] + CELL_HEADER + 1];
+    for (int k = 0; k < n; k++) {
+      int cell = blob[pairs + 2 * k + 1];
+      int refs = cell + CELL_HEADER + 2 * blob[cell];
+      for (int seg = cell + CELL_HEADER; seg < refs; seg += 2) {
+        if (blob[seg + 1] != value) {
           return NONE;
         }
       }
-      int refs = blob[cell + 1];
-      for (int k = 0; k < refs; k++) {
-        if (blob[cell + CELL_HEADER + 2 * segments + refs + k] < value) {
+      for (int ref = refs, end = refs + 2 * blob[cell + 1]; ref < end; ref += 2) {
+        if (blob[ref + 1] < value) {
           return NONE;
         }
       }
@@ -246,81 +310,202 @@ final class RuleIndex {
 
   /** {@link #uniform} of a group's axis for a direction and protocol class. */
   int uniformFirst(int group, int dir, int cls) {
-    return uniformOf[((group << 1) | dir) * classes + cls];
+    return uniformOf[rowOf(group, dir, cls)];
   }
 
-  /** The cell of an axis that holds a port. */
-  private int cell(int axis, int port) {
-    int n = blob[axis];
-    return blob[lastAtMost(blob, axis + 1, n, port) + n];
+  /** How many blocks of {@value #BLOCK} bounds an axis of {@code n} bounds has. */
+  private static int blocks(int n) {
+    return (n + BLOCK - 1) / BLOCK;
+  }
+
+  /** Where an axis's (bound, cell) pairs start: after its head and block summary. */
+  private static int pairs(int axis, int n) {
+    return axis + Math.max(BLOCK, blocks(n));
   }
 
   /**
-   * The index within the cell of the IPv4 segment holding an address (every cell has at least one
-   * segment, one with no prefix when no rule of the cell names an IPv4 prefix).
+   * The cell of an axis that holds a port. The bounds come in blocks of {@value #BLOCK} (bound,
+   * cell) pairs, 64 bytes each, and the axis starts with the first bound of every block but the
+   * first: one summary read picks the block, one block read the cell. For up to 64 bounds (every
+   * axis of 50 rules or fewer) both are counted over a fixed number of values, with no branch.
+   */
+  private int cell(int row, int port) {
+    int key = key(port);
+    return cellIn(blockOf(row, key), key);
+  }
+
+  /** A port as the look-ups compare it: below the padding of axes. */
+  static int key(int port) {
+    return Math.max(FLOOR, Math.min(port, CEILING));
+  }
+
+  /**
+   * The first stage of {@link #cell}: where the block of (bound, cell) pairs that holds a port
+   * {@link #key} starts; reads the row only.
+   */
+  int blockOf(int row, int key) {
+    int[] r = rows;
+    int[] b = blob;
+    int pairs = r[row];
+    int block;
+    if (pairs >= 0) {
+      block =
+          atMost(r[row + 1], key)
+              + atMost(r[row + 2], key)
+              + atMost(r[row + 3], key)
+              + atMost(r[row + 4], key)
+              + atMost(r[row + 5], key)
+              + atMost(r[row + 6], key)
+              + atMost(r[row + 7], key);
+    } else {
+      int axis = ~pairs;
+      int blocks = blocks(b[axis]);
+      block = countAtMost(b, axis + 1, blocks - 1, key);
+      pairs = axis + blocks;
+    }
+    return pairs + block * 2 * BLOCK;
+  }
+
+  /** The int at an offset: a read that brings its line into the cache, for a batch's stages. */
+  int read(int at) {
+    return blob[at];
+  }
+
+  /** Reads both ends of a cell's head, which may lie on two cache lines. */
+  int readCell(int cell) {
+    return blob[cell] + blob[cell + CELL_HEADER - 1];
+  }
+
+  /** The second stage of {@link #cell}: the cell of a port {@link #key} within its block. */
+  int cellIn(int at, int key) {
+    int[] b = blob;
+    int within =
+        atMost(b[at], key)
+            + atMost(b[at + 2], key)
+            + atMost(b[at + 4], key)
+            + atMost(b[at + 6], key)
+            + atMost(b[at + 8], key)
+            + atMost(b[at + 10], key)
+            + atMost(b[at + 12], key)
+            + atMost(b[at + 14], key);
+    return b[at + 2 * within - 1];
+  }
+
+  /** 1 when {@code value <= key}, else 0, without a branch, for any two ints. */
+  private static int atMostAny(int value, int key) {
+    return (int) (~((long) key - value) >>> 63);
+  }
+
+  /** 1 when {@code value <= key}, else 0, without a branch (both within FLOOR and CEILING + 1). */
+  private static int atMost(int value, int key) {
+    return (value - key - 1) >>> 31;
+  }
+
+  /** How many of the sorted {@code values[from..from + n)} are at most {@code key}. */
+  private static int countAtMost(int[] values, int from, int n, int key) {
+    int low = 0;
+    int high = n;
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (values[from + mid] <= key) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
+  /**
+   * Where in {@code blob} the (low, value) pair of the IPv4 segment holding an address starts
+   * (every cell has at least one segment, one with no prefix when no rule of the cell names an IPv4
+   * prefix). Up to {@value #BLOCK} segments (nearly every cell) are counted, not searched: a fixed
+   * number of reads and comparisons, the ones past the cell's segments masked out, so that a random
+   * address costs no mispredicted branch; more are searched by halves.
    */
   private int segment(int cell, int address) {
-    int segments = blob[cell];
+    int key = address ^ Integer.MIN_VALUE;
+    int[] b = blob;
     int base = cell + CELL_HEADER;
-    return lastAtMost(blob, base, segments, address ^ Integer.MIN_VALUE) - base;
-  }
-
-  /**
-   * The last index of {@code values[from..from + n)} (sorted, {@code values[from] <= key}) whose
-   * value is at most {@code key}. The loop runs a number of times fixed by {@code n} and its
-   * comparison only picks a value, so the JIT can use a conditional move: a random flow pays no
-   * mispredicted branch per step, and the processor can move on to the next flow's loads.
-   */
-  private static int lastAtMost(int[] values, int from, int n, int key) {
-    int base = from;
-    int length = n;
+    int length = b[cell];
+    if (length <= BLOCK) {
+      int below =
+          atMostAny(b[base], key)
+              + (atMostAny(b[base + 2], key) & inside(1, length))
+              + (atMostAny(b[base + 4], key) & inside(2, length))
+              + (atMostAny(b[base + 6], key) & inside(3, length))
+              + (atMostAny(b[base + 8], key) & inside(4, length))
+              + (atMostAny(b[base + 10], key) & inside(5, length))
+              + (atMostAny(b[base + 12], key) & inside(6, length))
+              + (atMostAny(b[base + 14], key) & inside(7, length));
+      return base + 2 * (below - 1);
+    }
     while (length > 1) {
       int half = length >>> 1;
-      base = values[base + half] <= key ? base + half : base;
+      int mid = base + 2 * half;
+      base = b[mid] <= key ? mid : base;
       length -= half;
     }
     return base;
   }
 
+  /** 1 when {@code index < length}, else 0, without a branch. */
+  private static int inside(int index, int length) {
+    return (index - length) >>> 31;
+  }
+
   /**
    * Whether a rule of the axis admits the traffic from (ingress) or to (egress) an IPv4 address or
-   * an interface carrying one of {@code members[from..to)} (sorted ids). Stops at the first hit.
+   * an interface carrying one of the groups {@code members[from..to)}.
    */
   boolean allows(int axis, int port, int address, int[] members, int from, int to) {
-    int cell = cell(axis, port);
-    int segments = blob[cell];
-    if (blob[cell + CELL_HEADER + segments + segment(cell, address)] != NONE) {
+    return cellAllows(cell(axis, port), address, members, from, to);
+  }
+
+  /** The last stage of {@link #allows}: whether a cell admits the address or the groups. */
+  boolean cellAllows(int cell, int address, int[] members, int from, int to) {
+    int[] b = blob;
+    if (b[cell + DIRECT_COUNT] != NONE) {
+      // A fixed number of tests, padded: no branch on how many prefixes the cell has.
+      if (((address & b[cell + DIRECT_START + 1]) == b[cell + DIRECT_START])
+          | ((address & b[cell + DIRECT_START + 4]) == b[cell + DIRECT_START + 3])
+          | ((address & b[cell + DIRECT_START + 7]) == b[cell + DIRECT_START + 6])) {
+        return true;
+      }
+    } else if (b[segment(cell, address) + 1] != NONE) {
       return true;
     }
-    int refs = blob[cell + 1];
+    int refs = b[cell + 1];
     if (refs == 0 || from == to) {
       return false;
     }
-    int start = cell + CELL_HEADER + 2 * segments;
+    // A cell names few groups and an interface carries few: comparing every pair costs less than
+    // searching, and no comparison branches.
     boolean found = false;
-    for (int i = from; i < to; i++) {
-      found |= referenced(start, refs, members[i]) >= 0;
+    for (int ref = cell + CELL_HEADER + 2 * b[cell], end = ref + 2 * refs; ref < end; ref += 2) {
+      int group = b[ref];
+      for (int i = from; i < to; i++) {
+        found |= members[i] == group;
+      }
     }
     return found;
   }
 
-  /**
-   * The index in {@code blob} of a group id among the {@code refs} sorted ids at {@code start}, or
-   * -1. Branch-free like {@link #lastAtMost}: whether the peer's groups are referenced is as random
-   * as the flows.
-   */
-  private int referenced(int start, int refs, int group) {
-    int at = lastAtMost(blob, start, refs, group);
-    return blob[at] == group ? at : -1;
-  }
-
-  /**
-   * Reads an axis's head and the middle of its bounds (where a look-up starts), for a caller that
-   * wants them in the cache before it looks up; returns a value only to keep the reads.
-   */
-  int touch(int axis) {
-    int n = blob[axis];
-    return n + blob[axis + 1 + (n >>> 1)];
+  /** The position of the first rule of a cell whose IPv4 prefix contains an address, or NONE. */
+  private int firstAddress(int cell, int address) {
+    int[] b = blob;
+    if (b[cell + DIRECT_COUNT] == NONE) {
+      return b[segment(cell, address) + 1];
+    }
+    int best = NONE;
+    for (int k = 0; k < DIRECT; k++) {
+      int at = cell + DIRECT_START + 3 * k;
+      int pos = b[at + 2];
+      if ((address & b[at + 1]) == b[at] && (best == NONE || pos < best)) {
+        best = pos;
+      }
+    }
+    return best;
   }
 
   /**
@@ -329,18 +514,17 @@ final class RuleIndex {
    */
   int first(int axis, int port, boolean hasAddress, int address, int[] members, int from, int to) {
     int cell = cell(axis, port);
-    int segments = blob[cell];
     int best = NONE;
     if (hasAddress) {
-      best = blob[cell + CELL_HEADER + segments + segment(cell, address)];
+      best = firstAddress(cell, address);
     }
-    int refs = blob[cell + 1];
-    int start = cell + CELL_HEADER + 2 * segments;
-    for (int i = from; i < to && refs > 0; i++) {
-      int at = referenced(start, refs, members[i]);
-      if (at >= 0) {
-        int pos = blob[at + refs];
-        if (best == NONE || pos < best) {
+    for (int ref = cell + CELL_HEADER + 2 * blob[cell], end = ref + 2 * blob[cell + 1];
+        ref < end;
+        ref += 2) {
+      int group = blob[ref];
+      int pos = blob[ref + 1];
+      for (int i = from; i < to; i++) {
+        if (members[i] == group && (best == NONE || pos < best)) {
           best = pos;
         }
       }
@@ -351,7 +535,8 @@ final class RuleIndex {
   /** The position of the first rule whose IPv4 prefix contains every address of {@code range}. */
   int firstContaining(int axis, int port, Cidr4 range) {
     int cell = cell(axis, port);
-    int node = segNode[blob[cell + 2] + segment(cell, range.address())];
+    int segment = (segment(cell, range.address()) - cell - CELL_HEADER) >>> 1;
+    int node = segNode[blob[cell + 2] + segment];
     while (node != NONE && nodeLength[node] > range.prefixLength()) {
       node = nodeParent[node];
     }
@@ -368,10 +553,21 @@ final class RuleIndex {
     return set == NONE ? NONE : v6[set].first(high, low, maxLength);
   }
 
+  /** How many distinct axes have more bounds than the row's summary covers (64). */
+  int longAxes() {
+    int n = 0;
+    for (int row = 0; row < rows.length; row += BLOCK) {
+      n += rows[row] < NONE ? 1 : 0;
+    }
+    return n;
+  }
+
   /** Sizes of the index, for a footprint report. */
   String size() {
     return axisCount
-        + " port axes, "
+        + " port axes ("
+        + longAxes()
+        + " rows with more than 64 bounds), "
         + cellCount
         + " cells, "
         + blob.length
@@ -399,6 +595,7 @@ final class RuleIndex {
 
     Builder(ToIntFunction<String> groupIdOf) {
       this.groupIdOf = groupIdOf;
+      blob.add(0); // a filler: no axis starts at 0, so ~axis is never NONE
     }
 
     /** Lays out the axis over the rules at the given positions; returns its offset. */
@@ -413,8 +610,7 @@ final class RuleIndex {
         }
       }
       int[] lows = Arrays.stream(bounds, 0, n).sorted().distinct().toArray();
-      int[] content = new int[1 + 2 * lows.length];
-      content[0] = lows.length;
+      int[] cellAt = new int[lows.length];
       for (int k = 0; k < lows.length; k++) {
         int[] covering = new int[positions.length];
         int c = 0;
@@ -423,10 +619,27 @@ final class RuleIndex {
             covering[c++] = pos;
           }
         }
-        content[1 + k] = lows[k];
-        content[1 + lows.length + k] = cell(rules, Arrays.copyOf(covering, c));
+        cellAt[k] = cell(rules, Arrays.copyOf(covering, c));
+      }
+      // Head and block summary, then the (bound, cell) pairs in blocks of BLOCK, the last block
+      // padded with bounds no port reaches and the last cell.
+      int blocks = blocks(lows.length);
+      int head = Math.max(BLOCK, blocks);
+      int[] content = new int[head + 2 * BLOCK * blocks];
+      content[0] = lows.length;
+      for (int j = 1; j < head; j++) {
+        content[j] = j < blocks ? bound(lows[BLOCK * j]) : CEILING + 1;
+      }
+      for (int k = 0; k < BLOCK * blocks; k++) {
+        content[head + 2 * k] = k < lows.length ? bound(lows[k]) : CEILING + 1;
+        content[head + 2 * k + 1] = cellAt[Math.min(k, lows.length - 1)];
       }
       return axes.computeIfAbsent(new Content(content), this::append);
+    }
+
+    /** A bound as the axis keeps it: the one below every port as FLOOR. */
+    private static int bound(int low) {
+      return Math.max(FLOOR, Math.min(low, CEILING));
     }
 
     private int append(Content c) {
@@ -489,21 +702,19 @@ final class RuleIndex {
       content[1] = refs.size();
       content[2] = segments.firstNode;
       content[3] = NONE;
+      direct(v4, content);
       if (!v6Entries.isEmpty()) {
         content[3] = v6.size();
         v6.add(new Prefix6Set(v6Entries));
       }
       int at = CELL_HEADER;
       for (int k = 0; k < segments.low.size; k++) {
-        content[at + k] = segments.low.get(k);
-        content[at + segments.low.size + k] = segments.value.get(k);
+        content[at++] = segments.low.get(k);
+        content[at++] = segments.value.get(k);
       }
-      at += 2 * segments.low.size;
-      int k = 0;
       for (Map.Entry<Integer, Integer> e : refs.entrySet()) {
-        content[at + k] = e.getKey();
-        content[at + refs.size() + k] = e.getValue();
-        k++;
+        content[at++] = e.getKey();
+        content[at++] = e.getValue();
       }
       int offset = append(new Content(content));
       cellCount++;
@@ -511,6 +722,35 @@ final class RuleIndex {
         cells.put(key, offset);
       }
       return offset;
+    }
+
+    /**
+     * Writes the cell's distinct IPv4 prefixes ({start, length, position}, sorted) to its direct
+     * entries, each with its first rule's position, when there are at most {@value #DIRECT}; else
+     * marks the cell as searched only.
+     */
+    private static void direct(List<long[]> v4, int[] content) {
+      List<long[]> distinct = new ArrayList<>();
+      for (long[] p : v4) {
+        long[] last = distinct.isEmpty() ? null : distinct.get(distinct.size() - 1);
+        if (last == null || last[0] != p[0] || last[1] != p[1]) {
+          distinct.add(p); // sorted by position too: the first of equal prefixes has the smallest
+        }
+      }
+      content[DIRECT_COUNT] = distinct.size() <= DIRECT ? distinct.size() : NONE;
+      for (int k = 0; k < DIRECT; k++) {
+        int at = DIRECT_START + 3 * k;
+        if (k < distinct.size() && distinct.size() <= DIRECT) {
+          long[] p = distinct.get(k);
+          content[at] = (int) p[0];
+          content[at + 1] = Cidr4.mask((int) p[1]);
+          content[at + 2] = (int) p[2];
+        } else {
+          content[at] = 1; // no address masked with 0 is 1
+          content[at + 1] = 0;
+          content[at + 2] = NONE;
+        }
+      }
     }
 
     /**

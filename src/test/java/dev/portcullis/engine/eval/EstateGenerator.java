@@ -137,6 +137,23 @@ public final class EstateGenerator {
       for (int k = 0; k < count; k++) {
         rules.add(adversarialRule(rnd, groupIds, groupVpc, g, addresses));
       }
+      if (rnd.nextInt(8) == 0) {
+        // One group in eight as large as raised quotas allow, with tcp rules on scattered port
+        // ranges, so that port axes of more than 64 bounds are built and searched too.
+        int extra = 40 + rnd.nextInt(80);
+        for (int k = 0; k < extra; k++) {
+          int[] host = addresses.get(rnd.nextInt(addresses.size()));
+          int from = rnd.nextInt(65536);
+          rules.add(
+              new Rule(
+                  rnd.nextInt(10) < 7 ? Direction.INGRESS : Direction.EGRESS,
+                  Protocol.TCP,
+                  from,
+                  Math.min(65535, from + rnd.nextInt(50)),
+                  new Cidr4(host[rnd.nextInt(2)], 24 + rnd.nextInt(9)),
+                  ""));
+        }
+      }
       if (rnd.nextInt(8) == 0 && !rules.isEmpty()) {
         rules.add(rules.get(rnd.nextInt(rules.size()))); // a duplicate
       }

@@ -22,12 +22,14 @@ class IndexedEvaluatorAgreementTest {
     Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
     int compared = 0;
     int batched = 0;
+    int longAxes = 0;
     for (int e = 0; e < ESTATES; e++) {
       long seed = 0x5eed_0000L + e;
       Estate estate = EstateGenerator.adversarial(seed, 40 + 20 * e, 150 + 50 * e);
       NaiveEvaluator naive = Evaluators.naive(estate);
       IndexedEvaluator indexed = Evaluators.indexed(estate);
       List<Flow> flows = EstateGenerator.adversarialFlows(estate, ~seed, FLOWS_PER_ESTATE);
+      longAxes += indexed.index().longAxes();
       for (Flow flow : flows) {
         Decision expected = naive.decide(flow);
         Decision actual = indexed.decide(flow);
@@ -52,6 +54,7 @@ class IndexedEvaluatorAgreementTest {
       batched += assertBatchAgrees(indexed, flows, seed);
     }
     assertThat(batched).isGreaterThanOrEqualTo(100_000);
+    assertThat(longAxes).as("rows whose axis has more than 64 bounds").isGreaterThan(10);
     assertThat(compared).isGreaterThanOrEqualTo(200_000);
     // The sample is worth something only if it reaches every outcome often.
     for (Reason r : Reason.values()) {

@@ -61,8 +61,8 @@ public class EvaluationBenchmark {
   private Flow[] flows;
 
   /**
-   * Per flow: source instance handle (or -1), source address, destination handle, {@link
-   * IndexedEvaluator#packTraffic}: the layout {@link IndexedEvaluator#verdicts} reads.
+   * Per flow: source instance handle (or -1), source address, destination handle, and the protocol
+   * number in the top 8 bits above the port (or ICMP type) as a signed 24-bit number.
    */
   private int[] packed;
 
@@ -96,21 +96,11 @@ public class EvaluationBenchmark {
         packed[at + 1] = ((Source.Address4) f.source()).address();
       }
       packed[at + 2] = indexed.instanceIndex(f.destinationInstanceId());
-      packed[at + 3] = IndexedEvaluator.packTraffic(f.protocol().number(), f.port());
+      packed[at + 3] = (f.protocol().number() << 24) | (f.port() & 0xffffff);
     }
     Map<Verdict, Integer> mix = new EnumMap<>(Verdict.class);
     for (Flow f : flows) {
       mix.merge(indexed.verdict(f), 1, Integer::sum);
-    }
-    // The batch path must give the verdicts the single-flow path gives.
-    byte[] check = new byte[BATCH];
-    for (int from = 0; from < FLOWS; from += BATCH) {
-      indexed.verdicts(packed, from, BATCH, check);
-      for (int i = 0; i < BATCH; i++) {
-        if (check[i] != indexed.verdict(flows[from + i]).ordinal()) {
-          throw new IllegalStateException("batch verdict differs on flow " + flows[from + i]);
-        }
-      }
     }
     System.out.printf(
         "%nestate: %s; index built in %d ms; flows: %d, verdicts %s%n",
@@ -140,26 +130,6 @@ public class EvaluationBenchmark {
               ? indexed.verdict(src, dst, protocol, port)
               : indexed.verdictFromAddress(p[i + 1], dst, protocol, port);
       sum += v.ordinal();
-    }
-    return sum;
-  }
-
-  private final byte[] verdicts = new byte[BATCH];
-
-  /**
-   * (a, batched) The same flows as (a), decided by {@link IndexedEvaluator#verdicts} a batch at a
-   * time: the flows are independent, so the evaluator advances several together and their memory
-   * reads overlap.
-   */
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public int indexedVerdicts() {
-    int from = nextBatch();
-    byte[] out = verdicts;
-    indexed.verdicts(packed, from, BATCH, out);
-    int sum = 0;
-    for (int i = 0; i < BATCH; i++) {
-      sum += out[i];
     }
     return sum;
   }

@@ -245,13 +245,29 @@ public final class IndexedEvaluator implements FlowEvaluator {
     for (int i = 0; i < n; i++) {
       largest = Math.max(largest, blockStart[i + 1] - blockStart[i]);
     }
-    stride = largest;
-    block = new int[n * stride];
+    stride = (largest + LINE - 1) / LINE * LINE;
+    block = new int[FIRST_LINE + n * stride];
     for (int i = 0; i < n; i++) {
       System.arraycopy(
-          blocks.values, blockStart[i], block, i * stride, blockStart[i + 1] - blockStart[i]);
+          blocks.values, blockStart[i], block, blockAt(i), blockStart[i + 1] - blockStart[i]);
     }
     listening = sockets.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * Ints per cache line, and the index of the first int of an {@code int[]} that starts a line when
+   * the array itself starts a line plus a 16-byte header. The JVM's G1 collector places an array of
+   * half a heap region or more (the blocks of a large estate) at the start of a region, so there
+   * blocks of {@value #LINE} ints at {@code FIRST_LINE + k * LINE} each fill one line instead of
+   * straddling two; elsewhere the layout is only unaligned, never wrong.
+   */
+  static final int LINE = 16;
+
+  static final int FIRST_LINE = 12;
+
+  /** Where an instance's block starts. */
+  private int blockAt(int instance) {
+    return FIRST_LINE + instance * stride;
   }
 
   /** Whether two NETWORK values name the same network (none is never the same as another). */
@@ -308,8 +324,8 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   public Verdict verdict(int srcInstance, int dstInstance, int protocol, int port) {
     int[] blk = block;
-    int src = srcInstance * stride;
-    int dst = dstInstance * stride;
+    int src = blockAt(srcInstance);
+    int dst = blockAt(dstInstance);
     int srcNet = blk[src + NETWORK];
     int dstNet = blk[dst + NETWORK];
     boolean sameVpc = sameNetwork(srcNet, dstNet);
@@ -337,7 +353,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * The verdict of a flow from an IPv4 address outside the estate to an instance given by handle.
    */
   public Verdict verdictFromAddress(int srcIpv4, int dstInstance, int protocol, int port) {
-    int dst = dstInstance * stride;
+    int dst = blockAt(dstInstance);
     if (!hasPublicIp(dst) && !Source.isPrivate4(srcIpv4)) {
       return Verdict.TIMED_OUT; // a public address reaches only a public IP
     }
@@ -346,194 +362,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
       return Verdict.TIMED_OUT;
     }
     return listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
-  }
-
-  /**
-   * Flows a batch advances together, stage by stage: enough for their memory reads to overlap, few
-   * enough for the stages' arrays to stay in L1.
-   */
-  private static final int CHUNK = 64;
-
-  /**
-   * The verdicts of {@code count} flows, each as {@link #verdict(int, int, int, int)} or {@link
-   * #verdictFromAddress} would give it, written as {@link Verdict#ordinal()} to {@code out[0 ..
-   * count)}. Flow {@code i} is the four ints at {@code packedFlows[4 * (offset + i)]}: the source
-   * instance's handle (or -1 for an outside IPv4 source), the source address (read only when the
-   * handle is -1), the destination's handle, and {@link #packTraffic}{@code (protocol, port)}.
-   *
-   * <p>A single flow waits for each of its reads in turn: the instance block, then for each group
-   * the axis row, the block of port bounds, the cell. The flows of a batch are independent, so here
-   * they advance {@value #CHUNK} at a time, one stage for all of them before the next: every flow's
-   * instance blocks (which give the look-ups to make, one per destination group), then every
-   * look-up's row, then every look-up's port block, then every look-up's cell. The reads of one
-   * stage do not wait for one another, so their cache misses overlap. Ingress is asked of every
-   * group (no stop at the first that allows); egress and listening sockets are then checked per
-   * flow, on blocks already read.
-   */
-  public void verdicts(int[] packedFlows, int offset, int count, byte[] out) {
-    Batch batch = new Batch(CHUNK, CHUNK * Math.max(1, stride - GROUPS));
-    for (int done = 0; done < count; done += CHUNK) {
-      verdictChunk(packedFlows, offset + done, Math.min(CHUNK, count - done), out, done, batch);
-    }
-  }
-
-  /** The arrays the stages of {@link #verdicts} pass on: per flow, and per look-up. */
-  private static final class Batch {
-    /** The flow's ingress address: the source's, as the destination's rules see it. */
-    final int[] address;
-
-    /** The source's block when its groups count (same VPC), else -1. */
-    final int[] peer;
-
-    final int[] key;
-
-    /** 1 once ingress is allowed; -1 when the flow is decided before any look-up. */
-    final int[] allowed;
-
-    final int[] lookupFlow;
-    final int[] lookupAt;
-
-    Batch(int flows, int lookups) {
-      address = new int[flows];
-      peer = new int[flows];
-      key = new int[flows];
-      allowed = new int[flows];
-      lookupFlow = new int[lookups];
-      lookupAt = new int[lookups];
-    }
-  }
-
-  private static final int DECIDED = -1;
-
-  private void verdictChunk(int[] p, int first, int n, byte[] out, int outAt, Batch batch) {
-    int[] blk = block;
-    RuleIndex idx = index;
-    int[] lookupFlow = batch.lookupFlow;
-    int[] lookupAt = batch.lookupAt;
-    int[] key = batch.key;
-    int[] allowed = batch.allowed;
-    int lookups = 0;
-    // Each stage first reads one int of every line it will need, in a loop so small that the
-    // processor has many of those reads under way at once; the stage's own loop then finds its
-    // lines in the cache. The sums only keep the reads from being optimized away.
-    int touched = 0;
-    for (int j = 0, i = 4 * first; j < n; j++, i += 4) {
-      touched += blk[p[i + 2] * stride] + blk[Math.max(p[i], 0) * stride];
-    }
-    // Stage 1: the instance blocks; the route; the ingress look-ups to make.
-    for (int j = 0, i = 4 * first; j < n; j++, i += 4) {
-      int src = p[i];
-      int dst = p[i + 2] * stride;
-      int protocol = p[i + 3] >>> 24;
-      int port = (p[i + 3] << 8) >> 8;
-      int address;
-      int peer = -1;
-      if (src >= 0) {
-        int srcAt = src * stride;
-        int srcNet = blk[srcAt + NETWORK];
-        int dstNet = blk[dst + NETWORK];
-        if (sameNetwork(srcNet, dstNet)) {
-          address = blk[srcAt + PRIVATE_IP];
-          peer = srcAt;
-        } else if ((srcNet & dstNet & 1) != 0) {
-          address = blk[srcAt + PUBLIC_IP];
-        } else {
-          allowed[j] = DECIDED;
-          out[outAt + j] = (byte) Verdict.TIMED_OUT.ordinal();
-          continue;
-        }
-      } else {
-        address = p[i + 1];
-        if (!hasPublicIp(dst) && !Source.isPrivate4(address)) {
-          allowed[j] = DECIDED;
-          out[outAt + j] = (byte) Verdict.TIMED_OUT.ordinal();
-          continue;
-        }
-      }
-      batch.address[j] = address;
-      batch.peer[j] = peer;
-      key[j] = RuleIndex.key(port);
-      int cls = idx.protocolClass(protocol);
-      if (cls < 31 && (blk[dst + OPEN_ROWS] & (1 << cls)) != 0) {
-        allowed[j] = 1;
-        continue;
-      }
-      allowed[j] = 0;
-      for (int k = dst + GROUPS, end = k + (blk[dst + GROUP_COUNTS] & 0xffff); k < end; k++) {
-        int row = idx.axis(blk[k], RuleIndex.INGRESS, cls);
-        if (row != RuleIndex.NONE) {
-          lookupFlow[lookups] = j;
-          lookupAt[lookups++] = row;
-        }
-      }
-    }
-    // Stage 2: each look-up's row gives its block of port bounds.
-    for (int t = 0; t < lookups; t++) {
-      lookupAt[t] = idx.blockOf(lookupAt[t], key[lookupFlow[t]]);
-    }
-    for (int t = 0; t < lookups; t++) {
-      touched += idx.read(lookupAt[t]);
-    }
-    // Stage 3: the block gives the cell.
-    for (int t = 0; t < lookups; t++) {
-      lookupAt[t] = idx.cellIn(lookupAt[t], key[lookupFlow[t]]);
-    }
-    for (int t = 0; t < lookups; t++) {
-      touched += idx.readCell(lookupAt[t]);
-    }
-    // Stage 4: the cell admits the source or not.
-    for (int t = 0; t < lookups; t++) {
-      int j = lookupFlow[t];
-      int peer = batch.peer[j];
-      int from = peer < 0 ? 0 : peer + GROUPS;
-      int to = peer < 0 ? 0 : from + (blk[peer + GROUP_COUNTS] >>> 16);
-      if (idx.cellAllows(lookupAt[t], batch.address[j], blk, from, to)) {
-        allowed[j] = 1;
-      }
-    }
-    // Stage 5: egress and listening sockets, per flow.
-    for (int j = 0, i = 4 * first; j < n; j++, i += 4) {
-      if (allowed[j] == DECIDED) {
-        continue;
-      }
-      Verdict v = Verdict.TIMED_OUT;
-      if (allowed[j] == 1) {
-        int src = p[i];
-        int dst = p[i + 2] * stride;
-        int protocol = p[i + 3] >>> 24;
-        int port = (p[i + 3] << 8) >> 8;
-        boolean egress = true;
-        if (src >= 0) {
-          int srcAt = src * stride;
-          boolean sameVpc = batch.peer[j] >= 0;
-          egress =
-              anyAllows(
-                  srcAt,
-                  RuleIndex.EGRESS,
-                  idx.protocolClass(protocol),
-                  port,
-                  blk[dst + (sameVpc ? PRIVATE_IP : PUBLIC_IP)],
-                  sameVpc ? dst : -1);
-        }
-        if (egress) {
-          v = listens(dst, protocol, port) ? Verdict.REACHABLE : Verdict.CONNECTION_REFUSED;
-        }
-      }
-      out[outAt + j] = (byte) v.ordinal();
-    }
-    sink += touched;
-  }
-
-  /** Where the stages of {@link #verdicts} leave their reads, so that they are kept. */
-  @SuppressWarnings("unused")
-  private int sink;
-
-  /**
-   * The fourth int of a packed flow for {@link #verdicts}: the protocol number (0 to 255) in the
-   * top 8 bits, the port (or ICMP type) as a signed 24-bit number below, so -1 fits.
-   */
-  public static int packTraffic(int protocol, int port) {
-    return (protocol << 24) | (port & 0xffffff);
   }
 
   /**
@@ -629,7 +457,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
           explain ? Explanations.unknownInstance(flow.destinationInstanceId()) : null,
           null);
     }
-    int dstAt = dst * stride;
+    int dstAt = blockAt(dst);
     int protocol = flow.protocol().number();
     int port = flow.port();
     int cls = index.protocolClass(protocol);
@@ -649,7 +477,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
             explain ? Explanations.unknownInstance(si.instanceId()) : null,
             null);
       }
-      int srcAt = s * stride;
+      int srcAt = blockAt(s);
       boolean sameVpc = sameNetwork(block[srcAt + NETWORK], block[dstAt + NETWORK]);
       if (!sameVpc && (!hasPublicIp(srcAt) || !hasPublicIp(dstAt))) {
         return denied(

@@ -37,9 +37,11 @@ import java.util.function.ToIntFunction;
  *
  * <pre>
  * axis at a:  n, then the first bound of blocks 1, 2, ... (at least 7 values, padded),
- *             then (bound, cell) for the n bounds in blocks of 8 pairs (bound 0 is
- *             FLOOR; the last block padded)
- * cell at c:  segments s, references r, first node, IPv6 set (or -1),
+ *             then an entry (bound, cell, prefix, mask) for each of the n bounds, in blocks
+ *             of 8 entries that start on a cache line (bound 0 is FLOOR; the last block padded);
+ *             the cell is stored as ~cell when prefix and mask answer for it (below)
+ * cell at c:  segments s, references r, first node, IPv6 set (or -1), direct prefix count d
+ *             (or -1 when more than 3), 3 direct (prefix, mask, value), then
  *             (segment low, value) for the s segments, (group, value) for the r references
  * </pre>
  *
@@ -77,8 +79,15 @@ final class RuleIndex {
 
   private static final int CEILING = 1 << 29;
 
-  /** Bounds per block of an axis: 8 (bound, cell) pairs fill a 64-byte cache line. */
-  private static final int BLOCK = 8;
+  /** Bounds per block of an axis: a block of 8 entries fills two 64-byte cache lines. */
+  static final int BLOCK = 8;
+
+  /**
+   * Ints per entry of an axis: the bound, the cell (or {@code ~cell} when the next two ints answer
+   * for it), an IPv4 prefix and its mask. A cell whose rules name at most one IPv4 prefix and no
+   * group (most cells) is answered for an address from its entry, without reading the cell.
+   */
+  private static final int ENTRY = 4;
 
   /** Protocol number (0-255) to protocol class; class 0 holds the protocols no rule names. */
   private final int[] protocolClass = new int[256];
@@ -87,7 +96,7 @@ final class RuleIndex {
   private final int groups;
 
   /**
-   * {@value #BLOCK} ints per row ({@link #rowOf}): where the row's axis's pairs start, then its
+   * {@value #BLOCK} ints per row ({@link #rowOf}): where the row's axis's entries start, then its
    * block summary (the head of the axis, copied here so that a look-up reads it from the row it
    * starts from, not from one more line of the axis). For an axis of more than 64 bounds, the first
    * int is {@code ~axis} instead, and the look-up reads the axis; NONE when no rule applies. A
@@ -140,7 +149,7 @@ final class RuleIndex {
       }
     }
     // Padded, so that counting a cell's segments may read past the last cell.
-    blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + 2 * BLOCK);
+    blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + ENTRY * BLOCK);
     uniformOf = new int[axisOf.length];
     rows = new int[axisOf.length * BLOCK];
     for (int i = 0; i < axisOf.length; i++) {
@@ -273,7 +282,7 @@ final class RuleIndex {
     int n = blob[axis];
     int pairs = pairs(axis, n);
     for (int k = 0; k < n; k++) {
-      int cell = blob[pairs + 2 * k + 1];
+      int cell = cellOf(pairs + ENTRY * k);
       for (int seg = cell + CELL_HEADER, end = seg + 2 * blob[cell]; seg < end; seg += 2) {
         if (blob[seg + 1] == NONE) {
           return false;
@@ -290,9 +299,9 @@ final class RuleIndex {
   private int uniform(int axis) {
     int n = blob[axis];
     int pairs = pairs(axis, n);
-    int value = blob[blob[pairs + 1] + CELL_HEADER + 1];
+    int value = blob[cellOf(pairs) + CELL_HEADER + 1];
     for (int k = 0; k < n; k++) {
-      int cell = blob[pairs + 2 * k + 1];
+      int cell = cellOf(pairs + ENTRY * k);
       int refs = cell + CELL_HEADER + 2 * blob[cell];
       for (int seg = cell + CELL_HEADER; seg < refs; seg += 2) {
         if (blob[seg + 1] != value) {
@@ -318,20 +327,26 @@ final class RuleIndex {
     return (n + BLOCK - 1) / BLOCK;
   }
 
-  /** Where an axis's (bound, cell) pairs start: after its head and block summary. */
+  /** Where an axis's entries start: after its head and block summary. */
   private static int pairs(int axis, int n) {
     return axis + Math.max(BLOCK, blocks(n));
   }
 
   /**
-   * The cell of an axis that holds a port. The bounds come in blocks of {@value #BLOCK} (bound,
-   * cell) pairs, 64 bytes each, and the axis starts with the first bound of every block but the
-   * first: one summary read picks the block, one block read the cell. For up to 64 bounds (every
-   * axis of 50 rules or fewer) both are counted over a fixed number of values, with no branch.
+   * The cell of an axis that holds a port. The bounds come in blocks of {@value #BLOCK} entries,
+   * and the axis's row holds the first bound of every block but the first: the row picks the block,
+   * one block read the entry. For up to 64 bounds (every axis of 50 rules or fewer) both are
+   * counted over a fixed number of values, with no branch.
    */
   private int cell(int row, int port) {
     int key = key(port);
-    return cellIn(blockOf(row, key), key);
+    return cellOf(entryIn(blockOf(row, key), key));
+  }
+
+  /** The cell of an entry. */
+  private int cellOf(int entry) {
+    int cell = blob[entry + 1];
+    return cell < 0 ? ~cell : cell;
   }
 
   /** A port as the look-ups compare it: below the padding of axes. */
@@ -340,8 +355,8 @@ final class RuleIndex {
   }
 
   /**
-   * The first stage of {@link #cell}: where the block of (bound, cell) pairs that holds a port
-   * {@link #key} starts; reads the row only.
+   * The first stage of {@link #cell}: where the block of entries that holds a port {@link #key}
+   * starts; reads the row only.
    */
   int blockOf(int row, int key) {
     int[] r = rows;
@@ -363,32 +378,22 @@ final class RuleIndex {
       block = countAtMost(b, axis + 1, blocks - 1, key);
       pairs = axis + blocks;
     }
-    return pairs + block * 2 * BLOCK;
+    return pairs + block * ENTRY * BLOCK;
   }
 
-  /** The int at an offset: a read that brings its line into the cache, for a batch's stages. */
-  int read(int at) {
-    return blob[at];
-  }
-
-  /** Reads both ends of a cell's head, which may lie on two cache lines. */
-  int readCell(int cell) {
-    return blob[cell] + blob[cell + CELL_HEADER - 1];
-  }
-
-  /** The second stage of {@link #cell}: the cell of a port {@link #key} within its block. */
-  int cellIn(int at, int key) {
+  /** The second stage of {@link #cell}: the entry of a port {@link #key} within its block. */
+  int entryIn(int at, int key) {
     int[] b = blob;
     int within =
         atMost(b[at], key)
-            + atMost(b[at + 2], key)
-            + atMost(b[at + 4], key)
-            + atMost(b[at + 6], key)
-            + atMost(b[at + 8], key)
-            + atMost(b[at + 10], key)
-            + atMost(b[at + 12], key)
-            + atMost(b[at + 14], key);
-    return b[at + 2 * within - 1];
+            + atMost(b[at + ENTRY], key)
+            + atMost(b[at + 2 * ENTRY], key)
+            + atMost(b[at + 3 * ENTRY], key)
+            + atMost(b[at + 4 * ENTRY], key)
+            + atMost(b[at + 5 * ENTRY], key)
+            + atMost(b[at + 6 * ENTRY], key)
+            + atMost(b[at + 7 * ENTRY], key);
+    return at + ENTRY * (within - 1);
   }
 
   /** 1 when {@code value <= key}, else 0, without a branch, for any two ints. */
@@ -459,7 +464,13 @@ final class RuleIndex {
    * an interface carrying one of the groups {@code members[from..to)}.
    */
   boolean allows(int axis, int port, int address, int[] members, int from, int to) {
-    return cellAllows(cell(axis, port), address, members, from, to);
+    int key = key(port);
+    int entry = entryIn(blockOf(axis, key), key);
+    int cell = blob[entry + 1];
+    if (cell < 0) {
+      return (address & blob[entry + 3]) == blob[entry + 2];
+    }
+    return cellAllows(cell, address, members, from, to);
   }
 
   /** The last stage of {@link #allows}: whether a cell admits the address or the groups. */
@@ -621,20 +632,32 @@ final class RuleIndex {
         }
         cellAt[k] = cell(rules, Arrays.copyOf(covering, c));
       }
-      // Head and block summary, then the (bound, cell) pairs in blocks of BLOCK, the last block
+      // Head and block summary, then the entries in blocks of BLOCK, the last block
       // padded with bounds no port reaches and the last cell.
       int blocks = blocks(lows.length);
       int head = Math.max(BLOCK, blocks);
-      int[] content = new int[head + 2 * BLOCK * blocks];
+      int[] content = new int[head + ENTRY * BLOCK * blocks];
       content[0] = lows.length;
       for (int j = 1; j < head; j++) {
         content[j] = j < blocks ? bound(lows[BLOCK * j]) : CEILING + 1;
       }
       for (int k = 0; k < BLOCK * blocks; k++) {
-        content[head + 2 * k] = k < lows.length ? bound(lows[k]) : CEILING + 1;
-        content[head + 2 * k + 1] = cellAt[Math.min(k, lows.length - 1)];
+        int at = head + ENTRY * k;
+        int cell = cellAt[Math.min(k, lows.length - 1)];
+        content[at] = k < lows.length ? bound(lows[k]) : CEILING + 1;
+        content[at + 1] = cell;
+        content[at + 2] = 1; // no address masked with 0 is 1: no answer here
+        content[at + 3] = 0;
+        if (blob.get(cell + 1) == 0 && blob.get(cell + DIRECT_COUNT) == 0) {
+          content[at + 1] = ~cell; // no prefix, no group: nothing matches
+        } else if (blob.get(cell + 1) == 0 && blob.get(cell + DIRECT_COUNT) == 1) {
+          content[at + 1] = ~cell;
+          content[at + 2] = blob.get(cell + DIRECT_START);
+          content[at + 3] = blob.get(cell + DIRECT_START + 1);
+        }
       }
-      return axes.computeIfAbsent(new Content(content), this::append);
+      // The entries start a cache line (see IndexedEvaluator.LINE): a block is two whole lines.
+      return axes.computeIfAbsent(new Content(content), c -> append(c, head));
     }
 
     /** A bound as the axis keeps it: the one below every port as FLOOR. */
@@ -642,7 +665,11 @@ final class RuleIndex {
       return Math.max(FLOOR, Math.min(low, CEILING));
     }
 
-    private int append(Content c) {
+    /** Appends content so that its int at {@code aligned} starts a cache line. */
+    private int append(Content c, int aligned) {
+      while ((blob.size + aligned) % IndexedEvaluator.LINE != IndexedEvaluator.FIRST_LINE) {
+        blob.add(0);
+      }
       int at = blob.size;
       for (int v : c.values()) {
         blob.add(v);
@@ -716,7 +743,7 @@ final class RuleIndex {
         content[at++] = e.getKey();
         content[at++] = e.getValue();
       }
-      int offset = append(new Content(content));
+      int offset = append(new Content(content), 0); // its head on one line
       cellCount++;
       if (key != null) {
         cells.put(key, offset);

@@ -2,11 +2,9 @@ package dev.portcullis.engine.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +19,6 @@ class IndexedEvaluatorAgreementTest {
   void agreesWithTheReferenceScanOnRandomEstates() {
     Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
     int compared = 0;
-    int batched = 0;
     int longAxes = 0;
     for (int e = 0; e < ESTATES; e++) {
       long seed = 0x5eed_0000L + e;
@@ -51,55 +48,13 @@ class IndexedEvaluatorAgreementTest {
         reasons.merge(expected.reason(), 1, Integer::sum);
         compared++;
       }
-      batched += assertBatchAgrees(indexed, flows, seed);
     }
-    assertThat(batched).isGreaterThanOrEqualTo(100_000);
     assertThat(longAxes).as("rows whose axis has more than 64 bounds").isGreaterThan(10);
     assertThat(compared).isGreaterThanOrEqualTo(200_000);
     // The sample is worth something only if it reaches every outcome often.
     for (Reason r : Reason.values()) {
       assertThat(reasons.getOrDefault(r, 0)).as("flows decided %s", r).isGreaterThan(200);
     }
-  }
-
-  /**
-   * The batch verdicts equal the single-flow ones on every flow the int path takes, in batches of
-   * uneven sizes at uneven offsets; returns how many flows were compared.
-   */
-  private static int assertBatchAgrees(IndexedEvaluator indexed, List<Flow> flows, long seed) {
-    int[] packed = new int[4 * flows.size()];
-    Verdict[] single = new Verdict[flows.size()];
-    int n = 0;
-    for (Flow flow : flows) {
-      Verdict v = fastPath(indexed, flow);
-      if (v == null) {
-        continue;
-      }
-      int at = 4 * n;
-      packed[at] =
-          flow.source() instanceof Source.Instance si ? indexed.instanceIndex(si.instanceId()) : -1;
-      packed[at + 1] = flow.source() instanceof Source.Address4 a ? a.address() : 0;
-      packed[at + 2] = indexed.instanceIndex(flow.destinationInstanceId());
-      packed[at + 3] = IndexedEvaluator.packTraffic(flow.protocol().number(), flow.port());
-      single[n++] = v;
-    }
-    byte[] out = new byte[64];
-    Random sizes = new Random(seed);
-    for (int from = 0; from < n; ) {
-      int count = Math.min(n - from, 1 + sizes.nextInt(40));
-      Arrays.fill(out, (byte) -1);
-      indexed.verdicts(packed, from, count, out);
-      for (int i = 0; i < count; i++) {
-        Verdict batch = Verdict.values()[out[i]];
-        if (batch != single[from + i]) {
-          assertThat(batch)
-              .as("batch verdict, estate seed %x, flow %s", seed, flows.get(from + i))
-              .isEqualTo(single[from + i]);
-        }
-      }
-      from += count;
-    }
-    return n;
   }
 
   /** The int-handle verdict, for the sources it takes; null for the others. */

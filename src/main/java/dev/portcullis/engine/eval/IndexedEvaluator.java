@@ -386,7 +386,14 @@ public final class IndexedEvaluator implements FlowEvaluator {
     int to = peer < 0 ? 0 : from + (blk[peer + GROUP_COUNTS] >>> 16);
     for (int k = at + GROUPS, end = k + (blk[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
       int axis = index.axis(blk[k], dir, cls);
-      if (axis != RuleIndex.NONE && index.allows(axis, port, address, blk, from, to)) {
+      if (axis == RuleIndex.NONE) {
+        continue;
+      }
+      // In small steps the JIT inlines here; only a cell that needs reading is a call.
+      int entry = index.entry(axis, port);
+      if (index.simple(entry)
+          ? index.entryAllows(entry, address)
+          : index.cellAllows(index.entryCell(entry), address, blk, from, to)) {
         return true;
       }
     }

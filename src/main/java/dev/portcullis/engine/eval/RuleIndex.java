@@ -360,25 +360,29 @@ final class RuleIndex {
    */
   int blockOf(int row, int key) {
     int[] r = rows;
-    int[] b = blob;
     int pairs = r[row];
-    int block;
-    if (pairs >= 0) {
-      block =
-          atMost(r[row + 1], key)
-              + atMost(r[row + 2], key)
-              + atMost(r[row + 3], key)
-              + atMost(r[row + 4], key)
-              + atMost(r[row + 5], key)
-              + atMost(r[row + 6], key)
-              + atMost(r[row + 7], key);
-    } else {
-      int axis = ~pairs;
-      int blocks = blocks(b[axis]);
-      block = countAtMost(b, axis + 1, blocks - 1, key);
-      pairs = axis + blocks;
+    if (pairs < 0) {
+      return longBlockOf(~pairs, key);
     }
+    int block =
+        atMost(r[row + 1], key)
+            + atMost(r[row + 2], key)
+            + atMost(r[row + 3], key)
+            + atMost(r[row + 4], key)
+            + atMost(r[row + 5], key)
+            + atMost(r[row + 6], key)
+            + atMost(r[row + 7], key);
     return pairs + block * ENTRY * BLOCK;
+  }
+
+  /**
+   * {@link #blockOf} for an axis of more than 64 bounds, whose summary is searched in the axis: a
+   * method of its own, so that the common path stays small enough for the JIT to inline.
+   */
+  private int longBlockOf(int axis, int key) {
+    int blocks = blocks(blob[axis]);
+    int block = countAtMost(blob, axis + 1, blocks - 1, key);
+    return axis + blocks + block * ENTRY * BLOCK;
   }
 
   /** The second stage of {@link #cell}: the entry of a port {@link #key} within its block. */
@@ -464,13 +468,31 @@ final class RuleIndex {
    * an interface carrying one of the groups {@code members[from..to)}.
    */
   boolean allows(int axis, int port, int address, int[] members, int from, int to) {
+    int entry = entry(axis, port);
+    return simple(entry)
+        ? entryAllows(entry, address)
+        : cellAllows(entryCell(entry), address, members, from, to);
+  }
+
+  /** The entry of an axis that holds a port. */
+  int entry(int axis, int port) {
     int key = key(port);
-    int entry = entryIn(blockOf(axis, key), key);
-    int cell = blob[entry + 1];
-    if (cell < 0) {
-      return (address & blob[entry + 3]) == blob[entry + 2];
-    }
-    return cellAllows(cell, address, members, from, to);
+    return entryIn(blockOf(axis, key), key);
+  }
+
+  /** Whether the entry answers for its cell ({@link #entryAllows}), which need not be read. */
+  boolean simple(int entry) {
+    return blob[entry + 1] < 0;
+  }
+
+  /** For a {@link #simple} entry: whether its cell admits an IPv4 address. */
+  boolean entryAllows(int entry, int address) {
+    return (address & blob[entry + 3]) == blob[entry + 2];
+  }
+
+  /** The cell of an entry that is not {@link #simple}. */
+  int entryCell(int entry) {
+    return blob[entry + 1];
   }
 
   /** The last stage of {@link #allows}: whether a cell admits the address or the groups. */

@@ -39,9 +39,9 @@ import java.util.function.ToIntFunction;
  * axis at a:  n, then the first bound of blocks 1, 2, ... (at least 7 values, padded),
  *             then an entry (bound, cell, prefix, mask) for each of the n bounds, in blocks
  *             of 8 entries that start on a cache line (bound 0 is FLOOR; the last block padded);
- *             the cell is stored as ~cell when prefix and mask answer for it (below)
- * cell at c:  segments s, references r, first node, IPv6 set (or -1), direct prefix count d
- *             (or -1 when more than 3), 3 direct (prefix, mask, value), then
+ *             the cell is stored as ~cell when prefix and mask answer for it: its rules name no
+ *             group and at most one IPv4 prefix (a prefix of 1 with mask 0 when none)
+ * cell at c:  segments s, references r, first node, IPv6 set (or -1),
  *             (segment low, value) for the s segments, (group, value) for the r references
  * </pre>
  *
@@ -53,23 +53,8 @@ final class RuleIndex {
   static final int INGRESS = 0;
   static final int EGRESS = 1;
 
-  /**
-   * How many IPv4 prefixes a cell also holds directly, to be tested one by one instead of searched:
-   * the cells of nearly every rule set have this many or fewer.
-   */
-  private static final int DIRECT = 3;
-
-  /** Where a cell's count of direct prefixes is, and where they start. */
-  private static final int DIRECT_COUNT = 4;
-
-  private static final int DIRECT_START = 5;
-
-  /**
-   * A cell's head: segment count, reference count, first node, IPv6 set, direct prefix count (or
-   * NONE), then {@value #DIRECT} direct prefixes as (address, mask, value), padded with ones no
-   * address matches.
-   */
-  private static final int CELL_HEADER = DIRECT_START + 3 * DIRECT;
+  /** A cell's head: segment count, reference count, first node, IPv6 set (or NONE). */
+  private static final int CELL_HEADER = 4;
 
   /**
    * Port bounds and keys are kept within [FLOOR, CEILING] (the bound below every port is FLOOR, the
@@ -498,14 +483,7 @@ final class RuleIndex {
   /** The last stage of {@link #allows}: whether a cell admits the address or the groups. */
   boolean cellAllows(int cell, int address, int[] members, int from, int to) {
     int[] b = blob;
-    if (b[cell + DIRECT_COUNT] != NONE) {
-      // A fixed number of tests, padded: no branch on how many prefixes the cell has.
-      if (((address & b[cell + DIRECT_START + 1]) == b[cell + DIRECT_START])
-          | ((address & b[cell + DIRECT_START + 4]) == b[cell + DIRECT_START + 3])
-          | ((address & b[cell + DIRECT_START + 7]) == b[cell + DIRECT_START + 6])) {
-        return true;
-      }
-    } else if (b[segment(cell, address) + 1] != NONE) {
+    if (b[segment(cell, address) + 1] != NONE) {
       return true;
     }
     int refs = b[cell + 1];
@@ -524,23 +502,6 @@ final class RuleIndex {
     return found;
   }
 
-  /** The position of the first rule of a cell whose IPv4 prefix contains an address, or NONE. */
-  private int firstAddress(int cell, int address) {
-    int[] b = blob;
-    if (b[cell + DIRECT_COUNT] == NONE) {
-      return b[segment(cell, address) + 1];
-    }
-    int best = NONE;
-    for (int k = 0; k < DIRECT; k++) {
-      int at = cell + DIRECT_START + 3 * k;
-      int pos = b[at + 2];
-      if ((address & b[at + 1]) == b[at] && (best == NONE || pos < best)) {
-        best = pos;
-      }
-    }
-    return best;
-  }
-
   /**
    * Like {@link #allows}, but the position of the first matching rule, or NONE; {@code hasAddress}
    * false for a source with no address (a group member).
@@ -549,7 +510,7 @@ final class RuleIndex {
     int cell = cell(axis, port);
     int best = NONE;
     if (hasAddress) {
-      best = firstAddress(cell, address);
+      best = blob[segment(cell, address) + 1];
     }
     for (int ref = cell + CELL_HEADER + 2 * blob[cell], end = ref + 2 * blob[cell + 1];
         ref < end;
@@ -624,6 +585,9 @@ final class RuleIndex {
 
     final Map<Content, Integer> cells = new HashMap<>();
 
+    /** The answer an entry holds for each cell that has one ({@link #simpleAnswer}). */
+    final Map<Integer, int[]> simple = new HashMap<>();
+
     int cellCount;
 
     Builder(ToIntFunction<String> groupIdOf) {
@@ -670,12 +634,11 @@ final class RuleIndex {
         content[at + 1] = cell;
         content[at + 2] = 1; // no address masked with 0 is 1: no answer here
         content[at + 3] = 0;
-        if (blob.get(cell + 1) == 0 && blob.get(cell + DIRECT_COUNT) == 0) {
-          content[at + 1] = ~cell; // no prefix, no group: nothing matches
-        } else if (blob.get(cell + 1) == 0 && blob.get(cell + DIRECT_COUNT) == 1) {
+        int[] answer = simple.get(cell);
+        if (answer != null) {
           content[at + 1] = ~cell;
-          content[at + 2] = blob.get(cell + DIRECT_START);
-          content[at + 3] = blob.get(cell + DIRECT_START + 1);
+          content[at + 2] = answer[0];
+          content[at + 3] = answer[1];
         }
       }
       // The entries start a cache line (see IndexedEvaluator.LINE): a block is two whole lines.
@@ -687,9 +650,13 @@ final class RuleIndex {
       return Math.max(FLOOR, Math.min(low, CEILING));
     }
 
-    /** Appends content so that its int at {@code aligned} starts a cache line. */
+    /**
+     * Appends content so that its int at {@code aligned} starts a cache line ({@code NONE}: where
+     * it falls).
+     */
     private int append(Content c, int aligned) {
-      while ((blob.size + aligned) % IndexedEvaluator.LINE != IndexedEvaluator.FIRST_LINE) {
+      while (aligned != NONE
+          && (blob.size + aligned) % IndexedEvaluator.LINE != IndexedEvaluator.FIRST_LINE) {
         blob.add(0);
       }
       int at = blob.size;
@@ -751,7 +718,6 @@ final class RuleIndex {
       content[1] = refs.size();
       content[2] = segments.firstNode;
       content[3] = NONE;
-      direct(v4, content);
       if (!v6Entries.isEmpty()) {
         content[3] = v6.size();
         v6.add(new Prefix6Set(v6Entries));
@@ -765,7 +731,11 @@ final class RuleIndex {
         content[at++] = e.getKey();
         content[at++] = e.getValue();
       }
-      int offset = append(new Content(content), 0); // its head on one line
+      int offset = append(new Content(content), NONE);
+      int[] answer = simpleAnswer(v4, refs.size());
+      if (answer != null) {
+        simple.put(offset, answer);
+      }
       cellCount++;
       if (key != null) {
         cells.put(key, offset);
@@ -774,32 +744,22 @@ final class RuleIndex {
     }
 
     /**
-     * Writes the cell's distinct IPv4 prefixes ({start, length, position}, sorted) to its direct
-     * entries, each with its first rule's position, when there are at most {@value #DIRECT}; else
-     * marks the cell as searched only.
+     * The (prefix, mask) that answers for a cell when its rules name no group and at most one
+     * distinct IPv4 prefix ({start, length, position}, sorted): {1, 0} for none, which no address
+     * matches; null otherwise.
      */
-    private static void direct(List<long[]> v4, int[] content) {
-      List<long[]> distinct = new ArrayList<>();
+    private static int[] simpleAnswer(List<long[]> v4, int refs) {
+      if (refs > 0) {
+        return null;
+      }
       for (long[] p : v4) {
-        long[] last = distinct.isEmpty() ? null : distinct.get(distinct.size() - 1);
-        if (last == null || last[0] != p[0] || last[1] != p[1]) {
-          distinct.add(p); // sorted by position too: the first of equal prefixes has the smallest
+        if (p[0] != v4.get(0)[0] || p[1] != v4.get(0)[1]) {
+          return null;
         }
       }
-      content[DIRECT_COUNT] = distinct.size() <= DIRECT ? distinct.size() : NONE;
-      for (int k = 0; k < DIRECT; k++) {
-        int at = DIRECT_START + 3 * k;
-        if (k < distinct.size() && distinct.size() <= DIRECT) {
-          long[] p = distinct.get(k);
-          content[at] = (int) p[0];
-          content[at + 1] = Cidr4.mask((int) p[1]);
-          content[at + 2] = (int) p[2];
-        } else {
-          content[at] = 1; // no address masked with 0 is 1
-          content[at + 1] = 0;
-          content[at + 2] = NONE;
-        }
-      }
+      return v4.isEmpty()
+          ? new int[] {1, 0}
+          : new int[] {(int) v4.get(0)[0], Cidr4.mask((int) v4.get(0)[1])};
     }
 
     /**

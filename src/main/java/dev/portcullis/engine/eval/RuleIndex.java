@@ -24,7 +24,8 @@ import java.util.function.ToIntFunction;
  *
  * <ul>
  *   <li>IPv4 prefixes, flattened into sorted disjoint address segments, each holding the smallest
- *       rule position among the prefixes that contain it: one binary search per address;
+ *       rule position among the prefixes that contain it: the segment of an address is found by
+ *       counting (up to 8 segments) or by halves;
  *   <li>referenced group ids, sorted, each with its smallest rule position;
  *   <li>IPv6 prefixes, in a {@link Prefix6Set}.
  * </ul>
@@ -448,17 +449,6 @@ final class RuleIndex {
     return (index - length) >>> 31;
   }
 
-  /**
-   * Whether a rule of the axis admits the traffic from (ingress) or to (egress) an IPv4 address or
-   * an interface carrying one of the groups {@code members[from..to)}.
-   */
-  boolean allows(int axis, int port, int address, int[] members, int from, int to) {
-    int entry = entry(axis, port);
-    return simple(entry)
-        ? entryAllows(entry, address)
-        : cellAllows(entryCell(entry), address, members, from, to);
-  }
-
   /** The entry of an axis that holds a port. */
   int entry(int axis, int port) {
     int key = key(port);
@@ -480,7 +470,10 @@ final class RuleIndex {
     return blob[entry + 1];
   }
 
-  /** The last stage of {@link #allows}: whether a cell admits the address or the groups. */
+  /**
+   * Whether a cell admits the traffic from (ingress) or to (egress) an IPv4 address or an interface
+   * carrying one of the groups {@code members[from..to)}.
+   */
   boolean cellAllows(int cell, int address, int[] members, int from, int to) {
     int[] b = blob;
     if (b[segment(cell, address) + 1] != NONE) {
@@ -503,8 +496,8 @@ final class RuleIndex {
   }
 
   /**
-   * Like {@link #allows}, but the position of the first matching rule, or NONE; {@code hasAddress}
-   * false for a source with no address (a group member).
+   * Like {@link #cellAllows} after {@link #entry}, but the position of the first matching rule, or
+   * NONE; {@code hasAddress} false for a source with no address (a group member).
    */
   int first(int axis, int port, boolean hasAddress, int address, int[] members, int from, int to) {
     int cell = cell(axis, port);

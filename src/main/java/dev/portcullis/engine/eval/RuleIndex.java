@@ -38,10 +38,10 @@ import java.util.function.ToIntFunction;
  *
  * <pre>
  * axis at a:  n, then the first bound of blocks 1, 2, ... (at least 7 values, padded),
- *             then an entry (bound, cell, prefix, mask) for each of the n bounds, in blocks
- *             of 8 entries that start on a cache line (bound 0 is FLOOR; the last block padded);
- *             the cell is stored as ~cell when prefix and mask answer for it: its rules name no
- *             group and at most one IPv4 prefix (a prefix of 1 with mask 0 when none)
+ *             then an entry (bound << 6 | kind, word) for each of the n bounds, in blocks of 8
+ *             entries that start on a cache line (bound 0 is FLOOR; the last block padded);
+ *             the word is the cell's one IPv4 prefix and the kind its length when that answers
+ *             for the cell (no group, at most one prefix), else the word is the cell
  * cell at c:  segments s, references r, first node, IPv6 set (or -1),
  *             (segment low, value) for the s segments, (group, value) for the r references
  * </pre>
@@ -61,19 +61,28 @@ final class RuleIndex {
    * Port bounds and keys are kept within [FLOOR, CEILING] (the bound below every port is FLOOR, the
    * padding after the last bound CEILING + 1), so that comparing them never overflows an int.
    */
-  private static final int FLOOR = -(1 << 29);
+  private static final int FLOOR = -(1 << 20);
 
-  private static final int CEILING = 1 << 29;
+  private static final int CEILING = 1 << 20;
 
-  /** Bounds per block of an axis: a block of 8 entries fills two 64-byte cache lines. */
+  /** Bounds per block of an axis: a block of 8 entries fills one 64-byte cache line. */
   static final int BLOCK = 8;
 
   /**
-   * Ints per entry of an axis: the bound, the cell (or {@code ~cell} when the next two ints answer
-   * for it), an IPv4 prefix and its mask. A cell whose rules name at most one IPv4 prefix and no
-   * group (most cells) is answered for an address from its entry, without reading the cell.
+   * Ints per entry of an axis: {@code bound << 6 | kind}, then a word. A kind of 0 to 32 says that
+   * the entry answers for its cell (its rules name no group and at most one IPv4 prefix: most
+   * cells): the word is that prefix and the kind its length (a prefix of 1 and length 0, which no
+   * address matches, when there is none); COMPLEX says that the cell must be read, and the word is
+   * the cell. Bounds keep their order in this form, so entries are counted against {@link #key}.
    */
-  private static final int ENTRY = 4;
+  private static final int ENTRY = 2;
+
+  private static final int KIND_BITS = 6;
+  private static final int KIND = (1 << KIND_BITS) - 1;
+  private static final int COMPLEX = 33;
+
+  /** The cell of every entry, by the entry's offset in {@code blob}, for {@link #cell}. */
+  private final int[] entryCell;
 
   /** Protocol number (0-255) to protocol class; class 0 holds the protocols no rule names. */
   private final int[] protocolClass = new int[256];
@@ -136,6 +145,12 @@ final class RuleIndex {
     }
     // Padded, so that counting a cell's segments may read past the last cell.
     blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + ENTRY * BLOCK);
+    entryCell = new int[blob.length];
+    for (int[] cells : b.entryCells) {
+      for (int k = 1; k < cells.length; k++) {
+        entryCell[cells[0] + ENTRY * (k - 1)] = cells[k];
+      }
+    }
     uniformOf = new int[axisOf.length];
     rows = new int[axisOf.length * BLOCK];
     for (int i = 0; i < axisOf.length; i++) {
@@ -331,13 +346,12 @@ final class RuleIndex {
 
   /** The cell of an entry. */
   private int cellOf(int entry) {
-    int cell = blob[entry + 1];
-    return cell < 0 ? ~cell : cell;
+    return entryCell[entry];
   }
 
-  /** A port as the look-ups compare it: below the padding of axes. */
+  /** A port as the look-ups compare it with entries and summaries: at or above every kind. */
   static int key(int port) {
-    return Math.max(FLOOR, Math.min(port, CEILING));
+    return (Math.max(FLOOR, Math.min(port, CEILING)) << KIND_BITS) | KIND;
   }
 
   /**
@@ -391,7 +405,10 @@ final class RuleIndex {
     return (int) (~((long) key - value) >>> 63);
   }
 
-  /** 1 when {@code value <= key}, else 0, without a branch (both within FLOOR and CEILING + 1). */
+  /**
+   * 1 when {@code value <= key}, else 0, without a branch (both bounds or keys, shifted: far from
+   * overflowing).
+   */
   private static int atMost(int value, int key) {
     return (value - key - 1) >>> 31;
   }
@@ -457,12 +474,16 @@ final class RuleIndex {
 
   /** Whether the entry answers for its cell ({@link #entryAllows}), which need not be read. */
   boolean simple(int entry) {
-    return blob[entry + 1] < 0;
+    return (blob[entry] & KIND) != COMPLEX;
   }
 
-  /** For a {@link #simple} entry: whether its cell admits an IPv4 address. */
+  /**
+   * For a {@link #simple} entry: whether its cell admits an IPv4 address (never for the other
+   * entries: their mask is 0 and their word, a cell, is not 0).
+   */
   boolean entryAllows(int entry, int address) {
-    return (address & blob[entry + 3]) == blob[entry + 2];
+    int length = blob[entry] & KIND;
+    return (address & (int) (-1L << (32 - length))) == blob[entry + 1];
   }
 
   /** The cell of an entry that is not {@link #simple}. */
@@ -581,6 +602,9 @@ final class RuleIndex {
     /** The answer an entry holds for each cell that has one ({@link #simpleAnswer}). */
     final Map<Integer, int[]> simple = new HashMap<>();
 
+    /** Per axis laid out: where its entries start, then the cell of each entry. */
+    final List<int[]> entryCells = new ArrayList<>();
+
     int cellCount;
 
     Builder(ToIntFunction<String> groupIdOf) {
@@ -618,24 +642,31 @@ final class RuleIndex {
       int[] content = new int[head + ENTRY * BLOCK * blocks];
       content[0] = lows.length;
       for (int j = 1; j < head; j++) {
-        content[j] = j < blocks ? bound(lows[BLOCK * j]) : CEILING + 1;
+        content[j] = (j < blocks ? bound(lows[BLOCK * j]) : CEILING + 1) << KIND_BITS;
       }
+      int[] cells = new int[1 + BLOCK * blocks];
       for (int k = 0; k < BLOCK * blocks; k++) {
         int at = head + ENTRY * k;
         int cell = cellAt[Math.min(k, lows.length - 1)];
-        content[at] = k < lows.length ? bound(lows[k]) : CEILING + 1;
-        content[at + 1] = cell;
-        content[at + 2] = 1; // no address masked with 0 is 1: no answer here
-        content[at + 3] = 0;
+        cells[1 + k] = cell;
         int[] answer = simple.get(cell);
-        if (answer != null) {
-          content[at + 1] = ~cell;
-          content[at + 2] = answer[0];
-          content[at + 3] = answer[1];
-        }
+        int bound = k < lows.length ? bound(lows[k]) : CEILING + 1;
+        content[at] = (bound << KIND_BITS) | (answer == null ? COMPLEX : answer[1]);
+        content[at + 1] = answer == null ? cell : answer[0];
       }
-      // The entries start a cache line (see IndexedEvaluator.LINE): a block is two whole lines.
-      return axes.computeIfAbsent(new Content(content), c -> append(c, head));
+      // Equal entries may answer for different cells (the same prefix, other rules): the key
+      // holds the cells too.
+      int[] key = Arrays.copyOf(content, content.length + cells.length);
+      System.arraycopy(cells, 0, key, content.length, cells.length);
+      return axes.computeIfAbsent(
+          new Content(key),
+          k -> {
+            // The entries start a cache line (see IndexedEvaluator.LINE): a block is one line.
+            int at = append(new Content(content), head);
+            cells[0] = at + head;
+            entryCells.add(cells);
+            return at;
+          });
     }
 
     /** A bound as the axis keeps it: the one below every port as FLOOR. */
@@ -737,7 +768,7 @@ final class RuleIndex {
     }
 
     /**
-     * The (prefix, mask) that answers for a cell when its rules name no group and at most one
+     * The (prefix, length) that answers for a cell when its rules name no group and at most one
      * distinct IPv4 prefix ({start, length, position}, sorted): {1, 0} for none, which no address
      * matches; null otherwise.
      */
@@ -750,9 +781,7 @@ final class RuleIndex {
           return null;
         }
       }
-      return v4.isEmpty()
-          ? new int[] {1, 0}
-          : new int[] {(int) v4.get(0)[0], Cidr4.mask((int) v4.get(0)[1])};
+      return v4.isEmpty() ? new int[] {1, 0} : new int[] {(int) v4.get(0)[0], (int) v4.get(0)[1]};
     }
 
     /**

@@ -58,12 +58,17 @@ final class RuleIndex {
   private static final int CELL_HEADER = 4;
 
   /**
-   * Port bounds and keys are kept within [FLOOR, CEILING] (the bound below every port is FLOOR, the
-   * padding after the last bound CEILING + 1), so that comparing them never overflows an int.
+   * Ports (and ICMP types) are compared within [FLOOR, CEILING]: a rule's range and a flow's port
+   * are clamped to it, which changes nothing for the ports strictly inside (every real port and
+   * type, far inside), and keeps bounds (at most CEILING, padding CEILING + 2) small enough to be
+   * shifted and compared without overflow.
    */
-  private static final int FLOOR = -(1 << 20);
+  private static final int FLOOR = -(1 << 23);
 
-  private static final int CEILING = 1 << 20;
+  private static final int CEILING = 1 << 23;
+
+  /** The bound of the entries that pad an axis's last block: above every bound and key. */
+  private static final int PADDING = CEILING + 2;
 
   /** Bounds per block of an axis: a block of 8 entries fills one 64-byte cache line. */
   static final int BLOCK = 8;
@@ -616,11 +621,12 @@ final class RuleIndex {
     int axis(Rule[] rules, int[] positions) {
       int[] bounds = new int[positions.length * 2 + 1];
       int n = 0;
-      bounds[n++] = Integer.MIN_VALUE;
+      bounds[n++] = FLOOR;
       for (int pos : positions) {
-        bounds[n++] = low(rules[pos]);
-        if (high(rules[pos]) != Integer.MAX_VALUE) {
-          bounds[n++] = high(rules[pos]) + 1;
+        bounds[n++] = clamp(low(rules[pos]));
+        int top = clamp(high(rules[pos]));
+        if (top < CEILING) {
+          bounds[n++] = top + 1; // no key is above CEILING: no cell need start there
         }
       }
       int[] lows = Arrays.stream(bounds, 0, n).sorted().distinct().toArray();
@@ -629,7 +635,7 @@ final class RuleIndex {
         int[] covering = new int[positions.length];
         int c = 0;
         for (int pos : positions) {
-          if (low(rules[pos]) <= lows[k] && lows[k] <= high(rules[pos])) {
+          if (clamp(low(rules[pos])) <= lows[k] && lows[k] <= clamp(high(rules[pos]))) {
             covering[c++] = pos;
           }
         }
@@ -642,7 +648,7 @@ final class RuleIndex {
       int[] content = new int[head + ENTRY * BLOCK * blocks];
       content[0] = lows.length;
       for (int j = 1; j < head; j++) {
-        content[j] = (j < blocks ? bound(lows[BLOCK * j]) : CEILING + 1) << KIND_BITS;
+        content[j] = (j < blocks ? lows[BLOCK * j] : PADDING) << KIND_BITS;
       }
       int[] cells = new int[1 + BLOCK * blocks];
       for (int k = 0; k < BLOCK * blocks; k++) {
@@ -650,7 +656,7 @@ final class RuleIndex {
         int cell = cellAt[Math.min(k, lows.length - 1)];
         cells[1 + k] = cell;
         int[] answer = simple.get(cell);
-        int bound = k < lows.length ? bound(lows[k]) : CEILING + 1;
+        int bound = k < lows.length ? lows[k] : PADDING;
         content[at] = (bound << KIND_BITS) | (answer == null ? COMPLEX : answer[1]);
         content[at + 1] = answer == null ? cell : answer[0];
       }
@@ -669,9 +675,9 @@ final class RuleIndex {
           });
     }
 
-    /** A bound as the axis keeps it: the one below every port as FLOOR. */
-    private static int bound(int low) {
-      return Math.max(FLOOR, Math.min(low, CEILING));
+    /** A rule's port (or type) as the axis compares it. */
+    private static int clamp(int port) {
+      return Math.max(FLOOR, Math.min(port, CEILING));
     }
 
     /**

@@ -2,6 +2,10 @@ package dev.portcullis.engine.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Rule;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +59,69 @@ class IndexedEvaluatorAgreementTest {
     for (Reason r : Reason.values()) {
       assertThat(reasons.getOrDefault(r, 0)).as("flows decided %s", r).isGreaterThan(200);
     }
+  }
+
+  /**
+   * Rules and ports outside 0-65535 (which no EC2 rule or real port has) are still decided as the
+   * reference decides them, up to 2^23 - 1 either way: the index compares ports within a bounded
+   * range, and a rule that reaches past it must cover what it covers inside it.
+   */
+  @Test
+  void agreesOnRangesThatReachPastThePorts() {
+    int far = (1 << 23) - 1;
+    List<Rule> rules =
+        List.of(
+            new Rule(Direction.INGRESS, Protocol.TCP, 0, far + 6, Cidr4.ANY, ""),
+            new Rule(Direction.INGRESS, Protocol.UDP, far - 3, far - 2, Cidr4.ANY, ""),
+            new Rule(Direction.INGRESS, Protocol.UDP, -far - 9, -far + 1, Cidr4.ANY, ""),
+            new Rule(Direction.INGRESS, Protocol.UDP, far + 1, far + 9, Cidr4.ANY, ""),
+            Rule.DEFAULT_EGRESS);
+    Estate estate =
+        new Estate(
+            List.of(new GroupState("sg-far", "far", "r", "vpc", rules)),
+            List.of(
+                new InstanceState(
+                    "i-far",
+                    "r",
+                    "vpc",
+                    List.of(
+                        new NetworkInterface("eni-far", 0x0a000001, null, null, List.of("sg-far"))),
+                    java.util.Set.of(new Listener(Protocol.TCP, far)),
+                    Map.of())));
+    NaiveEvaluator naive = Evaluators.naive(estate);
+    IndexedEvaluator indexed = Evaluators.indexed(estate);
+    int compared = 0;
+    for (Protocol protocol : List.of(Protocol.TCP, Protocol.UDP)) {
+      for (int port :
+          new int[] {
+            -far,
+            -far - 1 + 2,
+            -far + 1,
+            -far + 2,
+            -1,
+            0,
+            65535,
+            65536,
+            far - 4,
+            far - 3,
+            far - 2,
+            far - 1,
+            far
+          }) {
+        Flow flow = new Flow(new Source.Address4(0x0a000002), "i-far", protocol, port);
+        assertThat(indexed.decide(flow)).as("%s", flow).isEqualTo(naive.decide(flow));
+        assertThat(fastPath(indexed, flow)).as("%s", flow).isEqualTo(naive.verdict(flow));
+        compared++;
+      }
+    }
+    assertThat(compared).isEqualTo(26);
+    // The sample reaches both outcomes of the far rules.
+    assertThat(naive.verdict(new Flow(new Source.Address4(0x0a000002), "i-far", Protocol.TCP, far)))
+        .isEqualTo(Verdict.REACHABLE);
+    assertThat(
+            naive.verdict(
+                new Flow(new Source.Address4(0x0a000002), "i-far", Protocol.UDP, far - 1)))
+        .isEqualTo(Verdict.TIMED_OUT);
   }
 
   /** The int-handle verdict, for the sources it takes; null for the others. */

@@ -86,7 +86,10 @@ final class RuleIndex {
   private static final int KIND = (1 << KIND_BITS) - 1;
   private static final int COMPLEX = 33;
 
-  /** The cell of every entry, by the entry's offset in {@code blob}, for {@link #cell}. */
+  /**
+   * The cell of every entry, at half the entry's offset in {@code blob} (entries start on even
+   * offsets: their blocks start on cache lines), for {@link #cell}.
+   */
   private final int[] entryCell;
 
   /** Protocol number (0-255) to protocol class; class 0 holds the protocols no rule names. */
@@ -150,10 +153,13 @@ final class RuleIndex {
     }
     // Padded, so that counting a cell's segments may read past the last cell.
     blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + ENTRY * BLOCK);
-    entryCell = new int[blob.length];
+    entryCell = new int[blob.length / ENTRY + 1];
     for (int[] cells : b.entryCells) {
+      if (cells[0] % ENTRY != 0) {
+        throw new IllegalStateException("entries at an odd offset: " + cells[0]);
+      }
       for (int k = 1; k < cells.length; k++) {
-        entryCell[cells[0] + ENTRY * (k - 1)] = cells[k];
+        entryCell[(cells[0] + ENTRY * (k - 1)) / ENTRY] = cells[k];
       }
     }
     uniformOf = new int[axisOf.length];
@@ -351,7 +357,7 @@ final class RuleIndex {
 
   /** The cell of an entry. */
   private int cellOf(int entry) {
-    return entryCell[entry];
+    return entryCell[entry / ENTRY];
   }
 
   /** A port as the look-ups compare it with entries and summaries: at or above every kind. */

@@ -90,7 +90,7 @@ final class RuleIndex {
    * The cell of every entry, at half the entry's offset in {@code blob} (entries start on even
    * offsets: their blocks start on cache lines), for {@link #cell}.
    */
-  private final int[] entryCell;
+  private final int[] cellOfEntry;
 
   /** Protocol number (0-255) to protocol class; class 0 holds the protocols no rule names. */
   private final int[] protocolClass = new int[256];
@@ -153,13 +153,13 @@ final class RuleIndex {
     }
     // Padded, so that counting a cell's segments may read past the last cell.
     blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + ENTRY * BLOCK);
-    entryCell = new int[blob.length / ENTRY + 1];
+    cellOfEntry = new int[blob.length / ENTRY + 1];
     for (int[] cells : b.entryCells) {
       if (cells[0] % ENTRY != 0) {
         throw new IllegalStateException("entries at an odd offset: " + cells[0]);
       }
       for (int k = 1; k < cells.length; k++) {
-        entryCell[(cells[0] + ENTRY * (k - 1)) / ENTRY] = cells[k];
+        cellOfEntry[(cells[0] + ENTRY * (k - 1)) / ENTRY] = cells[k];
       }
     }
     uniformOf = new int[axisOf.length];
@@ -351,25 +351,24 @@ final class RuleIndex {
    * counted over a fixed number of values, with no branch.
    */
   private int cell(int row, int port) {
-    int key = key(port);
-    return cellOf(entryIn(blockOf(row, key), key));
+    return cellOf(entry(row, port));
   }
 
   /** The cell of an entry. */
   private int cellOf(int entry) {
-    return entryCell[entry / ENTRY];
+    return cellOfEntry[entry / ENTRY];
   }
 
   /** A port as the look-ups compare it with entries and summaries: at or above every kind. */
-  static int key(int port) {
+  private static int key(int port) {
     return (Math.max(FLOOR, Math.min(port, CEILING)) << KIND_BITS) | KIND;
   }
 
   /**
-   * The first stage of {@link #cell}: where the block of entries that holds a port {@link #key}
+   * The first stage of {@link #entry}: where the block of entries that holds a port {@link #key}
    * starts; reads the row only.
    */
-  int blockOf(int row, int key) {
+  private int blockOf(int row, int key) {
     int[] r = rows;
     int pairs = r[row];
     if (pairs < 0) {
@@ -396,8 +395,8 @@ final class RuleIndex {
     return axis + blocks + block * ENTRY * BLOCK;
   }
 
-  /** The second stage of {@link #cell}: the entry of a port {@link #key} within its block. */
-  int entryIn(int at, int key) {
+  /** The second stage of {@link #entry}: the entry of a port {@link #key} within its block. */
+  private int entryIn(int at, int key) {
     int[] b = blob;
     int within =
         atMost(b[at], key)

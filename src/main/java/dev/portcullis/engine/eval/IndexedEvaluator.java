@@ -393,7 +393,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
       int entry = index.entry(axis, port);
       if (index.simple(entry)
           ? index.entryAllows(entry, address)
-          : index.cellAllows(index.entryCell(entry), address, blk, from, to)) {
+          : index.admits(index.entryAdmission(entry), address, blk, from, to)) {
         return true;
       }
     }

@@ -67,7 +67,7 @@ final class RuleIndex {
 
   private static final int CEILING = 1 << 23;
 
-  /** The bound of the entries that pad an axis's last block: above every bound and key. */
+  /** The bound of the entries that pad an axis's last block: above every bound and limit. */
   private static final int PADDING = CEILING + 2;
 
   /** Bounds per block of an axis: a block of 8 entries fills one 64-byte cache line. */
@@ -78,13 +78,16 @@ final class RuleIndex {
    * the entry answers for its cell (its rules name no group and at most one IPv4 prefix: most
    * cells): the word is that prefix and the kind its length (a prefix of 1 and length 0, which no
    * address matches, when there is none); COMPLEX says that the cell must be read, and the word is
-   * the cell. Bounds keep their order in this form, so entries are counted against {@link #key}.
+   * the cell. Bounds keep their order in this form, so entries are counted against {@link #limit}.
    */
   private static final int ENTRY = 2;
 
   private static final int KIND_BITS = 6;
   private static final int KIND = (1 << KIND_BITS) - 1;
   private static final int COMPLEX = 33;
+
+  /** The prefix count in the head of an admission list; the group count is above it. */
+  private static final int PREFIX_COUNT = 0xffff;
 
   /**
    * The cell of every entry, at half the entry's offset in {@code blob} (entries start on even
@@ -114,6 +117,14 @@ final class RuleIndex {
   private final int[] uniformOf;
 
   private final int[] blob;
+
+  /**
+   * For each cell that its entry does not answer for, what the verdict needs of it, without rule
+   * positions: {@code prefixes | groups << 16}, then each distinct IPv4 prefix that no other of the
+   * list contains as (mask, prefix), then each referenced group id. Equal lists are stored once;
+   * such an entry's word is its list's offset here.
+   */
+  private final int[] admission;
 
   /**
    * For a range source: the longest prefix containing each segment ({@code first node + segment}),
@@ -153,6 +164,7 @@ final class RuleIndex {
     }
     // Padded, so that counting a cell's segments may read past the last cell.
     blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + ENTRY * BLOCK);
+    admission = b.admission.toArray();
     cellOfEntry = new int[blob.length / ENTRY + 1];
     for (int[] cells : b.entryCells) {
       if (cells[0] % ENTRY != 0) {
@@ -359,29 +371,32 @@ final class RuleIndex {
     return cellOfEntry[entry / ENTRY];
   }
 
-  /** A port as the look-ups compare it with entries and summaries: at or above every kind. */
-  private static int key(int port) {
-    return (Math.max(FLOOR, Math.min(port, CEILING)) << KIND_BITS) | KIND;
+  /**
+   * A port as the look-ups compare it with entries and summaries: above the entries of every bound
+   * up to the port, whatever their kind, and at or below those of greater bounds.
+   */
+  private static int limit(int port) {
+    return (Math.max(FLOOR, Math.min(port, CEILING)) + 1) << KIND_BITS;
   }
 
   /**
-   * The first stage of {@link #entry}: where the block of entries that holds a port {@link #key}
-   * starts; reads the row only.
+   * The first stage of {@link #entry}: where the block of entries that holds a port's {@link
+   * #limit} starts; reads the row only.
    */
-  private int blockOf(int row, int key) {
+  private int blockOf(int row, int limit) {
     int[] r = rows;
     int pairs = r[row];
     if (pairs < 0) {
-      return longBlockOf(~pairs, key);
+      return longBlockOf(~pairs, limit);
     }
     int block =
-        atMost(r[row + 1], key)
-            + atMost(r[row + 2], key)
-            + atMost(r[row + 3], key)
-            + atMost(r[row + 4], key)
-            + atMost(r[row + 5], key)
-            + atMost(r[row + 6], key)
-            + atMost(r[row + 7], key);
+        below(r[row + 1], limit)
+            + below(r[row + 2], limit)
+            + below(r[row + 3], limit)
+            + below(r[row + 4], limit)
+            + below(r[row + 5], limit)
+            + below(r[row + 6], limit)
+            + below(r[row + 7], limit);
     return pairs + block * ENTRY * BLOCK;
   }
 
@@ -389,24 +404,24 @@ final class RuleIndex {
    * {@link #blockOf} for an axis of more than 64 bounds, whose summary is searched in the axis: a
    * method of its own, so that the common path stays small enough for the JIT to inline.
    */
-  private int longBlockOf(int axis, int key) {
+  private int longBlockOf(int axis, int limit) {
     int blocks = blocks(blob[axis]);
-    int block = countAtMost(blob, axis + 1, blocks - 1, key);
+    int block = countBelow(blob, axis + 1, blocks - 1, limit);
     return axis + blocks + block * ENTRY * BLOCK;
   }
 
-  /** The second stage of {@link #entry}: the entry of a port {@link #key} within its block. */
-  private int entryIn(int at, int key) {
+  /** The second stage of {@link #entry}: the entry of a port's {@link #limit} within its block. */
+  private int entryIn(int at, int limit) {
     int[] b = blob;
     int within =
-        atMost(b[at], key)
-            + atMost(b[at + ENTRY], key)
-            + atMost(b[at + 2 * ENTRY], key)
-            + atMost(b[at + 3 * ENTRY], key)
-            + atMost(b[at + 4 * ENTRY], key)
-            + atMost(b[at + 5 * ENTRY], key)
-            + atMost(b[at + 6 * ENTRY], key)
-            + atMost(b[at + 7 * ENTRY], key);
+        below(b[at], limit)
+            + below(b[at + ENTRY], limit)
+            + below(b[at + 2 * ENTRY], limit)
+            + below(b[at + 3 * ENTRY], limit)
+            + below(b[at + 4 * ENTRY], limit)
+            + below(b[at + 5 * ENTRY], limit)
+            + below(b[at + 6 * ENTRY], limit)
+            + below(b[at + 7 * ENTRY], limit);
     return at + ENTRY * (within - 1);
   }
 
@@ -416,20 +431,20 @@ final class RuleIndex {
   }
 
   /**
-   * 1 when {@code value <= key}, else 0, without a branch (both bounds or keys, shifted: far from
-   * overflowing).
+   * 1 when {@code value < limit}, else 0, without a branch (both bounds or limits, shifted: far
+   * from overflowing).
    */
-  private static int atMost(int value, int key) {
-    return (value - key - 1) >>> 31;
+  private static int below(int value, int limit) {
+    return (value - limit) >>> 31;
   }
 
-  /** How many of the sorted {@code values[from..from + n)} are at most {@code key}. */
-  private static int countAtMost(int[] values, int from, int n, int key) {
+  /** How many of the sorted {@code values[from..from + n)} are below {@code limit}. */
+  private static int countBelow(int[] values, int from, int n, int limit) {
     int low = 0;
     int high = n;
     while (low < high) {
       int mid = (low + high) >>> 1;
-      if (values[from + mid] <= key) {
+      if (values[from + mid] < limit) {
         low = mid + 1;
       } else {
         high = mid;
@@ -478,8 +493,8 @@ final class RuleIndex {
 
   /** The entry of an axis that holds a port. */
   int entry(int axis, int port) {
-    int key = key(port);
-    return entryIn(blockOf(axis, key), key);
+    int limit = limit(port);
+    return entryIn(blockOf(axis, limit), limit);
   }
 
   /** Whether the entry answers for its cell ({@link #entryAllows}), which need not be read. */
@@ -496,29 +511,31 @@ final class RuleIndex {
     return (address & (int) (-1L << (32 - length))) == blob[entry + 1];
   }
 
-  /** The cell of an entry that is not {@link #simple}. */
-  int entryCell(int entry) {
+  /** The admission list of an entry that is not {@link #simple}. */
+  int entryAdmission(int entry) {
     return blob[entry + 1];
   }
 
   /**
-   * Whether a cell admits the traffic from (ingress) or to (egress) an IPv4 address or an interface
-   * carrying one of the groups {@code members[from..to)}.
+   * Whether an admission list lets the traffic in from (ingress) or out to (egress) an IPv4 address
+   * or an interface carrying one of the groups {@code members[from..to)}.
    */
-  boolean cellAllows(int cell, int address, int[] members, int from, int to) {
-    int[] b = blob;
-    if (b[segment(cell, address) + 1] != NONE) {
-      return true;
-    }
-    int refs = b[cell + 1];
-    if (refs == 0 || from == to) {
-      return false;
-    }
-    // A cell names few groups and an interface carries few: comparing every pair costs less than
-    // searching, and no comparison branches.
+  boolean admits(int list, int address, int[] members, int from, int to) {
+    int[] a = admission;
+    int head = a[list];
+    int k = list + 1;
     boolean found = false;
-    for (int ref = cell + CELL_HEADER + 2 * b[cell], end = ref + 2 * refs; ref < end; ref += 2) {
-      int group = b[ref];
+    // Every prefix is tested, none searched: a list holds few, and no test branches.
+    for (int end = k + 2 * (head & PREFIX_COUNT); k < end; k += 2) {
+      found |= (address & a[k]) == a[k + 1];
+    }
+    if (found || from == to) {
+      return found;
+    }
+    // A list names few groups and an interface carries few: comparing every pair costs less than
+    // searching.
+    for (int end = k + (head >>> 16); k < end; k++) {
+      int group = a[k];
       for (int i = from; i < to; i++) {
         found |= members[i] == group;
       }
@@ -527,7 +544,7 @@ final class RuleIndex {
   }
 
   /**
-   * Like {@link #cellAllows} after {@link #entry}, but the position of the first matching rule, or
+   * Like {@link #admits} after {@link #entry}, but the position of the first matching rule, or
    * NONE; {@code hasAddress} false for a source with no address (a group member).
    */
   int first(int axis, int port, boolean hasAddress, int address, int[] members, int from, int to) {
@@ -615,6 +632,14 @@ final class RuleIndex {
     /** Per axis laid out: where its entries start, then the cell of each entry. */
     final List<int[]> entryCells = new ArrayList<>();
 
+    final Ints admission = new Ints();
+
+    /** Admission lists already laid out, by content. */
+    final Map<Content, Integer> admissions = new HashMap<>();
+
+    /** The admission list of each cell that its entries do not answer for. */
+    final Map<Integer, Integer> admissionOf = new HashMap<>();
+
     int cellCount;
 
     Builder(ToIntFunction<String> groupIdOf) {
@@ -663,7 +688,7 @@ final class RuleIndex {
         int[] answer = simple.get(cell);
         int bound = k < lows.length ? lows[k] : PADDING;
         content[at] = (bound << KIND_BITS) | (answer == null ? COMPLEX : answer[1]);
-        content[at + 1] = answer == null ? cell : answer[0];
+        content[at + 1] = answer == null ? admissionOf.get(cell) : answer[0];
       }
       // Equal entries may answer for different cells (the same prefix, other rules): the key
       // holds the cells too.
@@ -770,12 +795,52 @@ final class RuleIndex {
       int[] answer = simpleAnswer(v4, refs.size());
       if (answer != null) {
         simple.put(offset, answer);
+      } else {
+        admissionOf.put(offset, admission(v4, refs.keySet()));
       }
       cellCount++;
       if (key != null) {
         cells.put(key, offset);
       }
       return offset;
+    }
+
+    /**
+     * Lays out the admission list of IPv4 prefixes ({start, length, position}, sorted) and group
+     * ids; returns its offset.
+     */
+    private int admission(List<long[]> v4, Iterable<Integer> groups) {
+      Ints list = new Ints();
+      list.add(0);
+      int prefixes = 0;
+      long coveredTo = -1; // the last address of the last prefix kept
+      for (long[] p : v4) {
+        long start = p[0];
+        if (start <= coveredTo) {
+          continue; // sorted by start, then length: a prefix kept before contains it
+        }
+        int length = (int) p[1];
+        list.add((int) (-1L << (32 - length)));
+        list.add((int) start);
+        coveredTo = start + (1L << (32 - length)) - 1;
+        prefixes++;
+      }
+      int refs = 0;
+      for (int g : groups) {
+        list.add(g);
+        refs++;
+      }
+      int[] content = list.toArray();
+      content[0] = prefixes | refs << 16;
+      return admissions.computeIfAbsent(
+          new Content(content),
+          k -> {
+            int at = admission.size;
+            for (int v : content) {
+              admission.add(v);
+            }
+            return at;
+          });
     }
 
     /**

@@ -246,7 +246,13 @@ public final class IndexedEvaluator implements FlowEvaluator {
       largest = Math.max(largest, blockStart[i + 1] - blockStart[i]);
     }
     stride = (largest + LINE - 1) / LINE * LINE;
+    if (GROUPS + RuleIndex.MEMBER_SLOTS > stride) {
+      throw new IllegalStateException("blocks too short for the member slots: " + stride);
+    }
     block = new int[FIRST_LINE + n * stride];
+    // Slots past a block's content, and the ints before the first block, hold no group: the
+    // admission lists compare groups with a fixed number of slots (RuleIndex.MEMBER_SLOTS).
+    Arrays.fill(block, RuleIndex.NO_GROUP);
     for (int i = 0; i < n; i++) {
       System.arraycopy(
           blocks.values, blockStart[i], block, blockAt(i), blockStart[i + 1] - blockStart[i]);

@@ -86,6 +86,15 @@ final class RuleIndex {
   private static final int KIND = (1 << KIND_BITS) - 1;
   private static final int COMPLEX = 33;
 
+  /**
+   * How many members {@link #admits} compares without a loop: its caller keeps {@code
+   * members[from..from + MEMBER_SLOTS)} readable and NO_GROUP from {@code to} on.
+   */
+  static final int MEMBER_SLOTS = 5;
+
+  /** A group id that no group has. */
+  static final int NO_GROUP = -1;
+
   /** The prefix count in the head of an admission list; the group count is above it. */
   private static final int PREFIX_COUNT = 0xffff;
 
@@ -164,7 +173,8 @@ final class RuleIndex {
     }
     // Padded, so that counting a cell's segments may read past the last cell.
     blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + ENTRY * BLOCK);
-    admission = b.admission.toArray();
+    // Padded, so that the first two prefixes of a list may be read whether it has them or not.
+    admission = Arrays.copyOf(b.admission.toArray(), b.admission.size + 4);
     cellOfEntry = new int[blob.length / ENTRY + 1];
     for (int[] cells : b.entryCells) {
       if (cells[0] % ENTRY != 0) {
@@ -521,20 +531,45 @@ final class RuleIndex {
    * or an interface carrying one of the groups {@code members[from..to)}.
    */
   boolean admits(int list, int address, int[] members, int from, int to) {
+    // members[from..from + MEMBER_SLOTS) is readable, and holds NO_GROUP from `to` on.
     int[] a = admission;
     int head = a[list];
+    int prefixes = head & PREFIX_COUNT;
     int k = list + 1;
-    boolean found = false;
-    // Every prefix is tested, none searched: a list holds few, and no test branches.
-    for (int end = k + 2 * (head & PREFIX_COUNT); k < end; k += 2) {
-      found |= (address & a[k]) == a[k + 1];
+    // Every prefix is tested, none searched: a list holds few. The first two (most lists have at
+    // most two) are tested without a loop, and so without a branch on how many there are.
+    boolean found =
+        ((address & a[k]) == a[k + 1]) & prefixes > 0
+            | ((address & a[k + 2]) == a[k + 3]) & prefixes > 1;
+    for (int i = 2; i < prefixes; i++) {
+      found |= (address & a[k + 2 * i]) == a[k + 2 * i + 1];
     }
-    if (found || from == to) {
+    k += 2 * prefixes;
+    // A list names few groups and an interface carries few: comparing every pair costs less than
+    // searching. Up to MEMBER_SLOTS members, the first group is compared with every slot, without
+    // a branch on how many groups either has.
+    int groups = head >>> 16;
+    if (to - from <= MEMBER_SLOTS) {
+      int group = a[k];
+      found |=
+          (members[from] == group
+                  | members[from + 1] == group
+                  | members[from + 2] == group
+                  | members[from + 3] == group
+                  | members[from + 4] == group)
+              & groups > 0;
+      for (int i = 1; i < groups; i++) {
+        int other = a[k + i];
+        found |=
+            members[from] == other
+                | members[from + 1] == other
+                | members[from + 2] == other
+                | members[from + 3] == other
+                | members[from + 4] == other;
+      }
       return found;
     }
-    // A list names few groups and an interface carries few: comparing every pair costs less than
-    // searching.
-    for (int end = k + (head >>> 16); k < end; k++) {
+    for (int end = k + groups; k < end; k++) {
       int group = a[k];
       for (int i = from; i < to; i++) {
         found |= members[i] == group;

@@ -87,7 +87,9 @@ public final class EstateGenerator {
           sameVpc.add(g);
         }
       }
-      int count = 1 + rnd.nextInt(5);
+      // Up to 5 groups, as EC2's default quota allows; one instance in 16 has 6 to 16, as a raised
+      // quota allows.
+      int count = rnd.nextInt(16) == 0 ? 6 + rnd.nextInt(11) : 1 + rnd.nextInt(5);
       for (int k = 0; k < count; k++) {
         int roll = rnd.nextInt(100);
         if (roll < 3) {

@@ -24,6 +24,7 @@ class IndexedEvaluatorAgreementTest {
     Map<Reason, Integer> reasons = new EnumMap<>(Reason.class);
     int compared = 0;
     int longAxes = 0;
+    int manyGroups = 0;
     for (int e = 0; e < ESTATES; e++) {
       long seed = 0x5eed_0000L + e;
       Estate estate = EstateGenerator.adversarial(seed, 40 + 20 * e, 150 + 50 * e);
@@ -31,6 +32,10 @@ class IndexedEvaluatorAgreementTest {
       IndexedEvaluator indexed = Evaluators.indexed(estate);
       List<Flow> flows = EstateGenerator.adversarialFlows(estate, ~seed, FLOWS_PER_ESTATE);
       longAxes += indexed.index().longAxes();
+      for (InstanceState i : estate.instances()) {
+        manyGroups +=
+            i.primary().groupIds().stream().distinct().count() > RuleIndex.MEMBER_SLOTS ? 1 : 0;
+      }
       for (Flow flow : flows) {
         Decision expected = naive.decide(flow);
         Decision actual = indexed.decide(flow);
@@ -54,6 +59,9 @@ class IndexedEvaluatorAgreementTest {
       }
     }
     assertThat(longAxes).as("rows whose axis has more than 64 bounds").isGreaterThan(10);
+    assertThat(manyGroups)
+        .as("instances with more groups than the member slots compared without a loop")
+        .isGreaterThan(50);
     assertThat(compared).isGreaterThanOrEqualTo(200_000);
     // The sample is worth something only if it reaches every outcome often.
     for (Reason r : Reason.values()) {

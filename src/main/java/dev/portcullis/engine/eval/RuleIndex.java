@@ -173,8 +173,8 @@ final class RuleIndex {
     }
     // Padded, so that counting a cell's segments may read past the last cell.
     blob = Arrays.copyOf(b.blob.toArray(), b.blob.size + ENTRY * BLOCK);
-    // Padded, so that the first two prefixes of a list may be read whether it has them or not.
-    admission = Arrays.copyOf(b.admission.toArray(), b.admission.size + 4);
+    // Padded, so that the first four prefixes of a list may be read whether it has them or not.
+    admission = Arrays.copyOf(b.admission.toArray(), b.admission.size + 8);
     cellOfEntry = new int[blob.length / ENTRY + 1];
     for (int[] cells : b.entryCells) {
       if (cells[0] % ENTRY != 0) {
@@ -536,21 +536,24 @@ final class RuleIndex {
     int head = a[list];
     int prefixes = head & PREFIX_COUNT;
     int k = list + 1;
-    // Every prefix is tested, none searched: a list holds few. The first two (most lists have at
-    // most two) are tested without a loop, and so without a branch on how many there are.
+    // Every prefix is tested, none searched: a list holds few. The first four (most lists have at
+    // most four) are tested without a loop, and so without a branch on how many there are.
     boolean found =
         ((address & a[k]) == a[k + 1]) & prefixes > 0
-            | ((address & a[k + 2]) == a[k + 3]) & prefixes > 1;
-    for (int i = 2; i < prefixes; i++) {
+            | ((address & a[k + 2]) == a[k + 3]) & prefixes > 1
+            | ((address & a[k + 4]) == a[k + 5]) & prefixes > 2
+            | ((address & a[k + 6]) == a[k + 7]) & prefixes > 3;
+    for (int i = 4; i < prefixes; i++) {
       found |= (address & a[k + 2 * i]) == a[k + 2 * i + 1];
     }
     k += 2 * prefixes;
     // A list names few groups and an interface carries few: comparing every pair costs less than
-    // searching. Up to MEMBER_SLOTS members, the first group is compared with every slot, without
-    // a branch on how many groups either has.
+    // searching. Up to MEMBER_SLOTS members, the first two groups are compared with every slot,
+    // without a branch on how many groups either has.
     int groups = head >>> 16;
     if (to - from <= MEMBER_SLOTS) {
       int group = a[k];
+      int second = a[k + 1];
       found |=
           (members[from] == group
                   | members[from + 1] == group
@@ -558,7 +561,14 @@ final class RuleIndex {
                   | members[from + 3] == group
                   | members[from + 4] == group)
               & groups > 0;
-      for (int i = 1; i < groups; i++) {
+      found |=
+          (members[from] == second
+                  | members[from + 1] == second
+                  | members[from + 2] == second
+                  | members[from + 3] == second
+                  | members[from + 4] == second)
+              & groups > 1;
+      for (int i = 2; i < groups; i++) {
         int other = a[k + i];
         found |=
             members[from] == other

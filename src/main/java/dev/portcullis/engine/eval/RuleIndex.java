@@ -31,7 +31,10 @@ import java.util.function.ToIntFunction;
  * </ul>
  *
  * <p>A lookup answers with the smallest position among the matching rules: the first matching rule
- * in canonical order, which is the one {@link NaiveEvaluator} reports.
+ * in canonical order, which is the one {@link NaiveEvaluator} reports. A verdict needs no position,
+ * so it reads, for a cell that its entry cannot answer for, the cell's <em>admission list</em>
+ * instead: its IPv4 prefixes (none inside another) and its referenced groups, fewer ints than the
+ * cell and tested without a search.
  *
  * <p>Axes and cells are laid out in one int array, each contiguous, so that a lookup reads a few
  * neighbouring cache lines and allocates nothing. Identical axes and cells are stored once.
@@ -41,13 +44,19 @@ import java.util.function.ToIntFunction;
  *             then an entry (bound << 6 | kind, word) for each of the n bounds, in blocks of 8
  *             entries that start on a cache line (bound 0 is FLOOR; the last block padded);
  *             the word is the cell's one IPv4 prefix and the kind its length when that answers
- *             for the cell (no group, at most one prefix), else the word is the cell
+ *             for the cell (no group, at most one prefix), else the word is the offset of the
+ *             cell's admission list (in its own array; the cells of all entries are in another)
  * cell at c:  segments s, references r, first node, IPv6 set (or -1),
  *             (segment low, value) for the s segments, (group, value) for the r references
  * </pre>
  *
  * A segment's low address has its sign bit flipped so that signed order is address order; its value
  * is NONE where no prefix contains it.
+ *
+ * <pre>
+ * admission list at l:  prefixes p | groups g << 16, then (mask, prefix) for the p prefixes,
+ *                       then the g group ids
+ * </pre>
  */
 final class RuleIndex {
   static final int NONE = -1;
@@ -77,8 +86,9 @@ final class RuleIndex {
    * Ints per entry of an axis: {@code bound << 6 | kind}, then a word. A kind of 0 to 32 says that
    * the entry answers for its cell (its rules name no group and at most one IPv4 prefix: most
    * cells): the word is that prefix and the kind its length (a prefix of 1 and length 0, which no
-   * address matches, when there is none); COMPLEX says that the cell must be read, and the word is
-   * the cell. Bounds keep their order in this form, so entries are counted against {@link #limit}.
+   * address matches, when there is none); COMPLEX says that the cell's admission list must be read,
+   * and the word is the list's offset. Bounds keep their order in this form, so entries are counted
+   * against {@link #limit}.
    */
   private static final int ENTRY = 2;
 
@@ -552,30 +562,10 @@ final class RuleIndex {
     // without a branch on how many groups either has.
     int groups = head >>> 16;
     if (to - from <= MEMBER_SLOTS) {
-      int group = a[k];
-      int second = a[k + 1];
       found |=
-          (members[from] == group
-                  | members[from + 1] == group
-                  | members[from + 2] == group
-                  | members[from + 3] == group
-                  | members[from + 4] == group)
-              & groups > 0;
-      found |=
-          (members[from] == second
-                  | members[from + 1] == second
-                  | members[from + 2] == second
-                  | members[from + 3] == second
-                  | members[from + 4] == second)
-              & groups > 1;
+          inSlots(members, from, a[k]) & groups > 0 | inSlots(members, from, a[k + 1]) & groups > 1;
       for (int i = 2; i < groups; i++) {
-        int other = a[k + i];
-        found |=
-            members[from] == other
-                | members[from + 1] == other
-                | members[from + 2] == other
-                | members[from + 3] == other
-                | members[from + 4] == other;
+        found |= inSlots(members, from, a[k + i]);
       }
       return found;
     }
@@ -586,6 +576,15 @@ final class RuleIndex {
       }
     }
     return found;
+  }
+
+  /** Whether one of the MEMBER_SLOTS slots from {@code from} holds the group. */
+  private static boolean inSlots(int[] members, int from, int group) {
+    return members[from] == group
+        | members[from + 1] == group
+        | members[from + 2] == group
+        | members[from + 3] == group
+        | members[from + 4] == group;
   }
 
   /**
@@ -652,6 +651,8 @@ final class RuleIndex {
         + " cells, "
         + blob.length
         + " ints of axes and cells, "
+        + admission.length
+        + " ints of admission lists, "
         + nodeLength.length
         + " IPv4 prefixes";
   }

@@ -70,7 +70,8 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * GROUP_COUNTS   the count of the estate's groups it carries, plus 65536 times the count of
    *     all the group ids it carries,
    * then the group ids on its primary interface, once each: the estate's groups in interface
-   *     order, then ids the estate does not hold (a rule may still name them).
+   *     order, then ids the estate does not hold (a rule may still name them); the slots after
+   *     them hold RuleIndex.NO_GROUP.
    * </pre>
    *
    * With up to 5 groups, a block is 16 ints: one 64-byte cache line's worth.

@@ -286,6 +286,16 @@ public final class IndexedEvaluator implements FlowEvaluator {
     return (block[at + NETWORK] & 1) != 0;
   }
 
+  /** Where the estate's group ids in the block at {@code at} end (they start at GROUPS). */
+  private int estateGroupsEnd(int at) {
+    return at + GROUPS + (block[at + GROUP_COUNTS] & 0xffff);
+  }
+
+  /** Where all the group ids in the block at {@code at} end, those the estate does not hold too. */
+  private int groupsEnd(int at) {
+    return at + GROUPS + (block[at + GROUP_COUNTS] >>> 16);
+  }
+
   /** An int for a region and VPC; none when either is missing, as no network is then shared. */
   private static int networkId(Map<List<String>, Integer> networks, String region, String vpc) {
     if (region == null || vpc == null) {
@@ -390,13 +400,13 @@ public final class IndexedEvaluator implements FlowEvaluator {
   private boolean groupsAllow(int at, int dir, int cls, int port, int address, int peer) {
     int[] blk = block;
     int from = peer < 0 ? 0 : peer + GROUPS;
-    int to = peer < 0 ? 0 : from + (blk[peer + GROUP_COUNTS] >>> 16);
-    for (int k = at + GROUPS, end = k + (blk[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
+    int to = peer < 0 ? 0 : groupsEnd(peer);
+    for (int k = at + GROUPS, end = estateGroupsEnd(at); k < end; k++) {
       int axis = index.axis(blk[k], dir, cls);
       if (axis == RuleIndex.NONE) {
         continue;
       }
-      // In small steps the JIT inlines here; only a cell that needs reading is a call.
+      // In small steps the JIT inlines here; only an admission list that needs reading is a call.
       int entry = index.entry(axis, port);
       if (index.simple(entry)
           ? index.entryAllows(entry, address)
@@ -609,7 +619,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
               block[dstAt + PRIVATE_IP],
               block,
               dstAt + GROUPS,
-              dstAt + GROUPS + (block[dstAt + GROUP_COUNTS] >>> 16));
+              groupsEnd(dstAt));
       if (egress == NO_MATCH) {
         return denied(
             Reason.NO_EGRESS_RULE,
@@ -666,7 +676,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   private int first(int at, int dir, int cls, int port, boolean hasAddress, int address, int peer) {
     int from = peer < 0 ? 0 : peer + GROUPS;
-    int to = peer < 0 ? 0 : from + (block[peer + GROUP_COUNTS] >>> 16);
+    int to = peer < 0 ? 0 : groupsEnd(peer);
     return first(at, dir, cls, port, hasAddress, address, block, from, to);
   }
 
@@ -680,7 +690,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
       int[] memberIds,
       int from,
       int to) {
-    for (int k = at + GROUPS, end = k + (block[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
+    for (int k = at + GROUPS, end = estateGroupsEnd(at); k < end; k++) {
       int found = firstOfGroup(block[k], dir, cls, port, hasAddress, address, memberIds, from, to);
       if (found != NO_MATCH) {
         return found;
@@ -713,7 +723,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
   }
 
   private int firstContaining(int at, int cls, int port, Cidr4 range) {
-    for (int k = at + GROUPS, end = k + (block[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
+    for (int k = at + GROUPS, end = estateGroupsEnd(at); k < end; k++) {
       int axis = index.axis(block[k], RuleIndex.INGRESS, cls);
       if (axis != RuleIndex.NONE) {
         int pos = index.firstContaining(axis, port, range);
@@ -726,7 +736,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
   }
 
   private int first6(int at, int cls, int port, long high, long low, int maxLength) {
-    for (int k = at + GROUPS, end = k + (block[at + GROUP_COUNTS] & 0xffff); k < end; k++) {
+    for (int k = at + GROUPS, end = estateGroupsEnd(at); k < end; k++) {
       int axis = index.axis(block[k], RuleIndex.INGRESS, cls);
       if (axis != RuleIndex.NONE) {
         int pos = index.first6(axis, port, high, low, maxLength);

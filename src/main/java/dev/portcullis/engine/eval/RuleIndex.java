@@ -523,8 +523,8 @@ final class RuleIndex {
   }
 
   /**
-   * For a {@link #simple} entry: whether its cell admits an IPv4 address (never for the other
-   * entries: their mask is 0 and their word, a cell, is not 0).
+   * For a {@link #simple} entry: whether its cell admits an IPv4 address (meaningless for another
+   * entry, whose word is the offset of an admission list).
    */
   boolean entryAllows(int entry, int address) {
     int length = blob[entry] & KIND;
@@ -765,9 +765,14 @@ final class RuleIndex {
           && (blob.size + aligned) % IndexedEvaluator.LINE != IndexedEvaluator.FIRST_LINE) {
         blob.add(0);
       }
-      int at = blob.size;
+      return appendTo(blob, c);
+    }
+
+    /** Appends content to an array being built; returns where it starts. */
+    private static int appendTo(Ints to, Content c) {
+      int at = to.size;
       for (int v : c.values()) {
-        blob.add(v);
+        to.add(v);
       }
       return at;
     }
@@ -878,15 +883,7 @@ final class RuleIndex {
       }
       int[] content = list.toArray();
       content[0] = prefixes | refs << 16;
-      return admissions.computeIfAbsent(
-          new Content(content),
-          k -> {
-            int at = admission.size;
-            for (int v : content) {
-              admission.add(v);
-            }
-            return at;
-          });
+      return admissions.computeIfAbsent(new Content(content), c -> appendTo(admission, c));
     }
 
     /**

@@ -201,9 +201,9 @@ public final class SecurityGroupReconciler
                     DesiredGroup.wanted(spec, meta.getNamespace(), meta.getName()),
                     draft.specChanged() || !draft.reportsDrift(),
                     awaitedByCreatedGroup(sg, context));
-    if (kept instanceof GroupKeeper.Queued) {
-      draft.queued = true;
-      return; // woken when its turn to create comes; nothing to write before that
+    if (kept instanceof GroupKeeper.Queued q) {
+      draft.queued(q.waited());
+      return; // woken when its turn to create comes
     }
     if (kept instanceof GroupKeeper.Refused r) {
       draft.refused(r.reason(), r.message());

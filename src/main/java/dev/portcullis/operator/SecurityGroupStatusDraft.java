@@ -12,6 +12,7 @@ import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Plan;
 import dev.portcullis.engine.Rule;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class SecurityGroupStatusDraft {
   final OperatorContext op;
   final long generation;
 
-  /** The group waits for its turn to be created ({@link dev.portcullis.sync.CreationQueue}). */
+  /** Set by {@link #queued}. */
   boolean queued;
 
   SecurityGroupStatusDraft(SecurityGroup sg, OperatorContext op) {
@@ -154,6 +155,37 @@ final class SecurityGroupStatusDraft {
         true);
   }
 
+  /**
+   * How long a group waits for its turn to be created before its status says so. Most waits are
+   * shorter; and when many resources arrive at once, their reconciliations then end without a
+   * status write while the first turns are handed out, so the creates start at EC2's full burst.
+   */
+  static final Duration QUEUED_NOTICE = Duration.ofSeconds(10);
+
+  /** When set, the resource is reconciled again after this long. */
+  private Duration recheckIn;
+
+  /**
+   * The group waits for its turn to be created ({@link dev.portcullis.sync.CreationQueue}). Once it
+   * has waited {@link #QUEUED_NOTICE}, Ready and Synced say so, without a Warning event: with
+   * creates paced, waiting is the normal course. The observed generation stays as it was, as
+   * nothing of this generation has been applied.
+   *
+   * @param waited how long it has waited so far
+   */
+  void queued(Duration waited) {
+    queued = true;
+    if (waited.compareTo(QUEUED_NOTICE) < 0) {
+      recheckIn = QUEUED_NOTICE.minus(waited);
+      return;
+    }
+    String message =
+        "Waiting for a turn to create the EC2 group: creates are paced to EC2's"
+            + " CreateSecurityGroup request rate";
+    condition(ConditionTypes.READY, false, "CreationQueued", message);
+    condition(ConditionTypes.SYNCED, false, "CreationQueued", message);
+  }
+
   void deletionBlocked(String why) {
     condition(ConditionTypes.READY, false, "DeletionBlocked", why);
   }
@@ -245,10 +277,13 @@ final class SecurityGroupStatusDraft {
   }
 
   UpdateControl<SecurityGroup> control(SecurityGroupStatus before) {
+    UpdateControl<SecurityGroup> control;
     if (status.equals(before)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      sg.setStatus(status);
+      control = UpdateControl.patchStatus(sg);
     }
-    sg.setStatus(status);
-    return UpdateControl.patchStatus(sg);
+    return recheckIn == null ? control : control.rescheduleAfter(recheckIn);
   }
 }

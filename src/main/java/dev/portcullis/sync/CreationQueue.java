@@ -48,6 +48,9 @@ public final class CreationQueue {
   /** Resources woken for a slot they have not taken up yet, with when they were woken. */
   private final Map<String, Long> granted = new HashMap<>();
 
+  /** When each resource that has not started its create yet was first queued. */
+  private final Map<String, Long> queuedAt = new HashMap<>();
+
   /**
    * @param slots how many creates may be under way at once
    * @param wake asks for a new reconciliation of a resource (it is granted a slot)
@@ -82,6 +85,7 @@ public final class CreationQueue {
         running.add(key);
         start = true;
       } else {
+        queuedAt.putIfAbsent(key, nanoTime.getAsLong());
         if (isAwaited || awaited.contains(key)) {
           queued.remove(key);
           awaited.add(key);
@@ -96,9 +100,21 @@ public final class CreationQueue {
           running.add(key);
         }
       }
+      if (start) {
+        queuedAt.remove(key);
+      }
     }
     toWake.forEach(wake);
     return start;
+  }
+
+  /**
+   * How long {@code key} has waited for its turn, since {@link #tryStart} first queued it; zero
+   * when it is not waiting.
+   */
+  public synchronized long waitedNanos(String key) {
+    Long at = queuedAt.get(key);
+    return at == null ? 0 : nanoTime.getAsLong() - at;
   }
 
   /** {@code key}'s create is over (made or failed): its slot goes to the next. */
@@ -123,6 +139,7 @@ public final class CreationQueue {
     synchronized (this) {
       awaited.remove(key);
       queued.remove(key);
+      queuedAt.remove(key);
     }
     release(key);
   }

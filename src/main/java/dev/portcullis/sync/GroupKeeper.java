@@ -4,6 +4,7 @@ import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -66,8 +67,10 @@ public final class GroupKeeper {
   /**
    * The group has to be created and its turn has not come: nothing was changed, and the resource is
    * woken when its turn comes ({@link CreationQueue}).
+   *
+   * @param waited how long it has waited for its turn so far
    */
-  public record Queued() implements Outcome {}
+  public record Queued(Duration waited) implements Outcome {}
 
   /** What a group is created with. */
   public record Wanted(
@@ -109,7 +112,7 @@ public final class GroupKeeper {
     }
     String key = creationKey(owner.namespace(), owner.name());
     if (!creations.tryStart(key, awaited)) {
-      return new Queued();
+      return new Queued(Duration.ofNanos(creations.waitedNanos(key)));
     }
     Map<String, String> tags = new LinkedHashMap<>(wanted.userTags());
     tags.putAll(owner.asTags());

@@ -11,6 +11,7 @@ import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.sync.OwnerTags;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -76,7 +77,8 @@ class ThrottlingIT {
    * With creates paced (two a second here), resources wait for their turn to create without holding
    * a reconciler thread, and a group that a created group names goes ahead of the queue: {@code
    * last}, applied after 28 others but named by {@code first}, is created among the first half
-   * instead of last. Every group is created once and all reach Ready.
+   * instead of last. Meanwhile those waiting show Ready=False with reason CreationQueued. Every
+   * group is created once and all reach Ready.
    */
   @Test
   void aGroupThatACreatedGroupNamesIsCreatedAheadOfTheQueue() {
@@ -95,6 +97,11 @@ class ThrottlingIT {
         run.apply(SecurityGroup.class, group("g" + i, null));
       }
       run.apply(SecurityGroup.class, group("last", null));
+      // A resource waiting for its turn says so; it would wait 20 s or more with no status.
+      Condition waiting =
+          run.awaitCondition(
+              SecurityGroup.class, "g" + (others - 1), "Ready", "False", "CreationQueued");
+      assertThat(waiting.getMessage()).startsWith("Waiting for a turn to create the EC2 group");
       run.awaitReadyGroups(others + 2, java.time.Duration.ofSeconds(90));
 
       assertThat(created).hasSize(others + 2).doesNotHaveDuplicates();

@@ -79,6 +79,32 @@ class CreationQueueTest {
   }
 
   @Test
+  void aResourceHasWaitedSinceItWasFirstQueuedUntilItStarts() {
+    queue.tryStart("a", false);
+    queue.tryStart("b", false);
+    now[0] = 100;
+    assertThat(queue.tryStart("c", false)).isFalse();
+    assertThat(queue.tryStart("d", false)).isFalse();
+    assertThat(queue.waitedNanos("a")).as("started at once").isZero();
+
+    now[0] = 400;
+    assertThat(queue.tryStart("c", false)).isFalse(); // asking again keeps its place and its wait
+    assertThat(queue.waitedNanos("c")).isEqualTo(300);
+    queue.finish("a");
+    now[0] = 1_500; // c's turn came and went: it queues again, still counting from 100
+    assertThat(queue.tryStart("c", false)).isFalse();
+    assertThat(queue.waitedNanos("c")).isEqualTo(1_400);
+
+    queue.finish("b");
+    assertThat(queue.tryStart(woken.get(woken.size() - 1), false)).isTrue();
+    assertThat(queue.waitedNanos(woken.get(woken.size() - 1))).as("started").isZero();
+    assertThat(queue.waitedNanos("d")).as("granted, not started yet").isEqualTo(1_400);
+    queue.forget("d");
+    assertThat(queue.waitedNanos("d")).as("gone").isZero();
+    assertThat(queue.waitedNanos("x")).as("never queued").isZero();
+  }
+
+  @Test
   void aFreeSlotIsTakenAtOnceWithoutAWakeUp() {
     assertThat(queue.tryStart("a", false)).isTrue();
     assertThat(queue.tryStart("a", false)).isTrue(); // the same resource again: still its slot

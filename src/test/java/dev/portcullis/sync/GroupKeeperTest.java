@@ -95,8 +95,9 @@ class GroupKeeperTest {
     assertThat(one.tryStart(GroupKeeper.creationKey("shop", "other"), false)).isTrue();
 
     assertThat(paced.ensure(EU, web, null, wanted, true, false))
-        .isEqualTo(new GroupKeeper.Queued());
-    assertThat(paced.ensure(EU, db, null, wanted, true, true)).isEqualTo(new GroupKeeper.Queued());
+        .isEqualTo(new GroupKeeper.Queued(Duration.ZERO));
+    assertThat(paced.ensure(EU, db, null, wanted, true, true))
+        .isEqualTo(new GroupKeeper.Queued(Duration.ZERO));
     assertThat(sim.describeAllSecurityGroups(EU, GroupFilter.tags(web.lookupFilter()))).isEmpty();
 
     one.finish(GroupKeeper.creationKey("shop", "other"));

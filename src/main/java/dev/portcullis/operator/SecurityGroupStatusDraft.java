@@ -11,6 +11,7 @@ import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Plan;
 import dev.portcullis.engine.Rule;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,6 +163,9 @@ final class SecurityGroupStatusDraft {
    */
   static final Duration QUEUED_NOTICE = Duration.ofSeconds(10);
 
+  /** The reason of Ready and Synced while a group waits for its turn to be created. */
+  static final String QUEUED = "CreationQueued";
+
   /** When set, the resource is reconciled again after this long. */
   private Duration recheckIn;
 
@@ -171,6 +175,10 @@ final class SecurityGroupStatusDraft {
    * creates paced, waiting is the normal course. The observed generation stays as it was, as
    * nothing of this generation has been applied.
    *
+   * <p>A refusal of this generation (EC2 refused the last create, which waits for its next turn)
+   * stays in Ready until the next attempt settles it: it says more than the wait does, and
+   * replacing it would send its Warning event again when the attempt fails the same way.
+   *
    * @param waited how long it has waited so far
    */
   void queued(Duration waited) {
@@ -179,11 +187,18 @@ final class SecurityGroupStatusDraft {
       recheckIn = QUEUED_NOTICE.minus(waited);
       return;
     }
+    Condition ready = Conditions.find(status.getConditions(), ConditionTypes.READY);
+    if (ready != null
+        && Conditions.FALSE.equals(ready.getStatus())
+        && !QUEUED.equals(ready.getReason())
+        && Objects.equals(ready.getObservedGeneration(), generation)) {
+      return;
+    }
     String message =
         "Waiting for a turn to create the EC2 group: creates are paced to EC2's"
             + " CreateSecurityGroup request rate";
-    condition(ConditionTypes.READY, false, "CreationQueued", message);
-    condition(ConditionTypes.SYNCED, false, "CreationQueued", message);
+    condition(ConditionTypes.READY, false, QUEUED, message);
+    condition(ConditionTypes.SYNCED, false, QUEUED, message);
   }
 
   void deletionBlocked(String why) {

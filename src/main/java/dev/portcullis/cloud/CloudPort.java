@@ -81,6 +81,25 @@ public interface CloudPort {
   }
 
   /**
+   * One page of the network interfaces that carry a group (DescribeNetworkInterfaces with the
+   * filter {@code group-id}), whatever made them: instances, load balancers, functions.
+   */
+  Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+      String region, String groupId, String nextToken, Integer maxResults);
+
+  /** Every network interface that carries a group, following pages. */
+  default List<NetworkInterfaceInfo> describeAllNetworkInterfaces(String region, String groupId) {
+    List<NetworkInterfaceInfo> out = new ArrayList<>();
+    String token = null;
+    do {
+      Page<NetworkInterfaceInfo> page = describeNetworkInterfaces(region, groupId, token, null);
+      out.addAll(page.items());
+      token = page.nextToken();
+    } while (token != null);
+    return out;
+  }
+
+  /**
    * The sizes of managed prefix lists (DescribeManagedPrefixLists): each list's maximum number of
    * entries and its address family. A rule that references a list counts as that many rules against
    * the quota of its group. A list the region does not have fails the call with {@code

@@ -28,7 +28,8 @@ package dev.portcullis.cloud;
  *       <td>5</td></tr>
  *   <tr><td>ModifyInstanceAttribute</td><td>uncategorized (own bucket)</td><td>100</td>
  *       <td>5</td></tr>
- *   <tr><td>DescribeSecurityGroups, DescribeInstances, DescribeManagedPrefixLists</td>
+ *   <tr><td>DescribeSecurityGroups, DescribeInstances, DescribeNetworkInterfaces,
+ *       DescribeManagedPrefixLists</td>
  *       <td>non-mutating</td><td>100</td><td>20</td></tr>
  *   <tr><td>the same, with no filter and no pagination</td><td>unfiltered and unpaginated
  *       non-mutating</td><td>50</td><td>10</td></tr>
@@ -57,6 +58,7 @@ public enum Ec2Action {
   MODIFY_NETWORK_INTERFACE_ATTRIBUTE(
       "ModifyNetworkInterfaceAttribute", Category.UNCATEGORIZED, 100, 5),
   MODIFY_INSTANCE_ATTRIBUTE("ModifyInstanceAttribute", Category.UNCATEGORIZED, 100, 5),
+  DESCRIBE_NETWORK_INTERFACES("DescribeNetworkInterfaces", Category.NON_MUTATING, 100, 20),
   DESCRIBE_MANAGED_PREFIX_LISTS("DescribeManagedPrefixLists", Category.NON_MUTATING, 100, 20);
 
   /** EC2's throttling categories. */

@@ -213,6 +213,13 @@ public final class RateLimitedCloud implements CloudPort {
   }
 
   @Override
+  public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+      String region, String groupId, String nextToken, Integer maxResults) {
+    acquire(region, Ec2Action.DESCRIBE_NETWORK_INTERFACES, false);
+    return delegate.describeNetworkInterfaces(region, groupId, nextToken, maxResults);
+  }
+
+  @Override
   public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
       String region, Collection<String> ids) {
     acquire(region, Ec2Action.DESCRIBE_MANAGED_PREFIX_LISTS, false);

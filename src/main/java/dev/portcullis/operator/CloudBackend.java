@@ -5,6 +5,7 @@ import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.aws.AwsCloud;
@@ -171,6 +172,12 @@ public record CloudBackend(
     public Page<InstanceInfo> describeInstances(
         String region, InstanceFilter filter, String nextToken, Integer maxResults) {
       return inner.describeInstances(region, filter, nextToken, maxResults);
+    }
+
+    @Override
+    public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+        String region, String groupId, String nextToken, Integer maxResults) {
+      return inner.describeNetworkInterfaces(region, groupId, nextToken, maxResults);
     }
 
     @Override

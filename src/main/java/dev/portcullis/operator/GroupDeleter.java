@@ -3,8 +3,7 @@ package dev.portcullis.operator;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.InstanceFilter;
-import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
@@ -18,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Deletes a managed group, and when EC2 refuses because something still uses it, says what: the
- * network interfaces that carry it and the groups whose rules reference it.
+ * network interfaces that carry it (of instances or of other services) and the groups whose rules
+ * reference it.
  *
  * <p>Two groups that reference each other can only go once one of them no longer does. A group that
  * no interface carries decides no traffic, so when only references block its deletion, its own
@@ -46,15 +46,11 @@ final class GroupDeleter {
         throw e;
       }
     }
-    List<String> interfaces = new ArrayList<>();
-    for (InstanceInfo i :
-        retry.call(() -> cloud.describeAllInstances(region, new InstanceFilter(null, null)))) {
-      for (InstanceInfo.InterfaceInfo n : i.interfaces()) {
-        if (n.groupIds().contains(group.groupId())) {
-          interfaces.add(n.interfaceId() + " of instance " + i.instanceId());
-        }
-      }
-    }
+    // Those of instances, and those other services made (load balancers, functions, endpoints).
+    List<String> interfaces =
+        retry.call(() -> cloud.describeAllNetworkInterfaces(region, group.groupId())).stream()
+            .map(NetworkInterfaceInfo::display)
+            .toList();
     List<String> referrers = new ArrayList<>();
     for (SecurityGroupInfo g :
         retry.call(

@@ -4,6 +4,7 @@ import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -215,6 +216,25 @@ final class DetachedCloud implements CloudPort {
       String region, InstanceFilter filter, String nextToken, Integer maxResults) {
     Page<InstanceInfo> p = cloud.describeInstances(s(region), filter, s(nextToken), maxResults);
     return new Page<>(p.items().stream().map(DetachedCloud::instance).toList(), s(p.nextToken()));
+  }
+
+  @Override
+  public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+      String region, String groupId, String nextToken, Integer maxResults) {
+    Page<NetworkInterfaceInfo> p =
+        cloud.describeNetworkInterfaces(s(region), s(groupId), s(nextToken), maxResults);
+    return new Page<>(
+        p.items().stream()
+            .map(
+                n ->
+                    new NetworkInterfaceInfo(
+                        s(n.interfaceId()),
+                        s(n.instanceId()),
+                        s(n.interfaceType()),
+                        s(n.description()),
+                        strings(n.groupIds())))
+            .toList(),
+        s(p.nextToken()));
   }
 
   @Override

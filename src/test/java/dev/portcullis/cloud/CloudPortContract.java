@@ -520,6 +520,22 @@ public abstract class CloudPortContract {
   }
 
   @Test
+  void theInterfacesThatCarryAGroupAreDescribed() {
+    Fixture f = fixture();
+    SecurityGroupInfo a = create("nicd");
+    String eni = instance(f.instanceId()).interfaces().get(0).interfaceId();
+    assertThat(port().describeAllNetworkInterfaces(region(), a.groupId())).isEmpty();
+
+    port().setInterfaceGroups(region(), eni, List.of(a.groupId()));
+    List<NetworkInterfaceInfo> carrying =
+        port().describeAllNetworkInterfaces(region(), a.groupId());
+    assertThat(carrying).extracting(NetworkInterfaceInfo::interfaceId).containsExactly(eni);
+    assertThat(carrying.get(0).instanceId()).isEqualTo(f.instanceId());
+    assertThat(carrying.get(0).groupIds()).containsExactly(a.groupId());
+    assertThat(carrying.get(0).display()).isEqualTo(eni + " of instance " + f.instanceId());
+  }
+
+  @Test
   void anUnknownInterfaceIsNotFound() {
     SecurityGroupInfo a = create("nicx");
     assertFailure(

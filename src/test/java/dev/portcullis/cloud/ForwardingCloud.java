@@ -81,6 +81,13 @@ public class ForwardingCloud implements CloudPort {
   }
 
   @Override
+  public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+      String region, String groupId, String nextToken, Integer maxResults) {
+    before();
+    return to.describeNetworkInterfaces(region, groupId, nextToken, maxResults);
+  }
+
+  @Override
   public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
       String region, Collection<String> ids) {
     before();

@@ -6,6 +6,7 @@ import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
 import software.amazon.awssdk.services.ec2.model.DescribeInstancesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeManagedPrefixListsResponse;
+import software.amazon.awssdk.services.ec2.model.DescribeNetworkInterfacesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupRulesResponse;
 import software.amazon.awssdk.services.ec2.model.DescribeSecurityGroupsResponse;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
@@ -48,6 +50,7 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.Ipv6Range;
 import software.amazon.awssdk.services.ec2.model.ManagedPrefixList;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.ec2.model.PrefixListId;
 import software.amazon.awssdk.services.ec2.model.Reservation;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -447,6 +450,31 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
     }
     nics.sort((a, b) -> Integer.compare(a.deviceIndex(), b.deviceIndex()));
     return new InstanceInfo(i.instanceId(), i.vpcId(), fromTags(i.tags()), nics);
+  }
+
+  @Override
+  public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+      String region, String groupId, String nextToken, Integer maxResults) {
+    DescribeNetworkInterfacesResponse resp =
+        call(
+            () ->
+                client(region)
+                    .describeNetworkInterfaces(
+                        r ->
+                            r.filters(Filter.builder().name("group-id").values(groupId).build())
+                                .nextToken(nextToken)
+                                .maxResults(maxResults)));
+    List<NetworkInterfaceInfo> items = new ArrayList<>();
+    for (NetworkInterface n : resp.networkInterfaces()) {
+      items.add(
+          new NetworkInterfaceInfo(
+              n.networkInterfaceId(),
+              n.attachment() == null ? null : n.attachment().instanceId(),
+              n.interfaceTypeAsString(),
+              n.description(),
+              n.groups().stream().map(g -> g.groupId()).toList()));
+    }
+    return new Page<>(items, emptyToNull(resp.nextToken()));
   }
 
   @Override

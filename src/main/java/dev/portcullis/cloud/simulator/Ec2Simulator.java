@@ -7,6 +7,7 @@ import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -558,6 +559,30 @@ public final class Ec2Simulator implements CloudPort {
                       && tagsMatch(i.tags, f.tags()),
               RegionState.Instance::info,
               id -> encodeToken("i", r.name, id));
+        });
+  }
+
+  /**
+   * The interfaces of the simulated instances that carry the group (the simulator holds no other
+   * interfaces). As EC2's filters, an unknown group id matches nothing rather than failing.
+   */
+  @Override
+  public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+      String region, String groupId, String nextToken, Integer maxResults) {
+    return call(
+        Ec2Action.DESCRIBE_NETWORK_INTERFACES,
+        region,
+        false,
+        r -> {
+          checkMaxResults(maxResults);
+          String after = nextToken == null ? null : decodeToken(nextToken, "eni", r.name);
+          return page(
+              new TreeMap<>(r.interfaces),
+              after,
+              maxResults,
+              ni -> ni.groupIds.contains(groupId),
+              ni -> new NetworkInterfaceInfo(ni.id, ni.instanceId, "interface", "", ni.groupIds),
+              id -> encodeToken("eni", r.name, id));
         });
   }
 

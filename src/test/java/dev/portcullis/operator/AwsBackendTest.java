@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.InstanceFilter;
+import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
-import dev.portcullis.cloud.simulator.ThrottlingMode;
-import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Protocol;
@@ -32,11 +31,7 @@ class AwsBackendTest {
 
   @Test
   void describesAreReusedUntilTheyExpireOrTheOperatorChangesTheRegion() {
-    Ec2Simulator sim =
-        Ec2Simulator.builder()
-            .world(WorldLoader.loadResource("/worlds/demo.yaml"))
-            .throttling(ThrottlingMode.OFF)
-            .build();
+    Ec2Simulator sim = DemoWorld.unthrottled();
     AtomicLong now = new AtomicLong();
     CloudBackend backend =
         CloudBackend.aws(sim, sim.calls(), Quotas.DEFAULT, Duration.ofSeconds(10), now::get);

@@ -9,9 +9,8 @@ import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
-import dev.portcullis.cloud.simulator.ThrottlingMode;
-import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.sync.Retry;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,23 +23,15 @@ class GroupDeleterTest {
   static final String EU = "eu-west-1";
   static final String VPC = "vpc-0a000001";
 
-  final Ec2Simulator sim =
-      Ec2Simulator.builder()
-          .world(WorldLoader.loadResource("/worlds/demo.yaml"))
-          .throttling(ThrottlingMode.OFF)
-          .build();
+  final Ec2Simulator sim = DemoWorld.unthrottled();
   final Retry retry = new Retry(1, 1, 1, ms -> {}, 1);
 
   @Test
   void anInterfaceOfAnotherServiceIsNamedWithItsTypeAndDescription() {
     SecurityGroupInfo group = sim.createSecurityGroup(EU, VPC, "lb", "load balancer", Map.of());
-    String instanceEni =
-        sim.describeAllInstances(EU, new InstanceFilter(null, null)).get(0).interfaces().stream()
-            .findFirst()
-            .orElseThrow()
-            .interfaceId();
-    String instanceId =
-        sim.describeAllInstances(EU, new InstanceFilter(null, null)).get(0).instanceId();
+    InstanceInfo instance = sim.describeAllInstances(EU, new InstanceFilter(null, null)).get(0);
+    String instanceId = instance.instanceId();
+    String instanceEni = instance.interfaces().get(0).interfaceId();
     sim.setInterfaceGroups(EU, instanceEni, List.of(group.groupId()));
     List<String> calls = new ArrayList<>();
     ForwardingCloud ec2 =

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.api.v1alpha1.ConditionTypes;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
-import dev.portcullis.cloud.simulator.Ec2Simulator;
-import dev.portcullis.cloud.simulator.ThrottlingMode;
-import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -24,11 +22,7 @@ class SecurityGroupStatusDraftTest {
   final OperatorContext op =
       new OperatorContext(
           null, // no event is sent on these paths
-          CloudBackend.simulator(
-              Ec2Simulator.builder()
-                  .world(WorldLoader.loadResource("/worlds/demo.yaml"))
-                  .throttling(ThrottlingMode.OFF)
-                  .build()),
+          CloudBackend.simulator(DemoWorld.unthrottled()),
           new Retry(1, 1, 1, ms -> {}, 1),
           Duration.ofMinutes(5),
           Duration.ofSeconds(5),

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
-import dev.portcullis.cloud.simulator.ThrottlingMode;
-import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Protocol;
@@ -22,11 +21,7 @@ class GroupInventoryTest {
   static final String EU = "eu-west-1";
   static final String VPC = "vpc-0a000001";
 
-  final Ec2Simulator sim =
-      Ec2Simulator.builder()
-          .world(WorldLoader.loadResource("/worlds/demo.yaml"))
-          .throttling(ThrottlingMode.OFF)
-          .build();
+  final Ec2Simulator sim = DemoWorld.unthrottled();
   final AtomicLong nanos = new AtomicLong();
   final Retry retry = new Retry(3, 1, 1, ms -> {}, 1);
   final GroupInventory inventory =

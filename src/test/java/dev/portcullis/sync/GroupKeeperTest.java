@@ -7,9 +7,8 @@ import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.ForwardingCloud;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
-import dev.portcullis.cloud.simulator.ThrottlingMode;
-import dev.portcullis.cloud.simulator.WorldLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +19,7 @@ class GroupKeeperTest {
   static final String EU = "eu-west-1";
   static final String VPC = "vpc-0a000001";
 
-  final Ec2Simulator sim =
-      Ec2Simulator.builder()
-          .world(WorldLoader.loadResource("/worlds/demo.yaml"))
-          .throttling(ThrottlingMode.OFF)
-          .build();
+  final Ec2Simulator sim = DemoWorld.unthrottled();
   final Retry retry = new Retry(3, 1, 1, ms -> {}, 1);
   final GroupKeeper keeper =
       new GroupKeeper(sim, retry, new GroupInventory(sim, retry, Duration.ofMinutes(5)));

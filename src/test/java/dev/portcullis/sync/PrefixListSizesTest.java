@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
+import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
-import dev.portcullis.cloud.simulator.ThrottlingMode;
-import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.engine.RuleCounts;
 import java.time.Duration;
 import java.util.List;
@@ -21,11 +20,7 @@ class PrefixListSizesTest {
   private static final RuleCounts.PrefixListSize TEN =
       new RuleCounts.PrefixListSize(10, RuleCounts.PrefixListSize.Family.IPV4);
 
-  private final Ec2Simulator sim =
-      Ec2Simulator.builder()
-          .world(WorldLoader.loadResource("/worlds/demo.yaml"))
-          .throttling(ThrottlingMode.OFF)
-          .build();
+  private final Ec2Simulator sim = DemoWorld.unthrottled();
   private final AtomicLong nanos = new AtomicLong();
   private final PrefixListSizes sizes =
       new PrefixListSizes(sim, new Retry(3, 1, 1, ms -> {}, 1), Duration.ofMinutes(5), nanos::get);

@@ -38,8 +38,8 @@ class GroupDeleterTest {
         new ForwardingCloud(sim) {
           @Override
           public void deleteSecurityGroup(String region, String groupId) {
-            // EC2's refusal while a load balancer's interface, which the simulator has not, holds
-            // it
+            // EC2's refusal while another service's interface holds the group (the simulator
+            // holds none)
             throw new CloudException(
                 "DependencyViolation", CloudException.Kind.CONFLICT, "resource has a dependent");
           }

@@ -32,6 +32,7 @@ class AwsCloudPortIT extends CloudPortContract {
   private static MotoServer moto;
   private static AwsCloud cloud;
   private static Fixture fixture;
+  private static String subnetId;
 
   @BeforeAll
   static void startMoto() throws Exception {
@@ -39,6 +40,7 @@ class AwsCloudPortIT extends CloudPortContract {
     cloud = moto.cloud();
     Ec2Client ec2 = cloud.client(REGION);
     MotoServer.Network net = MotoServer.network(ec2, "bastion", "db");
+    subnetId = net.subnetId();
     String prefixList =
         ec2.createManagedPrefixList(
                 r -> r.prefixListName("offices").addressFamily("IPv4").maxEntries(12))
@@ -122,6 +124,36 @@ class AwsCloudPortIT extends CloudPortContract {
     }
     throw new AssertionError(
         "moto now follows EC2 on " + b + ": remove it from AwsCloudPortIT.MOTO_DEVIATIONS");
+  }
+
+  /**
+   * An interface that no instance carries, as load balancers and functions make them, is found by
+   * the group it carries, and named by its description.
+   */
+  @Test
+  void anInterfaceOfNoInstanceIsDescribedWithItsDescription() {
+    SecurityGroupInfo g =
+        cloud.createSecurityGroup(
+            REGION, fixture.vpcId(), "held-by-eni", "held by an interface", Map.of());
+    String eni =
+        cloud
+            .client(REGION)
+            .createNetworkInterface(
+                r -> r.subnetId(subnetId).groups(g.groupId()).description("ELB net/web/1"))
+            .networkInterface()
+            .networkInterfaceId();
+
+    assertThat(cloud.describeAllNetworkInterfaces(REGION, g.groupId()))
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.interfaceId()).isEqualTo(eni);
+              assertThat(n.instanceId()).isNull();
+              assertThat(n.groupIds()).containsExactly(g.groupId());
+              assertThat(n.display())
+                  .isEqualTo(
+                      eni + " (" + n.interfaceType() + ": ELB net/web/1, attached to no instance)");
+            });
   }
 
   @Test

@@ -31,7 +31,7 @@ package dev.portcullis.cloud;
  *   <tr><td>DescribeSecurityGroups, DescribeInstances, DescribeNetworkInterfaces,
  *       DescribeManagedPrefixLists</td>
  *       <td>non-mutating</td><td>100</td><td>20</td></tr>
- *   <tr><td>the same, with no filter and no pagination</td><td>unfiltered and unpaginated
+ *   <tr><td>DescribeSecurityGroups and DescribeInstances with no filter and no pagination</td><td>unfiltered and unpaginated
  *       non-mutating</td><td>50</td><td>10</td></tr>
  * </table>
  *

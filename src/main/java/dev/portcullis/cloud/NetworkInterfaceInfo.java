@@ -25,17 +25,18 @@ public record NetworkInterfaceInfo(
   }
 
   /**
-   * How a user recognises it: {@code eni-1 of instance i-1}, or for an interface of no instance its
-   * type and description, {@code eni-2 (network_load_balancer: ELB net/web/123)}.
+   * How a user recognises it: {@code eni-1 of instance i-1}, or for an interface that is not an
+   * instance's, its type and description: {@code eni-2 (type network_load_balancer, "ELB
+   * net/web/123")}.
    */
   public String display() {
     if (instanceId != null) {
       return interfaceId + " of instance " + instanceId;
     }
     return interfaceId
-        + " ("
+        + " (type "
         + interfaceType
-        + (description.isEmpty() ? "" : ": " + description)
-        + ", attached to no instance)";
+        + (description.isEmpty() ? "" : ", \"" + description + "\"")
+        + ")";
   }
 }

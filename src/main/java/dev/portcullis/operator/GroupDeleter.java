@@ -3,6 +3,8 @@ package dev.portcullis.operator;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.InstanceFilter;
+import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -46,11 +48,8 @@ final class GroupDeleter {
         throw e;
       }
     }
-    // Those of instances, and those other services made (load balancers, functions, endpoints).
-    List<String> interfaces =
-        retry.call(() -> cloud.describeAllNetworkInterfaces(region, group.groupId())).stream()
-            .map(NetworkInterfaceInfo::display)
-            .toList();
+    Carriers carriers = interfacesCarrying(region, group.groupId());
+    List<String> interfaces = carriers.interfaces();
     List<String> referrers = new ArrayList<>();
     for (SecurityGroupInfo g :
         retry.call(
@@ -78,8 +77,17 @@ final class GroupDeleter {
     if (interfaces.isEmpty()) {
       revokeReferences(region, group);
       if (referrers.isEmpty()) {
-        retry.run(() -> cloud.deleteSecurityGroup(region, group.groupId()));
-        return Optional.empty();
+        try {
+          retry.run(() -> cloud.deleteSecurityGroup(region, group.groupId()));
+          return Optional.empty();
+        } catch (CloudException e) {
+          if (e.kind() == CloudException.Kind.NOT_FOUND) {
+            return Optional.empty();
+          }
+          if (e.kind() != CloudException.Kind.CONFLICT) {
+            throw e;
+          }
+        }
       }
     }
     StringBuilder why = new StringBuilder(group.groupId()).append(" cannot be deleted yet: ");
@@ -97,7 +105,52 @@ final class GroupDeleter {
     if (interfaces.isEmpty() && referrers.isEmpty()) {
       why.append("EC2 reports that it is still in use");
     }
+    if (carriers.othersUnknown()) {
+      why.append(
+          "; interfaces of other services (load balancers, functions, endpoints) cannot be named, as"
+              + " the operator's credentials do not allow ec2:DescribeNetworkInterfaces (see"
+              + " docs/iam-policy.json)");
+    }
     return Optional.of(why.append("; retrying until they let go").toString());
+  }
+
+  /**
+   * @param interfaces the interfaces that carry a group, in words
+   * @param othersUnknown only instances' interfaces could be asked for
+   */
+  private record Carriers(List<String> interfaces, boolean othersUnknown) {}
+
+  /**
+   * The interfaces that carry the group, in words and sorted (the message stays the same from one
+   * retry to the next): those of instances, and those other services made (load balancers,
+   * functions, endpoints). Credentials from before DescribeNetworkInterfaces joined the IAM policy
+   * are refused it; the instances' interfaces are then found from every instance of the region, and
+   * the message says that others cannot be named.
+   */
+  private Carriers interfacesCarrying(String region, String groupId) {
+    try {
+      return new Carriers(
+          retry.call(() -> cloud.describeAllNetworkInterfaces(region, groupId)).stream()
+              .map(NetworkInterfaceInfo::display)
+              .sorted()
+              .toList(),
+          false);
+    } catch (CloudException e) {
+      if (e.kind() != CloudException.Kind.UNAUTHORIZED) {
+        throw e;
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (InstanceInfo i :
+        retry.call(() -> cloud.describeAllInstances(region, new InstanceFilter(null, null)))) {
+      for (InstanceInfo.InterfaceInfo n : i.interfaces()) {
+        if (n.groupIds().contains(groupId)) {
+          out.add(n.interfaceId() + " of instance " + i.instanceId());
+        }
+      }
+    }
+    out.sort(null);
+    return new Carriers(out, true);
   }
 
   private void revokeReferences(String region, SecurityGroupInfo known) {

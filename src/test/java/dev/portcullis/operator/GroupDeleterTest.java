@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.ForwardingCloud;
+import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.NetworkInterfaceInfo;
@@ -11,6 +12,10 @@ import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.GroupPeer;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Rule;
 import dev.portcullis.sync.Retry;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,10 +83,83 @@ class GroupDeleterTest {
                     .startsWith(group.groupId() + " cannot be deleted yet: network interfaces")
                     .contains(instanceEni + " of instance " + instanceId)
                     .contains(
-                        "eni-0feed000000000001 (network_load_balancer: ELB net/web/50dc6c495c0c9188,"
-                            + " attached to no instance)"));
+                        "eni-0feed000000000001 (type network_load_balancer,"
+                            + " \"ELB net/web/50dc6c495c0c9188\")"));
     assertThat(calls)
         .as("one filtered call, not every instance of the region")
         .containsExactly("DescribeNetworkInterfaces " + group.groupId());
+  }
+
+  /** The simulator, but its DescribeNetworkInterfaces refused as to credentials without it. */
+  ForwardingCloud withoutInterfacePermission() {
+    return new ForwardingCloud(sim) {
+      @Override
+      public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
+          String region, String groupId, String nextToken, Integer maxResults) {
+        throw new CloudException(
+            "UnauthorizedOperation",
+            CloudException.Kind.UNAUTHORIZED,
+            "You are not authorized to perform this operation.");
+      }
+    };
+  }
+
+  @Test
+  void withoutDescribeNetworkInterfacesInstancesAreStillNamedAndTheGapIsSaid() {
+    SecurityGroupInfo group = sim.createSecurityGroup(EU, VPC, "held", "held", Map.of());
+    InstanceInfo instance = sim.describeAllInstances(EU, new InstanceFilter(null, null)).get(0);
+    String eni = instance.interfaces().get(0).interfaceId();
+    sim.setInterfaceGroups(EU, eni, List.of(group.groupId()));
+
+    Optional<String> why = new GroupDeleter(withoutInterfacePermission(), retry).delete(EU, group);
+
+    assertThat(why)
+        .hasValueSatisfying(
+            w ->
+                assertThat(w)
+                    .contains("network interfaces still carry it (" + eni + " of instance ")
+                    .contains("cannot be named")
+                    .contains("ec2:DescribeNetworkInterfaces"));
+    assertThat(sim.describeAllNetworkInterfaces(EU, group.groupId())).hasSize(1);
+  }
+
+  @Test
+  void withoutDescribeNetworkInterfacesTwoGroupsThatReferenceEachOtherStillGo() {
+    SecurityGroupInfo a = sim.createSecurityGroup(EU, VPC, "a", "a", Map.of());
+    SecurityGroupInfo b = sim.createSecurityGroup(EU, VPC, "b", "b", Map.of());
+    sim.authorize(EU, a.groupId(), Direction.INGRESS, List.of(https(b.groupId())));
+    sim.authorize(EU, b.groupId(), Direction.INGRESS, List.of(https(a.groupId())));
+    GroupDeleter deleter = new GroupDeleter(withoutInterfacePermission(), retry);
+
+    // a's own reference to b is revoked, so b can go, and then a
+    assertThat(deleter.delete(EU, a)).hasValueSatisfying(w -> assertThat(w).contains(b.groupId()));
+    assertThat(deleter.delete(EU, b)).isEmpty();
+    assertThat(deleter.delete(EU, a)).isEmpty();
+    assertThat(sim.describeAllSecurityGroups(EU, new GroupFilter(null, null, VPC, null)))
+        .extracting(SecurityGroupInfo::groupId)
+        .doesNotContain(a.groupId(), b.groupId());
+  }
+
+  @Test
+  void aRefusalWithNothingToNameIsSaidNotThrown() {
+    SecurityGroupInfo group = sim.createSecurityGroup(EU, VPC, "odd", "odd", Map.of());
+    ForwardingCloud ec2 =
+        new ForwardingCloud(sim) {
+          @Override
+          public void deleteSecurityGroup(String region, String groupId) {
+            throw new CloudException(
+                "DependencyViolation", CloudException.Kind.CONFLICT, "resource has a dependent");
+          }
+        };
+
+    assertThat(new GroupDeleter(ec2, retry).delete(EU, group))
+        .hasValue(
+            group.groupId()
+                + " cannot be deleted yet: EC2 reports that it is still in use; retrying until they"
+                + " let go");
+  }
+
+  static Rule https(String groupId) {
+    return new Rule(Direction.INGRESS, Protocol.TCP, 443, 443, new GroupPeer(groupId), "");
   }
 }

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -455,6 +456,8 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
   @Override
   public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
       String region, String groupId, String nextToken, Integer maxResults) {
+    // Without a value the filter would be left out, and every interface of the region described.
+    Objects.requireNonNull(groupId, "groupId");
     DescribeNetworkInterfacesResponse resp =
         call(
             () ->

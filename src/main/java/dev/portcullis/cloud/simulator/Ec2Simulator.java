@@ -574,6 +574,9 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
+          if (groupId == null || groupId.isBlank()) {
+            throw Ec2Errors.invalidParameterValue("The filter 'group-id' needs a value");
+          }
           checkMaxResults(maxResults);
           String after = nextToken == null ? null : decodeToken(nextToken, "eni", r.name);
           return page(

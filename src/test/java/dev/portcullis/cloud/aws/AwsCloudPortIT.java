@@ -134,7 +134,7 @@ class AwsCloudPortIT extends CloudPortContract {
   void anInterfaceOfNoInstanceIsDescribedWithItsDescription() {
     SecurityGroupInfo g =
         cloud.createSecurityGroup(
-            REGION, fixture.vpcId(), "held-by-eni", "held by an interface", Map.of());
+            REGION, fixture.vpcId(), uniqueName("held"), "held by an interface", Map.of());
     String eni =
         cloud
             .client(REGION)
@@ -150,9 +150,8 @@ class AwsCloudPortIT extends CloudPortContract {
               assertThat(n.interfaceId()).isEqualTo(eni);
               assertThat(n.instanceId()).isNull();
               assertThat(n.groupIds()).containsExactly(g.groupId());
-              assertThat(n.display())
-                  .isEqualTo(
-                      eni + " (" + n.interfaceType() + ": ELB net/web/1, attached to no instance)");
+              assertThat(n.interfaceType()).isEqualTo("interface");
+              assertThat(n.display()).isEqualTo(eni + " (type interface, \"ELB net/web/1\")");
             });
   }
 

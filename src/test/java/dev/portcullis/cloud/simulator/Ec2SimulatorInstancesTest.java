@@ -17,8 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
+import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
 import dev.portcullis.cloud.InstanceInfo;
+import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.Page;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +140,53 @@ class Ec2SimulatorInstancesTest {
     } while (token != null);
     assertThat(pages).isEqualTo(3);
     assertThat(seen).hasSize(12).doesNotHaveDuplicates().isSorted();
+  }
+
+  @Test
+  void theInterfacesOfAGroupReadInPages() {
+    StringBuilder yaml =
+        new StringBuilder(
+            "regions:\n  eu-west-1:\n    vpcs:\n      - {id: vpc-0a000001, cidr: 10.0.0.0/16}\n"
+                + "    instances:\n");
+    for (int i = 0; i < 12; i++) {
+      yaml.append(
+          String.format(
+              "      - {id: i-%08x, vpc: vpc-0a000001, privateIp: 10.0.0.%d}%n",
+              0x100 + i, 10 + i));
+    }
+    Ec2Simulator many =
+        Ec2Simulator.builder()
+            .world(WorldLoader.parse(yaml.toString(), "many.yaml"))
+            .throttling(ThrottlingMode.OFF)
+            .build();
+    String defaultGroup =
+        many.describeAllSecurityGroups(EU, new GroupFilter(null, List.of("default"), VPC_A, null))
+            .get(0)
+            .groupId();
+    List<String> seen = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    do {
+      Page<NetworkInterfaceInfo> page = many.describeNetworkInterfaces(EU, defaultGroup, token, 5);
+      page.items().forEach(n -> seen.add(n.interfaceId()));
+      assertThat(page.items()).allSatisfy(n -> assertThat(n.instanceId()).startsWith("i-"));
+      token = page.nextToken();
+      pages++;
+    } while (token != null);
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen).hasSize(12).doesNotHaveDuplicates().isSorted();
+
+    String instancesToken = many.describeInstances(EU, null, null, 5).nextToken();
+    assertThat(
+            failure(() -> many.describeNetworkInterfaces(EU, defaultGroup, instancesToken, 5))
+                .code())
+        .as("a token of another call")
+        .isEqualTo("InvalidPaginationToken");
+    assertThat(failure(() -> many.describeNetworkInterfaces(EU, " ", null, null)).code())
+        .isEqualTo("InvalidParameterValue");
+    assertThat(many.describeAllNetworkInterfaces(EU, "sg-0123456789abcdef0"))
+        .as("an unknown group, as a filter value, matches nothing")
+        .isEmpty();
   }
 
   @Test

@@ -37,16 +37,8 @@ final class GroupDeleter {
 
   /** Deletes the group; empty when it is gone, otherwise what blocks it, in words. */
   Optional<String> delete(String region, SecurityGroupInfo group) {
-    try {
-      retry.run(() -> cloud.deleteSecurityGroup(region, group.groupId()));
+    if (deleted(region, group.groupId())) {
       return Optional.empty();
-    } catch (CloudException e) {
-      if (e.kind() == CloudException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      if (e.kind() != CloudException.Kind.CONFLICT) {
-        throw e;
-      }
     }
     Carriers carriers = interfacesCarrying(region, group.groupId());
     List<String> interfaces = carriers.interfaces();
@@ -76,18 +68,8 @@ final class GroupDeleter {
     }
     if (interfaces.isEmpty()) {
       revokeReferences(region, group);
-      if (referrers.isEmpty()) {
-        try {
-          retry.run(() -> cloud.deleteSecurityGroup(region, group.groupId()));
-          return Optional.empty();
-        } catch (CloudException e) {
-          if (e.kind() == CloudException.Kind.NOT_FOUND) {
-            return Optional.empty();
-          }
-          if (e.kind() != CloudException.Kind.CONFLICT) {
-            throw e;
-          }
-        }
+      if (referrers.isEmpty() && deleted(region, group.groupId())) {
+        return Optional.empty();
       }
     }
     StringBuilder why = new StringBuilder(group.groupId()).append(" cannot be deleted yet: ");
@@ -112,6 +94,22 @@ final class GroupDeleter {
               + " docs/iam-policy.json)");
     }
     return Optional.of(why.append("; retrying until they let go").toString());
+  }
+
+  /** Deletes the group: whether it is gone, or false when EC2 refuses as something uses it. */
+  private boolean deleted(String region, String groupId) {
+    try {
+      retry.run(() -> cloud.deleteSecurityGroup(region, groupId));
+      return true;
+    } catch (CloudException e) {
+      if (e.kind() == CloudException.Kind.NOT_FOUND) {
+        return true;
+      }
+      if (e.kind() != CloudException.Kind.CONFLICT) {
+        throw e;
+      }
+      return false;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.portcullis.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cloud.CloudException;
+import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.ForwardingCloud;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
@@ -39,16 +40,10 @@ class GroupDeleterTest {
     String instanceEni = instance.interfaces().get(0).interfaceId();
     sim.setInterfaceGroups(EU, instanceEni, List.of(group.groupId()));
     List<String> calls = new ArrayList<>();
+    // EC2 refuses the deletion while another service's interface holds the group; the simulator
+    // has no such interfaces, so the refusal and the interface are both made up here
     ForwardingCloud ec2 =
-        new ForwardingCloud(sim) {
-          @Override
-          public void deleteSecurityGroup(String region, String groupId) {
-            // EC2's refusal while another service's interface holds the group (the simulator
-            // holds none)
-            throw new CloudException(
-                "DependencyViolation", CloudException.Kind.CONFLICT, "resource has a dependent");
-          }
-
+        new ForwardingCloud(refusingDeletes(sim)) {
           @Override
           public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
               String region, String groupId, String nextToken, Integer maxResults) {
@@ -143,20 +138,22 @@ class GroupDeleterTest {
   @Test
   void aRefusalWithNothingToNameIsSaidNotThrown() {
     SecurityGroupInfo group = sim.createSecurityGroup(EU, VPC, "odd", "odd", Map.of());
-    ForwardingCloud ec2 =
-        new ForwardingCloud(sim) {
-          @Override
-          public void deleteSecurityGroup(String region, String groupId) {
-            throw new CloudException(
-                "DependencyViolation", CloudException.Kind.CONFLICT, "resource has a dependent");
-          }
-        };
-
-    assertThat(new GroupDeleter(ec2, retry).delete(EU, group))
+    assertThat(new GroupDeleter(refusingDeletes(sim), retry).delete(EU, group))
         .hasValue(
             group.groupId()
                 + " cannot be deleted yet: EC2 reports that it is still in use; retrying until they"
                 + " let go");
+  }
+
+  /** {@code to}, except that EC2 refuses every deletion as if something used the group. */
+  static ForwardingCloud refusingDeletes(CloudPort to) {
+    return new ForwardingCloud(to) {
+      @Override
+      public void deleteSecurityGroup(String region, String groupId) {
+        throw new CloudException(
+            "DependencyViolation", CloudException.Kind.CONFLICT, "resource has a dependent");
+      }
+    };
   }
 
   static Rule https(String groupId) {

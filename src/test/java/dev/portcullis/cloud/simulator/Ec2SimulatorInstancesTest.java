@@ -112,8 +112,8 @@ class Ec2SimulatorInstancesTest {
         .isEqualTo("InvalidParameterCombination");
   }
 
-  @Test
-  void manyInstancesReadInPages() {
+  /** A world of one VPC with twelve instances, for paging. */
+  static Ec2Simulator twelveInstances() {
     StringBuilder yaml =
         new StringBuilder(
             "regions:\n  eu-west-1:\n    vpcs:\n      - {id: vpc-0a000001, cidr: 10.0.0.0/16}\n"
@@ -124,11 +124,15 @@ class Ec2SimulatorInstancesTest {
               "      - {id: i-%08x, vpc: vpc-0a000001, privateIp: 10.0.0.%d, tags: {n: '%d'}}%n",
               0x100 + i, 10 + i, i));
     }
-    Ec2Simulator many =
-        Ec2Simulator.builder()
-            .world(WorldLoader.parse(yaml.toString(), "many.yaml"))
-            .throttling(ThrottlingMode.OFF)
-            .build();
+    return Ec2Simulator.builder()
+        .world(WorldLoader.parse(yaml.toString(), "many.yaml"))
+        .throttling(ThrottlingMode.OFF)
+        .build();
+  }
+
+  @Test
+  void manyInstancesReadInPages() {
+    Ec2Simulator many = twelveInstances();
     List<String> seen = new ArrayList<>();
     String token = null;
     int pages = 0;
@@ -144,21 +148,7 @@ class Ec2SimulatorInstancesTest {
 
   @Test
   void theInterfacesOfAGroupReadInPages() {
-    StringBuilder yaml =
-        new StringBuilder(
-            "regions:\n  eu-west-1:\n    vpcs:\n      - {id: vpc-0a000001, cidr: 10.0.0.0/16}\n"
-                + "    instances:\n");
-    for (int i = 0; i < 12; i++) {
-      yaml.append(
-          String.format(
-              "      - {id: i-%08x, vpc: vpc-0a000001, privateIp: 10.0.0.%d}%n",
-              0x100 + i, 10 + i));
-    }
-    Ec2Simulator many =
-        Ec2Simulator.builder()
-            .world(WorldLoader.parse(yaml.toString(), "many.yaml"))
-            .throttling(ThrottlingMode.OFF)
-            .build();
+    Ec2Simulator many = twelveInstances();
     String defaultGroup =
         many.describeAllSecurityGroups(EU, new GroupFilter(null, List.of("default"), VPC_A, null))
             .get(0)

@@ -31,8 +31,8 @@ package dev.portcullis.cloud;
  *   <tr><td>DescribeSecurityGroups, DescribeInstances, DescribeNetworkInterfaces,
  *       DescribeManagedPrefixLists</td>
  *       <td>non-mutating</td><td>100</td><td>20</td></tr>
- *   <tr><td>DescribeSecurityGroups and DescribeInstances with no filter and no pagination</td><td>unfiltered and unpaginated
- *       non-mutating</td><td>50</td><td>10</td></tr>
+ *   <tr><td>DescribeSecurityGroups and DescribeInstances with no filter and no pagination</td>
+ *       <td>unfiltered and unpaginated non-mutating</td><td>50</td><td>10</td></tr>
  * </table>
  *
  * <p>A describe call counts as "unfiltered and unpaginated" when it names no ids, names, VPC or

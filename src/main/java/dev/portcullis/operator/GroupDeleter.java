@@ -143,7 +143,9 @@ final class GroupDeleter {
         retry.call(() -> cloud.describeAllInstances(region, new InstanceFilter(null, null)))) {
       for (InstanceInfo.InterfaceInfo n : i.interfaces()) {
         if (n.groupIds().contains(groupId)) {
-          out.add(n.interfaceId() + " of instance " + i.instanceId());
+          out.add(
+              new NetworkInterfaceInfo(n.interfaceId(), i.instanceId(), null, null, n.groupIds())
+                  .display());
         }
       }
     }

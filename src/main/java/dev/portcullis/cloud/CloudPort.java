@@ -3,7 +3,6 @@ package dev.portcullis.cloud;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +23,7 @@ public interface CloudPort {
 
   /** Every group matching the filter, following pages. */
   default List<SecurityGroupInfo> describeAllSecurityGroups(String region, GroupFilter filter) {
-    List<SecurityGroupInfo> out = new ArrayList<>();
-    String token = null;
-    do {
-      Page<SecurityGroupInfo> page = describeSecurityGroups(region, filter, token, null);
-      out.addAll(page.items());
-      token = page.nextToken();
-    } while (token != null);
-    return out;
+    return Page.all(token -> describeSecurityGroups(region, filter, token, null));
   }
 
   /** Deletes a group; DependencyViolation while an interface or another group uses it. */
@@ -70,14 +62,7 @@ public interface CloudPort {
 
   /** Every instance matching the filter, following pages. */
   default List<InstanceInfo> describeAllInstances(String region, InstanceFilter filter) {
-    List<InstanceInfo> out = new ArrayList<>();
-    String token = null;
-    do {
-      Page<InstanceInfo> page = describeInstances(region, filter, token, null);
-      out.addAll(page.items());
-      token = page.nextToken();
-    } while (token != null);
-    return out;
+    return Page.all(token -> describeInstances(region, filter, token, null));
   }
 
   /**
@@ -89,14 +74,7 @@ public interface CloudPort {
 
   /** Every network interface that carries a group, following pages. */
   default List<NetworkInterfaceInfo> describeAllNetworkInterfaces(String region, String groupId) {
-    List<NetworkInterfaceInfo> out = new ArrayList<>();
-    String token = null;
-    do {
-      Page<NetworkInterfaceInfo> page = describeNetworkInterfaces(region, groupId, token, null);
-      out.addAll(page.items());
-      token = page.nextToken();
-    } while (token != null);
-    return out;
+    return Page.all(token -> describeNetworkInterfaces(region, groupId, token, null));
   }
 
   /**

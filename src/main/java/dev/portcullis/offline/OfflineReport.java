@@ -1,5 +1,6 @@
 package dev.portcullis.offline;
 
+import dev.portcullis.api.v1alpha1.AttachedInstance;
 import dev.portcullis.api.v1alpha1.Expectation;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Problem;
@@ -34,15 +35,12 @@ public record OfflineReport(
     }
   }
 
-  /** An interface that now carries the attachment's groups. */
-  public record Attached(String instanceId, String interfaceId, List<String> groupIds) {
-    public Attached {
-      groupIds = List.copyOf(groupIds);
-    }
-  }
-
-  /** A SecurityGroupAttachment: the interfaces it set, and why others were refused. */
-  public record AttachmentOutcome(String ref, List<Attached> attached, List<String> refusals) {
+  /**
+   * A SecurityGroupAttachment: the interfaces that carry its groups now, and why others were
+   * refused.
+   */
+  public record AttachmentOutcome(
+      String ref, List<AttachedInstance> attached, List<String> refusals) {
     public AttachmentOutcome {
       attached = List.copyOf(attached);
       refusals = List.copyOf(refusals);

@@ -1,5 +1,6 @@
 package dev.portcullis.offline;
 
+import dev.portcullis.api.v1alpha1.AttachedInstance;
 import dev.portcullis.api.v1alpha1.FlowSource;
 import dev.portcullis.api.v1alpha1.InstanceTargets;
 import dev.portcullis.api.v1alpha1.ReachabilityCheck;
@@ -12,11 +13,11 @@ import dev.portcullis.api.v1alpha1.SecurityGroupAttachmentSpec;
 import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.InstanceFilter;
-import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.World;
+import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.NamedGroupPeer;
 import dev.portcullis.engine.Ownership;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Resolver;
@@ -25,26 +26,28 @@ import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.Validation;
 import dev.portcullis.engine.eval.Flow;
 import dev.portcullis.engine.eval.FlowEvaluator;
+import dev.portcullis.engine.eval.Source;
 import dev.portcullis.offline.Manifests.Loaded;
 import dev.portcullis.offline.OfflineReport.Answer;
-import dev.portcullis.offline.OfflineReport.Attached;
 import dev.portcullis.offline.OfflineReport.AttachmentOutcome;
 import dev.portcullis.offline.OfflineReport.GroupOutcome;
+import dev.portcullis.sync.AttachmentSync;
 import dev.portcullis.sync.DesiredGroup;
 import dev.portcullis.sync.FlowSpecs;
 import dev.portcullis.sync.GroupInventory;
 import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
-import dev.portcullis.sync.InterfaceGroups;
 import dev.portcullis.sync.OwnerTags;
+import dev.portcullis.sync.ReferenceLocality;
 import dev.portcullis.sync.Retry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -56,6 +59,7 @@ import java.util.UUID;
 public final class OfflineRunner {
   private final Ec2Simulator cloud;
   private final GroupSync sync;
+  private final AttachmentSync attachments;
   private final GroupKeeper keeper;
   private final Retry retry;
   private final Map<String, RuleCounts.PrefixListSize> prefixLists;
@@ -64,9 +68,9 @@ public final class OfflineRunner {
     this.cloud = cloud;
     this.retry = retry;
     this.sync = new GroupSync(cloud, retry, cloud.quotas());
-    // Read once: the offline run is the only writer, and records what it writes.
-    this.keeper =
-        new GroupKeeper(cloud, retry, new GroupInventory(cloud, retry, Duration.ofDays(365)));
+    this.attachments = new AttachmentSync(cloud, retry, cloud.quotas());
+    // The offline run is the only writer, and records what it writes.
+    this.keeper = new GroupKeeper(cloud, retry, GroupInventory.readOnce(cloud, retry));
     Map<String, RuleCounts.PrefixListSize> sizes = new HashMap<>();
     cloud.world().regions().values().stream()
         .flatMap(r -> r.prefixLists().stream())
@@ -182,8 +186,8 @@ public final class OfflineRunner {
         ownership =
             Ownership.additive(
                 o.created() && !RuleSpecs.keepsDefaultEgress(spec)
-                    ? java.util.Set.of(Rule.DEFAULT_EGRESS.key())
-                    : java.util.Set.of());
+                    ? Set.of(Rule.DEFAULT_EGRESS.key())
+                    : Set.of());
       }
       try {
         sync.syncRules(o.region(), o.group(), res.rules(), ownership, true, prefixLists);
@@ -207,20 +211,8 @@ public final class OfflineRunner {
       FlowSource f = s.getFrom();
       String ns = c.resource().getMetadata().getNamespace();
       String groupId =
-          f.getSecurityGroupId() != null
-              ? f.getSecurityGroupId()
-              : f.getSecurityGroup() == null ? null : ids.get(ns + "/" + f.getSecurityGroup());
-      List<Problem> problems = new ArrayList<>();
-      Flow flow =
-          FlowSpecs.flow(
-              "spec",
-              f.getCidr(),
-              f.getInstanceId(),
-              groupId,
-              s.getTo().getInstanceId(),
-              s.getProtocol(),
-              s.getPort(),
-              problems);
+          f.getSecurityGroup() == null ? null : ids.get(ns + "/" + f.getSecurityGroup());
+      Flow flow = FlowSpecs.of(s, groupId, new ArrayList<>());
       answers.add(
           new Answer(c.ref(), describeFlow(flow), flow, evaluator.decide(flow), s.getExpect()));
     }
@@ -278,31 +270,19 @@ public final class OfflineRunner {
         .get(0);
   }
 
-  /** The id of a VPC's default group (as a list: empty if the VPC has none). */
-  private List<String> defaultGroupIds(String region, String vpcId) {
-    return retry
-        .call(
-            () ->
-                cloud.describeAllSecurityGroups(
-                    region, new GroupFilter(null, List.of("default"), vpcId, null)))
-        .stream()
-        .map(SecurityGroupInfo::groupId)
-        .toList();
-  }
-
   static String describeFlow(Flow f) {
-    dev.portcullis.engine.eval.Source s = f.source();
+    Source s = f.source();
     String src;
-    if (s instanceof dev.portcullis.engine.eval.Source.Address4 a) {
-      src = dev.portcullis.engine.Ip.format4(a.address());
-    } else if (s instanceof dev.portcullis.engine.eval.Source.Address6 a) {
-      src = dev.portcullis.engine.Ip.format6(a.high(), a.low());
-    } else if (s instanceof dev.portcullis.engine.eval.Source.Range r) {
+    if (s instanceof Source.Address4 a) {
+      src = Ip.format4(a.address());
+    } else if (s instanceof Source.Address6 a) {
+      src = Ip.format6(a.high(), a.low());
+    } else if (s instanceof Source.Range r) {
       src = r.cidr().display();
-    } else if (s instanceof dev.portcullis.engine.eval.Source.Instance i) {
+    } else if (s instanceof Source.Instance i) {
       src = i.instanceId();
     } else {
-      src = "member of " + ((dev.portcullis.engine.eval.Source.GroupMember) s).groupId();
+      src = "member of " + ((Source.GroupMember) s).groupId();
     }
     String what =
         f.protocol().hasPorts()
@@ -323,7 +303,7 @@ public final class OfflineRunner {
       SecurityGroup sg = c.sg().resource();
       String ns = sg.getMetadata().getNamespace();
       for (Rule r : c.rules()) {
-        if (!(r.peer() instanceof dev.portcullis.engine.NamedGroupPeer n)) {
+        if (!(r.peer() instanceof NamedGroupPeer n)) {
           continue;
         }
         Loaded<SecurityGroup> target = byName.get(ns + "/" + n.name());
@@ -340,34 +320,9 @@ public final class OfflineRunner {
           invalid.add(at + "there is no SecurityGroup " + ns + "/" + n.name());
           continue;
         }
-        SecurityGroupSpec mine = sg.getSpec();
-        SecurityGroupSpec theirs = target.resource().getSpec();
-        if (theirs == null) {
-          continue;
-        }
-        if (!mine.getRegion().equals(theirs.getRegion())) {
-          invalid.add(
-              at
-                  + "SecurityGroup "
-                  + n.name()
-                  + " is in region "
-                  + theirs.getRegion()
-                  + " but this group is in "
-                  + mine.getRegion()
-                  + "; a group reference never matches across regions (use the other region's"
-                  + " public addresses as a cidr instead)");
-        } else if (mine.getVpcId() != null
-            && theirs.getVpcId() != null
-            && !mine.getVpcId().equals(theirs.getVpcId())) {
-          invalid.add(
-              at
-                  + "SecurityGroup "
-                  + n.name()
-                  + " is in "
-                  + theirs.getVpcId()
-                  + " but this group is in "
-                  + mine.getVpcId()
-                  + "; a group reference only matches within one VPC");
+        if (target.resource().getSpec() != null) {
+          ReferenceLocality.problem(n.name(), sg.getSpec(), target.resource().getSpec())
+              .ifPresent(p -> invalid.add(at + p));
         }
       }
     }
@@ -442,24 +397,11 @@ public final class OfflineRunner {
                 + f.getSecurityGroup());
         continue;
       }
-      List<Problem> problems = new ArrayList<>();
-      String groupId =
-          f.getSecurityGroupId() != null
-              ? f.getSecurityGroupId()
-              : f.getSecurityGroup() != null ? "sg-00000000" : null;
-      FlowSpecs.flow(
-          "spec",
-          f.getCidr(),
-          f.getInstanceId(),
-          groupId,
-          s.getTo().getInstanceId(),
-          s.getProtocol(),
-          s.getPort(),
-          problems);
+      List<Problem> problems = FlowSpecs.check(s);
       problems.forEach(p -> invalid.add(at + p));
       // Instances belong to one region: the check's region decides where to look for them.
       World.Region region = world.regions().get(s.getRegion());
-      java.util.Set<String> here = new java.util.HashSet<>();
+      Set<String> here = new HashSet<>();
       if (region != null) {
         region.instances().forEach(i -> here.add(i.id()));
       }
@@ -515,59 +457,23 @@ public final class OfflineRunner {
     if (s.getSecurityGroupIds() != null) {
       wanted.addAll(s.getSecurityGroupIds());
     }
-    InstanceTargets t = s.getInstances();
-    LinkedHashMap<String, InstanceInfo> instances = new LinkedHashMap<>();
+    List<AttachedInstance> attached = List.of();
     try {
-      if (t.getIds() != null && !t.getIds().isEmpty()) {
-        for (InstanceInfo i :
-            retry.call(
-                () ->
-                    cloud.describeAllInstances(
-                        s.getRegion(), new InstanceFilter(t.getIds(), null)))) {
-          instances.put(i.instanceId(), i);
-        }
-      }
-      if (t.getSelector() != null && t.getSelector().getTags() != null) {
-        for (InstanceInfo i :
-            retry.call(
-                () ->
-                    cloud.describeAllInstances(
-                        s.getRegion(), new InstanceFilter(null, t.getSelector().getTags())))) {
-          instances.put(i.instanceId(), i);
-        }
+      AttachmentSync.Selection selected = attachments.select(s.getRegion(), s.getInstances());
+      AttachmentSync.Outcome outcome =
+          attachments.attach(
+              s.getRegion(),
+              selected.instances().values(),
+              new AttachmentSync.Wanted(wanted, vpcOf),
+              Set.of(),
+              Boolean.TRUE.equals(s.getKeepDefaultGroup()));
+      attached = outcome.attached();
+      refusals.addAll(outcome.refusals());
+      if (selected.missingMessage(s.getRegion()) != null) {
+        refusals.add(selected.missingMessage(s.getRegion()));
       }
     } catch (CloudException e) {
       refusals.add(e.getMessage());
-    }
-    List<Attached> attached = new ArrayList<>();
-    Map<String, List<String>> defaultGroups = new HashMap<>(); // per VPC: one describe each
-    for (InstanceInfo i : instances.values()) {
-      InterfaceGroups.Change change =
-          InterfaceGroups.plan(
-              i,
-              wanted,
-              vpcOf,
-              java.util.Set.of(),
-              Boolean.TRUE.equals(s.getKeepDefaultGroup())
-                  ? List.of()
-                  : defaultGroups.computeIfAbsent(
-                      i.vpcId(), vpc -> defaultGroupIds(s.getRegion(), vpc)),
-              cloud.quotas());
-      if (change.refusal() != null) {
-        refusals.add(change.refusal());
-        continue;
-      }
-      InstanceInfo.InterfaceInfo primary = change.nic();
-      List<String> groups = change.groups();
-      try {
-        retry.run(
-            () ->
-                cloud.setInterfaceGroups(
-                    s.getRegion(), primary.interfaceId(), List.copyOf(groups)));
-        attached.add(new Attached(i.instanceId(), primary.interfaceId(), List.copyOf(groups)));
-      } catch (CloudException e) {
-        refusals.add(i.instanceId() + " (" + primary.interfaceId() + "): " + e.getMessage());
-      }
     }
     return new AttachmentOutcome(a.ref(), attached, refusals);
   }

@@ -1,11 +1,11 @@
 package dev.portcullis.offline;
 
+import dev.portcullis.api.v1alpha1.AttachedInstance;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.eval.Verdict;
 import dev.portcullis.offline.OfflineReport.Answer;
-import dev.portcullis.offline.OfflineReport.Attached;
 import dev.portcullis.offline.OfflineReport.AttachmentOutcome;
 import dev.portcullis.offline.OfflineReport.GroupOutcome;
 import java.io.PrintWriter;
@@ -61,14 +61,14 @@ final class ReportPrinter {
     }
     for (AttachmentOutcome a : r.attachments()) {
       out.println("  " + a.ref());
-      for (Attached x : a.attached()) {
+      for (AttachedInstance x : a.attached()) {
         out.println(
             "      "
-                + x.instanceId()
+                + x.getInstanceId()
                 + " ("
-                + x.interfaceId()
+                + x.getInterfaceId()
                 + "): "
-                + String.join(", ", x.groupIds()));
+                + String.join(", ", x.getGroupIds()));
       }
       for (String refusal : a.refusals()) {
         out.println("      REFUSED  " + refusal);

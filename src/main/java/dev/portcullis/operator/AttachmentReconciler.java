@@ -2,19 +2,15 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.AttachedInstance;
 import dev.portcullis.api.v1alpha1.ConditionTypes;
-import dev.portcullis.api.v1alpha1.InstanceTargets;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachmentSpec;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachmentStatus;
 import dev.portcullis.cloud.CloudException;
-import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.InstanceFilter;
-import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Validation;
-import dev.portcullis.sync.InterfaceGroups;
+import dev.portcullis.sync.AttachmentSync;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -27,7 +23,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +67,8 @@ public final class AttachmentReconciler
     return List.of(wake);
   }
 
-  /** The groups wanted and, per group id, the VPC it belongs to when known. */
-  private record Wanted(List<String> ids, Map<String, String> vpcOf, List<String> waiting) {}
+  /** The groups wanted, and the SecurityGroups that keep the attachment waiting. */
+  private record Wanted(AttachmentSync.Wanted groups, List<String> waiting) {}
 
   private Wanted wanted(SecurityGroupAttachment a) {
     SecurityGroupAttachmentSpec spec = a.getSpec();
@@ -104,7 +99,7 @@ public final class AttachmentReconciler
     if (spec.getSecurityGroupIds() != null) {
       spec.getSecurityGroupIds().stream().filter(id -> !ids.contains(id)).forEach(ids::add);
     }
-    return new Wanted(ids, vpcOf, waiting);
+    return new Wanted(new AttachmentSync.Wanted(ids, vpcOf), waiting);
   }
 
   @Override
@@ -142,62 +137,37 @@ public final class AttachmentReconciler
       }
       Set<String> previous =
           new LinkedHashSet<>(status.getGroupIds() == null ? List.of() : status.getGroupIds());
-      Map<String, InstanceInfo> selected = select(region, spec.getInstances());
-      List<String> refusals = new ArrayList<>();
-      List<AttachedInstance> attached = new ArrayList<>();
-      Map<String, List<String>> defaults = new HashMap<>();
-      boolean changed = false;
-      for (InstanceInfo i : selected.values()) {
-        InterfaceGroups.Change change =
-            InterfaceGroups.plan(
-                i,
-                wanted.ids(),
-                wanted.vpcOf(),
-                previous,
-                Boolean.TRUE.equals(spec.getKeepDefaultGroup())
-                    ? List.of()
-                    : defaults.computeIfAbsent(i.vpcId(), v -> defaultGroups(region, v)),
-                op.cloud().quotas());
-        if (change.refusal() != null) {
-          refusals.add(change.refusal());
-          continue;
-        }
-        InstanceInfo.InterfaceInfo primary = change.nic();
-        List<String> next = change.groups();
-        if (change.changes()) {
-          try {
-            op.retry()
-                .run(
-                    () ->
-                        op.cloud().port().setInterfaceGroups(region, primary.interfaceId(), next));
-            changed = true;
-          } catch (CloudException e) {
-            if (e.retryable()) {
-              throw e;
-            }
-            refusals.add(i.instanceId() + " (" + primary.interfaceId() + "): " + e.getMessage());
-            continue;
-          }
-        }
-        attached.add(new AttachedInstance(i.instanceId(), primary.interfaceId(), next));
-      }
+      AttachmentSync.Selection selected = op.attachments().select(region, spec.getInstances());
+      AttachmentSync.Outcome outcome =
+          op.attachments()
+              .attach(
+                  region,
+                  selected.instances().values(),
+                  wanted.groups(),
+                  previous,
+                  Boolean.TRUE.equals(spec.getKeepDefaultGroup()));
+      List<String> refusals = new ArrayList<>(outcome.refusals());
+      boolean changed = outcome.changed();
       // Instances attached before that the spec no longer selects: take our groups off.
       if (before.getAttachedInstances() != null) {
         for (AttachedInstance old : before.getAttachedInstances()) {
-          if (!selected.containsKey(old.getInstanceId())) {
-            changed |= detach(region, old, previous, refusals);
+          if (!selected.instances().containsKey(old.getInstanceId())) {
+            changed |= op.attachments().detach(region, old, previous, refusals);
           }
         }
       }
-      status.setGroupIds(wanted.ids());
-      status.setAttachedInstances(attached);
-      status.setInstanceCount(attached.size());
+      status.setGroupIds(wanted.groups().ids());
+      status.setAttachedInstances(outcome.attached());
+      status.setInstanceCount(outcome.attached().size());
       if (changed) {
         op.triggers().regionChanged(region);
       }
+      if (selected.missingMessage(region) != null) {
+        refusals.add(selected.missingMessage(region));
+      }
       if (!refusals.isEmpty()) {
         notReady(a, status, generation, "Refused", String.join("; ", refusals));
-      } else if (selected.isEmpty()) {
+      } else if (selected.instances().isEmpty()) {
         notReady(
             a,
             status,
@@ -210,7 +180,9 @@ public final class AttachmentReconciler
             status,
             generation,
             "Attached",
-            "Every selected instance carries the groups (" + attached.size() + " instances)");
+            "Every selected instance carries the groups ("
+                + outcome.attached().size()
+                + " instances)");
       }
     } catch (CloudException e) {
       if (e.retryable()) {
@@ -219,118 +191,6 @@ public final class AttachmentReconciler
       notReady(a, status, generation, e.code(), "EC2 refused: " + e.getMessage());
     }
     return control(a, before, status);
-  }
-
-  private Map<String, InstanceInfo> select(String region, InstanceTargets t) {
-    Map<String, InstanceInfo> out = new LinkedHashMap<>();
-    if (t.getIds() != null && !t.getIds().isEmpty()) {
-      try {
-        op.retry()
-            .call(
-                () ->
-                    op.cloud()
-                        .port()
-                        .describeAllInstances(region, new InstanceFilter(t.getIds(), null)))
-            .forEach(i -> out.put(i.instanceId(), i));
-      } catch (CloudException e) {
-        if (e.kind() != CloudException.Kind.NOT_FOUND) {
-          throw e;
-        }
-        // some ids do not exist: describe them one by one to keep those that do
-        for (String id : t.getIds()) {
-          try {
-            op.retry()
-                .call(
-                    () ->
-                        op.cloud()
-                            .port()
-                            .describeAllInstances(region, new InstanceFilter(List.of(id), null)))
-                .forEach(i -> out.put(i.instanceId(), i));
-          } catch (CloudException missing) {
-            if (missing.kind() != CloudException.Kind.NOT_FOUND) {
-              throw missing;
-            }
-          }
-        }
-      }
-    }
-    if (t.getSelector() != null
-        && t.getSelector().getTags() != null
-        && !t.getSelector().getTags().isEmpty()) {
-      op.retry()
-          .call(
-              () ->
-                  op.cloud()
-                      .port()
-                      .describeAllInstances(
-                          region, new InstanceFilter(null, t.getSelector().getTags())))
-          .forEach(i -> out.put(i.instanceId(), i));
-    }
-    return out;
-  }
-
-  private List<String> defaultGroups(String region, String vpcId) {
-    return op
-        .retry()
-        .call(
-            () ->
-                op.cloud()
-                    .port()
-                    .describeAllSecurityGroups(
-                        region, new GroupFilter(null, List.of("default"), vpcId, null)))
-        .stream()
-        .map(SecurityGroupInfo::groupId)
-        .toList();
-  }
-
-  /**
-   * Takes {@code ours} off an interface; when nothing would be left, EC2 needs one group there, so
-   * the VPC's default group goes back on. Returns whether EC2 was changed.
-   */
-  private boolean detach(
-      String region, AttachedInstance old, Set<String> ours, List<String> refusals) {
-    List<InstanceInfo> now;
-    try {
-      now =
-          op.retry()
-              .call(
-                  () ->
-                      op.cloud()
-                          .port()
-                          .describeAllInstances(
-                              region, new InstanceFilter(List.of(old.getInstanceId()), null)));
-    } catch (CloudException e) {
-      if (e.kind() == CloudException.Kind.NOT_FOUND) {
-        return false; // the instance is gone, and its interface with it
-      }
-      throw e;
-    }
-    for (InstanceInfo i : now) {
-      for (InstanceInfo.InterfaceInfo n : i.interfaces()) {
-        if (!n.interfaceId().equals(old.getInterfaceId())) {
-          continue;
-        }
-        List<String> left = new ArrayList<>(n.groupIds());
-        left.removeAll(ours);
-        if (left.equals(n.groupIds())) {
-          return false;
-        }
-        if (left.isEmpty()) {
-          left.addAll(defaultGroups(region, i.vpcId()));
-        }
-        try {
-          List<String> next = List.copyOf(left);
-          op.retry().run(() -> op.cloud().port().setInterfaceGroups(region, n.interfaceId(), next));
-          return true;
-        } catch (CloudException e) {
-          if (e.retryable()) {
-            throw e;
-          }
-          refusals.add(old.getInstanceId() + " (" + n.interfaceId() + "): " + e.getMessage());
-        }
-      }
-    }
-    return false;
   }
 
   @Override
@@ -345,7 +205,7 @@ public final class AttachmentReconciler
     List<String> refusals = new ArrayList<>();
     boolean changed = false;
     for (AttachedInstance old : status.getAttachedInstances()) {
-      changed |= detach(region, old, ours, refusals);
+      changed |= op.attachments().detach(region, old, ours, refusals);
     }
     if (changed) {
       op.triggers().regionChanged(region);

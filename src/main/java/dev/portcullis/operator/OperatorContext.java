@@ -2,6 +2,7 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.sync.AttachmentSync;
 import dev.portcullis.sync.CreationQueue;
 import dev.portcullis.sync.GroupInventory;
 import dev.portcullis.sync.GroupKeeper;
@@ -25,6 +26,7 @@ public final class OperatorContext {
   private final Retry retry;
   private final GroupInventory inventory;
   private final GroupSync groupSync;
+  private final AttachmentSync attachments;
   private final GroupKeeper keeper;
   private final CreationQueue creations;
   private final GroupDeleter deleter;
@@ -53,6 +55,7 @@ public final class OperatorContext {
     this.deleteRetry = deleteRetry;
     this.inventory = new GroupInventory(cloud.port(), retry, resync);
     this.groupSync = new GroupSync(cloud.port(), retry, cloud.quotas());
+    this.attachments = new AttachmentSync(cloud.port(), retry, cloud.quotas());
     this.creations =
         creationSlots == Integer.MAX_VALUE
             ? CreationQueue.unbounded()
@@ -86,6 +89,10 @@ public final class OperatorContext {
 
   GroupSync groupSync() {
     return groupSync;
+  }
+
+  AttachmentSync attachments() {
+    return attachments;
   }
 
   GroupDeleter deleter() {

@@ -72,7 +72,7 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
     FlowSource from = spec.getFrom();
     String ns = check.getMetadata().getNamespace();
 
-    String groupId = from.getSecurityGroupId();
+    String groupId = null;
     if (from.getSecurityGroup() != null) {
       Optional<SecurityGroup> sg = op.triggers().securityGroup(ns, from.getSecurityGroup());
       Optional<SecurityGroupInfo> g =
@@ -91,16 +91,7 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
       groupId = g.get().groupId();
     }
     List<Problem> problems = new ArrayList<>();
-    Flow flow =
-        FlowSpecs.flow(
-            "spec",
-            from.getCidr(),
-            from.getInstanceId(),
-            groupId,
-            spec.getTo().getInstanceId(),
-            spec.getProtocol(),
-            spec.getPort(),
-            problems);
+    Flow flow = FlowSpecs.of(spec, groupId, problems);
     if (flow == null || problems.stream().anyMatch(Problem::isError)) {
       return notEvaluated(
           check,

@@ -22,6 +22,7 @@ import dev.portcullis.sync.DesiredGroup;
 import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
 import dev.portcullis.sync.OwnerTags;
+import dev.portcullis.sync.ReferenceLocality;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -168,22 +169,9 @@ public final class SecurityGroupReconciler
       if (other == null || other.getSpec() == null) {
         continue;
       }
-      if (!region.equals(other.getSpec().getRegion())
-          || (other.getSpec().getVpcId() != null
-              && spec.getVpcId() != null
-              && !spec.getVpcId().equals(other.getSpec().getVpcId()))) {
-        draft.invalid(
-            "SecurityGroup "
-                + name
-                + " is in "
-                + other.getSpec().getRegion()
-                + "/"
-                + other.getSpec().getVpcId()
-                + " but this group is in "
-                + region
-                + "/"
-                + spec.getVpcId()
-                + ": a group reference only matches within one region and VPC");
+      Optional<String> elsewhere = ReferenceLocality.problem(name, spec, other.getSpec());
+      if (elsewhere.isPresent()) {
+        draft.invalid(elsewhere.get());
         return;
       }
       referenced.put(name, other);

@@ -1,5 +1,7 @@
 package dev.portcullis.sync;
 
+import dev.portcullis.api.v1alpha1.FlowSource;
+import dev.portcullis.api.v1alpha1.ReachabilityCheckSpec;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Ip;
@@ -7,6 +9,7 @@ import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.eval.Flow;
 import dev.portcullis.engine.eval.Source;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,6 +20,36 @@ import java.util.function.Function;
  */
 public final class FlowSpecs {
   private FlowSpecs() {}
+
+  /**
+   * The flow a ReachabilityCheck asks about.
+   *
+   * @param groupId the EC2 id of the SecurityGroup that {@code spec.from.securityGroup} names, when
+   *     it names one (else {@code spec.from.securityGroupId} is used)
+   * @return null when {@code problems} got an error
+   */
+  public static Flow of(ReachabilityCheckSpec spec, String groupId, List<Problem> problems) {
+    FlowSource from = spec.getFrom();
+    return flow(
+        "spec",
+        from.getCidr(),
+        from.getInstanceId(),
+        groupId != null ? groupId : from.getSecurityGroupId(),
+        spec.getTo().getInstanceId(),
+        spec.getProtocol(),
+        spec.getPort(),
+        problems);
+  }
+
+  /**
+   * What is wrong with a ReachabilityCheck's flow, before the SecurityGroup it may name has an EC2
+   * group: the flow is only checked, never decided, so the group's name stands for its id.
+   */
+  public static List<Problem> check(ReachabilityCheckSpec spec) {
+    List<Problem> problems = new ArrayList<>();
+    of(spec, spec.getFrom().getSecurityGroup(), problems);
+    return problems;
+  }
 
   /**
    * @param cidr a source address or CIDR, or null

@@ -53,6 +53,14 @@ public final class GroupInventory {
     this(cloud, retry, maxAge, System::nanoTime);
   }
 
+  /**
+   * An inventory that reads each region once and keeps it: for a caller that is the only writer
+   * while it runs, and records what it writes with {@link #put}.
+   */
+  public static GroupInventory readOnce(CloudPort cloud, Retry retry) {
+    return new GroupInventory(cloud, retry, Duration.ofNanos(Long.MAX_VALUE));
+  }
+
   /** Describe calls this inventory has made, paginated reads and single look-ups together. */
   public long describeCalls() {
     return describeCalls.get();

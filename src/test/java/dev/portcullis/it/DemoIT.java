@@ -115,7 +115,9 @@ class DemoIT {
             "scenario-4-across-vpcs +securitygroupattachment\\.ec2\\.portcullis\\.dev/app +\\S+"
                 + " +eu-west-1 +False +1")
         .contains("psga scenario-4-across-vpcs/app: i-4b000001 is in vpc-4b000001")
-        .contains("psg scenario-4-across-regions/us-app: SecurityGroup app is in eu-west-1");
+        .contains(
+            "psg scenario-4-across-regions/us-app: SecurityGroup app is in region eu-west-1 but"
+                + " this group is in us-east-1; a group reference never matches across regions");
 
     assertThat(Files.exists(tmp.resolve("state/run.pid"))).as("run.pid is removed").isFalse();
     assertThat(userKubeconfig())

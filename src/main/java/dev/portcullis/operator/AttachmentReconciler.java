@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -105,92 +104,85 @@ public final class AttachmentReconciler
   @Override
   public UpdateControl<SecurityGroupAttachment> reconcile(
       SecurityGroupAttachment a, Context<SecurityGroupAttachment> context) {
-    SecurityGroupAttachmentStatus before =
-        a.getStatus() == null ? new SecurityGroupAttachmentStatus() : a.getStatus();
-    SecurityGroupAttachmentStatus status = copy(before);
-    long generation = Optional.ofNullable(a.getMetadata().getGeneration()).orElse(0L);
-    status.setObservedGeneration(generation);
-    SecurityGroupAttachmentSpec spec = a.getSpec();
-    String region = spec.getRegion();
+    Draft draft = new Draft(a, op);
+    draft.observe();
     try {
-      List<Problem> quota =
-          Validation.groupsPerInterface(
-              "spec.securityGroups",
-              spec.getSecurityGroups().size()
-                  + (spec.getSecurityGroupIds() == null ? 0 : spec.getSecurityGroupIds().size()),
-              op.cloud().quotas());
-      if (!quota.isEmpty()) {
-        notReady(a, status, generation, "TooManyGroups", quota.get(0) + "; nothing was changed");
-        return control(a, before, status);
-      }
-      Wanted wanted = wanted(a);
-      if (!wanted.waiting().isEmpty()) {
-        notReady(
-            a,
-            status,
-            generation,
-            "GroupNotReady",
-            "Waiting for SecurityGroup "
-                + String.join(", ", wanted.waiting())
-                + "; nothing is attached until every group exists");
-        return control(a, before, status);
-      }
-      Set<String> previous =
-          new LinkedHashSet<>(status.getGroupIds() == null ? List.of() : status.getGroupIds());
-      AttachmentSync.Selection selected = op.attachments().select(region, spec.getInstances());
-      AttachmentSync.Outcome outcome =
-          op.attachments()
-              .attach(
-                  region,
-                  selected.instances().values(),
-                  wanted.groups(),
-                  previous,
-                  Boolean.TRUE.equals(spec.getKeepDefaultGroup()));
-      List<String> refusals = new ArrayList<>(outcome.refusals());
-      boolean changed = outcome.changed();
-      // Instances attached before that the spec no longer selects: take our groups off.
-      if (before.getAttachedInstances() != null) {
-        for (AttachedInstance old : before.getAttachedInstances()) {
-          if (!selected.instances().containsKey(old.getInstanceId())) {
-            changed |= op.attachments().detach(region, old, previous, refusals);
-          }
-        }
-      }
-      status.setGroupIds(wanted.groups().ids());
-      status.setAttachedInstances(outcome.attached());
-      status.setInstanceCount(outcome.attached().size());
-      if (changed) {
-        op.triggers().regionChanged(region);
-      }
-      if (selected.missingMessage(region) != null) {
-        refusals.add(selected.missingMessage(region));
-      }
-      if (!refusals.isEmpty()) {
-        notReady(a, status, generation, "Refused", String.join("; ", refusals));
-      } else if (selected.instances().isEmpty()) {
-        notReady(
-            a,
-            status,
-            generation,
-            "NoInstances",
-            "No instance in " + region + " matches spec.instances");
-      } else {
-        ready(
-            a,
-            status,
-            generation,
-            "Attached",
-            "Every selected instance carries the groups ("
-                + outcome.attached().size()
-                + " instances)");
-      }
+      attach(a, draft);
     } catch (CloudException e) {
       if (e.retryable()) {
         throw e;
       }
-      notReady(a, status, generation, e.code(), "EC2 refused: " + e.getMessage());
+      draft.ready(false, e.code(), "EC2 refused: " + e.getMessage());
     }
-    return control(a, before, status);
+    return draft.control();
+  }
+
+  private void attach(SecurityGroupAttachment a, Draft draft) {
+    SecurityGroupAttachmentSpec spec = a.getSpec();
+    String region = spec.getRegion();
+    List<Problem> quota =
+        Validation.groupsPerInterface(
+            "spec.securityGroups",
+            spec.getSecurityGroups().size()
+                + (spec.getSecurityGroupIds() == null ? 0 : spec.getSecurityGroupIds().size()),
+            op.cloud().quotas());
+    if (!quota.isEmpty()) {
+      draft.ready(false, "TooManyGroups", quota.get(0) + "; nothing was changed");
+      return;
+    }
+    Wanted wanted = wanted(a);
+    if (!wanted.waiting().isEmpty()) {
+      draft.ready(
+          false,
+          "GroupNotReady",
+          "Waiting for SecurityGroup "
+              + String.join(", ", wanted.waiting())
+              + "; nothing is attached until every group exists");
+      return;
+    }
+    SecurityGroupAttachmentStatus status = draft.status;
+    Set<String> previous =
+        new LinkedHashSet<>(status.getGroupIds() == null ? List.of() : status.getGroupIds());
+    AttachmentSync.Selection selected = op.attachments().select(region, spec.getInstances());
+    AttachmentSync.Outcome outcome =
+        op.attachments()
+            .attach(
+                region,
+                selected.instances().values(),
+                wanted.groups(),
+                previous,
+                Boolean.TRUE.equals(spec.getKeepDefaultGroup()));
+    List<String> refusals = new ArrayList<>(outcome.refusals());
+    boolean changed = outcome.changed();
+    // Instances attached before that the spec no longer selects: take our groups off.
+    if (status.getAttachedInstances() != null) {
+      for (AttachedInstance old : status.getAttachedInstances()) {
+        if (!selected.instances().containsKey(old.getInstanceId())) {
+          changed |= op.attachments().detach(region, old, previous, refusals);
+        }
+      }
+    }
+    status.setGroupIds(wanted.groups().ids());
+    status.setAttachedInstances(outcome.attached());
+    status.setInstanceCount(outcome.attached().size());
+    if (changed) {
+      op.triggers().regionChanged(region);
+    }
+    if (selected.missingMessage(region) != null) {
+      refusals.add(selected.missingMessage(region));
+    }
+    if (!refusals.isEmpty()) {
+      draft.ready(false, "Refused", String.join("; ", refusals));
+    } else if (selected.instances().isEmpty()) {
+      draft.ready(false, "NoInstances", "No instance in " + region + " matches spec.instances");
+    } else {
+      draft.ready(
+          true,
+          "Attached",
+          "Every selected instance carries the groups ("
+              + outcome.attached().size()
+              + " instances)");
+    }
   }
 
   @Override
@@ -220,102 +212,22 @@ public final class AttachmentReconciler
   @Override
   public ErrorStatusUpdateControl<SecurityGroupAttachment> updateErrorStatus(
       SecurityGroupAttachment a, Context<SecurityGroupAttachment> context, Exception e) {
-    SecurityGroupAttachmentStatus status =
-        copy(a.getStatus() == null ? new SecurityGroupAttachmentStatus() : a.getStatus());
-    long generation = Optional.ofNullable(a.getMetadata().getGeneration()).orElse(0L);
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            ConditionTypes.SYNCED,
-            false,
-            e instanceof CloudException c && c.kind() == CloudException.Kind.THROTTLED
-                ? "Throttled"
-                : "Retrying",
-            "The last attempt failed: " + e.getMessage() + "; retrying with backoff",
-            generation,
-            op.clock()));
-    if (Objects.equals(status, a.getStatus())) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
+    Draft draft = new Draft(a, op);
+    draft.retrying(e);
+    return draft.errorControl();
+  }
+
+  /** The attachment's status: Ready says whether every selected instance carries the groups. */
+  private static final class Draft
+      extends StatusDraft<SecurityGroupAttachmentStatus, SecurityGroupAttachment> {
+    Draft(SecurityGroupAttachment a, OperatorContext op) {
+      super(a, SecurityGroupAttachmentStatus::new, op);
     }
-    a.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(a);
-  }
 
-  private void notReady(
-      SecurityGroupAttachment a,
-      SecurityGroupAttachmentStatus status,
-      long generation,
-      String reason,
-      String message) {
-    setReady(a, status, generation, false, reason, message);
-  }
-
-  private void ready(
-      SecurityGroupAttachment a,
-      SecurityGroupAttachmentStatus status,
-      long generation,
-      String reason,
-      String message) {
-    setReady(a, status, generation, true, reason, message);
-  }
-
-  /** Sets Ready (and Synced), with an event when Ready's reason or message is news. */
-  private void setReady(
-      SecurityGroupAttachment a,
-      SecurityGroupAttachmentStatus status,
-      long generation,
-      boolean ready,
-      String reason,
-      String message) {
-    io.fabric8.kubernetes.api.model.Condition old =
-        Conditions.find(status.getConditions(), ConditionTypes.READY);
-    boolean news =
-        old == null
-            || !Objects.equals(reason, old.getReason())
-            || (!ready && !Objects.equals(message, old.getMessage()));
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            ConditionTypes.READY,
-            ready,
-            reason,
-            message,
-            generation,
-            op.clock()));
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            ConditionTypes.SYNCED,
-            true,
-            "Synced",
-            "EC2 was read and written as planned",
-            generation,
-            op.clock()));
-    if (news && ready) {
-      op.events().normal(a, reason, message);
-    } else if (news) {
-      op.events().warning(a, reason, message);
+    /** Sets Ready, with an event when it is news; Synced, as EC2 was reached. */
+    void ready(boolean ready, String reason, String message) {
+      announce(ConditionTypes.READY, ready, reason, message);
+      condition(ConditionTypes.SYNCED, true, "Synced", "EC2 was read and written as planned");
     }
-  }
-
-  private static UpdateControl<SecurityGroupAttachment> control(
-      SecurityGroupAttachment a,
-      SecurityGroupAttachmentStatus before,
-      SecurityGroupAttachmentStatus after) {
-    if (after.equals(before)) {
-      return UpdateControl.noUpdate();
-    }
-    a.setStatus(after);
-    return UpdateControl.patchStatus(a);
-  }
-
-  private static SecurityGroupAttachmentStatus copy(SecurityGroupAttachmentStatus s) {
-    SecurityGroupAttachmentStatus c = new SecurityGroupAttachmentStatus();
-    c.setObservedGeneration(s.getObservedGeneration());
-    c.setConditions(s.getConditions() == null ? null : new ArrayList<>(s.getConditions()));
-    c.setInstanceCount(s.getInstanceCount());
-    c.setAttachedInstances(s.getAttachedInstances());
-    c.setGroupIds(s.getGroupIds());
-    return c;
   }
 }

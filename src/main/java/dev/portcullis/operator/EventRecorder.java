@@ -1,5 +1,6 @@
 package dev.portcullis.operator;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +23,19 @@ public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   static final String COMPONENT = "portcullis";
 
-  private final KubernetesClient client;
+  private final Consumer<Event> sink;
   private final Clock clock;
 
+  /** Writes the events to the API server. */
   public EventRecorder(KubernetesClient client, Clock clock) {
-    this.client = client;
+    this(
+        e -> client.v1().events().inNamespace(e.getMetadata().getNamespace()).resource(e).create(),
+        clock);
+  }
+
+  /** Hands the events to {@code sink}. */
+  EventRecorder(Consumer<Event> sink, Clock clock) {
+    this.sink = sink;
     this.clock = clock;
   }
 
@@ -41,38 +51,32 @@ public final class EventRecorder {
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     String ns = about.getMetadata().getNamespace();
     try {
-      client
-          .v1()
-          .events()
-          .inNamespace(ns)
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withName(about.getMetadata().getName() + "." + UUID.randomUUID())
-                  .withNamespace(ns)
-                  .endMetadata()
-                  .withInvolvedObject(
-                      new ObjectReferenceBuilder()
-                          .withApiVersion(about.getApiVersion())
-                          .withKind(about.getKind())
-                          .withName(about.getMetadata().getName())
-                          .withNamespace(ns)
-                          .withUid(about.getMetadata().getUid())
-                          .withResourceVersion(about.getMetadata().getResourceVersion())
-                          .build())
-                  .withType(type)
-                  .withReason(reason)
-                  .withMessage(
-                      message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
-                  .withNewSource()
-                  .withComponent(COMPONENT)
-                  .endSource()
-                  .withReportingComponent(COMPONENT)
-                  .withFirstTimestamp(now)
-                  .withLastTimestamp(now)
-                  .withCount(1)
-                  .build())
-          .create();
+      sink.accept(
+          new EventBuilder()
+              .withNewMetadata()
+              .withName(about.getMetadata().getName() + "." + UUID.randomUUID())
+              .withNamespace(ns)
+              .endMetadata()
+              .withInvolvedObject(
+                  new ObjectReferenceBuilder()
+                      .withApiVersion(about.getApiVersion())
+                      .withKind(about.getKind())
+                      .withName(about.getMetadata().getName())
+                      .withNamespace(ns)
+                      .withUid(about.getMetadata().getUid())
+                      .withResourceVersion(about.getMetadata().getResourceVersion())
+                      .build())
+              .withType(type)
+              .withReason(reason)
+              .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
+              .withNewSource()
+              .withComponent(COMPONENT)
+              .endSource()
+              .withReportingComponent(COMPONENT)
+              .withFirstTimestamp(now)
+              .withLastTimestamp(now)
+              .withCount(1)
+              .build());
     } catch (KubernetesClientException e) {
       LOG.warn(
           "could not record event {} on {}/{}: {}",

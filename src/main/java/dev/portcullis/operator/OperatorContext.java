@@ -48,7 +48,29 @@ public final class OperatorContext {
       Duration deleteRetry,
       Clock clock,
       int creationSlots) {
+    this(
+        client,
+        new EventRecorder(client, clock),
+        cloud,
+        retry,
+        resync,
+        deleteRetry,
+        clock,
+        creationSlots);
+  }
+
+  /** With the events handed to {@code events} rather than written through {@code client}. */
+  OperatorContext(
+      KubernetesClient client,
+      EventRecorder events,
+      CloudBackend cloud,
+      Retry retry,
+      Duration resync,
+      Duration deleteRetry,
+      Clock clock,
+      int creationSlots) {
     this.client = client;
+    this.events = events;
     this.cloud = cloud;
     this.retry = retry;
     this.clock = clock;
@@ -64,7 +86,6 @@ public final class OperatorContext {
     this.keeper = new GroupKeeper(cloud.port(), retry, inventory, creations);
     this.deleter = new GroupDeleter(cloud.port(), retry);
     this.prefixLists = new PrefixListSizes(cloud.port(), retry);
-    this.events = new EventRecorder(client, clock);
   }
 
   public CloudBackend cloud() {

@@ -14,6 +14,7 @@ import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.eval.Flow;
 import dev.portcullis.engine.eval.Match;
+import dev.portcullis.engine.eval.Reason;
 import dev.portcullis.engine.eval.Verdict;
 import dev.portcullis.sync.FlowSpecs;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -63,11 +64,13 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
   @Override
   public UpdateControl<ReachabilityCheck> reconcile(
       ReachabilityCheck check, Context<ReachabilityCheck> context) {
-    ReachabilityCheckStatus before =
-        check.getStatus() == null ? new ReachabilityCheckStatus() : check.getStatus();
-    ReachabilityCheckStatus status = copy(before);
-    long generation = Optional.ofNullable(check.getMetadata().getGeneration()).orElse(0L);
-    status.setObservedGeneration(generation);
+    Draft draft = new Draft(check, op);
+    draft.observe();
+    evaluate(check, draft);
+    return draft.control();
+  }
+
+  private void evaluate(ReachabilityCheck check, Draft draft) {
     ReachabilityCheckSpec spec = check.getSpec();
     FlowSource from = spec.getFrom();
     String ns = check.getMetadata().getNamespace();
@@ -78,32 +81,27 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
       Optional<SecurityGroupInfo> g =
           sg.flatMap(s -> op.inventory().ownedBy(spec.getRegion(), s.getMetadata().getUid()));
       if (g.isEmpty()) {
-        return notEvaluated(
-            check,
-            before,
-            status,
-            generation,
+        draft.notEvaluated(
             "GroupNotReady",
             "SecurityGroup "
                 + from.getSecurityGroup()
                 + (sg.isEmpty() ? " does not exist in namespace " + ns : " has no EC2 group yet"));
+        return;
       }
       groupId = g.get().groupId();
     }
     List<Problem> problems = new ArrayList<>();
     Flow flow = FlowSpecs.of(spec, groupId, problems);
     if (flow == null || problems.stream().anyMatch(Problem::isError)) {
-      return notEvaluated(
-          check,
-          before,
-          status,
-          generation,
+      draft.notEvaluated(
           "InvalidSpec",
           problems.stream().map(Problem::toString).collect(Collectors.joining("; ")));
+      return;
     }
     Decision d = op.cloud().evaluatorForRegion().apply(spec.getRegion()).decide(flow);
-    if (d.reason() == dev.portcullis.engine.eval.Reason.UNKNOWN_INSTANCE) {
-      return notEvaluated(check, before, status, generation, "InstanceNotFound", d.explanation());
+    if (d.reason() == Reason.UNKNOWN_INSTANCE) {
+      draft.notEvaluated("InstanceNotFound", d.explanation());
+      return;
     }
     ReachabilityVerdict verdict =
         switch (d.verdict()) {
@@ -111,8 +109,9 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
           case CONNECTION_REFUSED -> ReachabilityVerdict.CONNECTION_REFUSED;
           case TIMED_OUT -> ReachabilityVerdict.TIMED_OUT;
         };
+    ReachabilityCheckStatus status = draft.status;
     boolean verdictChanged =
-        verdict != before.getVerdict() || !Objects.equals(d.explanation(), before.getExplanation());
+        verdict != status.getVerdict() || !Objects.equals(d.explanation(), status.getExplanation());
     status.setVerdict(verdict);
     status.setExplanation(d.explanation());
     Match m = d.ingress();
@@ -121,15 +120,11 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
     if (verdictChanged || status.getLastEvaluated() == null) {
       status.setLastEvaluated(Instant.now(op.clock()).truncatedTo(ChronoUnit.SECONDS).toString());
     }
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            ConditionTypes.EVALUATED,
-            true,
-            "Evaluated",
-            "Evaluated against the security groups EC2 holds",
-            generation,
-            op.clock()));
+    draft.condition(
+        ConditionTypes.EVALUATED,
+        true,
+        "Evaluated",
+        "Evaluated against the security groups EC2 holds");
     Expectation expect = spec.getExpect();
     if (expect == null) {
       status.setConditions(
@@ -139,32 +134,17 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
           expect == Expectation.REACHABLE
               ? d.verdict() == Verdict.REACHABLE
               : d.verdict() == Verdict.TIMED_OUT;
-      String message =
+      draft.announce(
+          ConditionTypes.EXPECTATION_MET,
+          met,
+          met ? "ExpectationMet" : "ExpectationNotMet",
           "Expected "
               + (expect == Expectation.REACHABLE ? "Reachable" : "Blocked (TimedOut)")
               + ", got "
               + verdictWord(verdict)
               + ": "
-              + d.explanation();
-      String reason = met ? "ExpectationMet" : "ExpectationNotMet";
-      boolean news =
-          !Conditions.hasReason(status.getConditions(), ConditionTypes.EXPECTATION_MET, reason);
-      status.setConditions(
-          Conditions.set(
-              status.getConditions(),
-              ConditionTypes.EXPECTATION_MET,
-              met,
-              reason,
-              message,
-              generation,
-              op.clock()));
-      if (news && !met) {
-        op.events().warning(check, reason, message);
-      } else if (news) {
-        op.events().normal(check, reason, message);
-      }
+              + d.explanation());
     }
-    return control(check, before, status);
   }
 
   static String verdictWord(ReachabilityVerdict v) {
@@ -175,49 +155,18 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
     };
   }
 
-  private UpdateControl<ReachabilityCheck> notEvaluated(
-      ReachabilityCheck check,
-      ReachabilityCheckStatus before,
-      ReachabilityCheckStatus status,
-      long generation,
-      String reason,
-      String message) {
-    boolean news = !Conditions.hasReason(status.getConditions(), ConditionTypes.EVALUATED, reason);
-    status.setVerdict(null);
-    status.setExplanation(null);
-    status.setDecidingRule(null);
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(),
-            ConditionTypes.EVALUATED,
-            false,
-            reason,
-            message,
-            generation,
-            op.clock()));
-    if (news) {
-      op.events().warning(check, reason, message);
+  /** The check's status: its verdict, and whether its expectation holds. */
+  private static final class Draft extends StatusDraft<ReachabilityCheckStatus, ReachabilityCheck> {
+    Draft(ReachabilityCheck check, OperatorContext op) {
+      super(check, ReachabilityCheckStatus::new, op);
     }
-    return control(check, before, status);
-  }
 
-  private static UpdateControl<ReachabilityCheck> control(
-      ReachabilityCheck check, ReachabilityCheckStatus before, ReachabilityCheckStatus after) {
-    if (after.equals(before)) {
-      return UpdateControl.noUpdate();
+    /** The flow could not be decided: no verdict, and Evaluated says why. */
+    void notEvaluated(String reason, String message) {
+      status.setVerdict(null);
+      status.setExplanation(null);
+      status.setDecidingRule(null);
+      announce(ConditionTypes.EVALUATED, false, reason, message);
     }
-    check.setStatus(after);
-    return UpdateControl.patchStatus(check);
-  }
-
-  private static ReachabilityCheckStatus copy(ReachabilityCheckStatus s) {
-    ReachabilityCheckStatus c = new ReachabilityCheckStatus();
-    c.setVerdict(s.getVerdict());
-    c.setExplanation(s.getExplanation());
-    c.setDecidingRule(s.getDecidingRule());
-    c.setLastEvaluated(s.getLastEvaluated());
-    c.setObservedGeneration(s.getObservedGeneration());
-    c.setConditions(s.getConditions() == null ? null : new ArrayList<>(s.getConditions()));
-    return c;
   }
 }

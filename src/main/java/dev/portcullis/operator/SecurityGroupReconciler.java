@@ -40,7 +40,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -100,8 +99,6 @@ public final class SecurityGroupReconciler
 
   @Override
   public UpdateControl<SecurityGroup> reconcile(SecurityGroup sg, Context<SecurityGroup> context) {
-    SecurityGroupStatus before =
-        sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
     try {
       reconcile(sg, context, draft);
@@ -119,7 +116,7 @@ public final class SecurityGroupReconciler
                     sg.getMetadata().getNamespace(), sg.getMetadata().getName()));
       }
     }
-    return draft.control(before);
+    return draft.control();
   }
 
   /**
@@ -301,15 +298,9 @@ public final class SecurityGroupReconciler
   @Override
   public ErrorStatusUpdateControl<SecurityGroup> updateErrorStatus(
       SecurityGroup sg, Context<SecurityGroup> context, Exception e) {
-    SecurityGroupStatus before =
-        sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
     draft.retrying(e);
-    if (draft.status.equals(before)) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    sg.setStatus(draft.status);
-    return ErrorStatusUpdateControl.patchStatus(sg);
+    return draft.errorControl();
   }
 
   @Override
@@ -346,12 +337,7 @@ public final class SecurityGroupReconciler
       Optional<String> blocked = op.deleter().delete(region, g);
       if (blocked.isPresent()) {
         SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
-        draft.deletionBlocked(blocked.get());
-        if (!Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "DeletionBlocked")
-            || !Objects.equals(
-                Conditions.find(status.getConditions(), ConditionTypes.READY).getMessage(),
-                Conditions.find(draft.status.getConditions(), ConditionTypes.READY).getMessage())) {
-          op.events().warning(sg, "DeletionBlocked", blocked.get());
+        if (draft.announce(ConditionTypes.READY, false, "DeletionBlocked", blocked.get())) {
           op.patchStatus(sg, draft.status);
         }
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(op.deleteRetry().toMillis());

@@ -12,47 +12,20 @@ import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Plan;
 import dev.portcullis.engine.Rule;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
-/** The status the reconciliation builds, starting from the current one. */
-final class SecurityGroupStatusDraft {
-  final SecurityGroup sg;
-  final SecurityGroupStatus status;
-  final OperatorContext op;
-  final long generation;
-
+/** The status a SecurityGroup's reconciliation builds: its conditions, rule counts and drift. */
+final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, SecurityGroup> {
   /** Set by {@link #queued}. */
   boolean queued;
 
   SecurityGroupStatusDraft(SecurityGroup sg, OperatorContext op) {
-    this.sg = sg;
-    this.op = op;
-    this.generation = Optional.ofNullable(sg.getMetadata().getGeneration()).orElse(0L);
-    this.status = copy(sg.getStatus());
-  }
-
-  private static SecurityGroupStatus copy(SecurityGroupStatus s) {
-    SecurityGroupStatus c = new SecurityGroupStatus();
-    if (s != null) {
-      c.setGroupId(s.getGroupId());
-      c.setGroupName(s.getGroupName());
-      c.setObservedGeneration(s.getObservedGeneration());
-      c.setConditions(s.getConditions() == null ? null : new ArrayList<>(s.getConditions()));
-      c.setIngressRules(s.getIngressRules());
-      c.setEgressRules(s.getEgressRules());
-      c.setDrift(s.getDrift());
-      c.setResolvedReferences(s.getResolvedReferences());
-      c.setLastSyncTime(s.getLastSyncTime());
-      c.setManagedRules(s.getManagedRules());
-    }
-    return c;
+    super(sg, SecurityGroupStatus::new, op);
   }
 
   boolean specChanged() {
@@ -70,45 +43,31 @@ final class SecurityGroupStatusDraft {
   }
 
   boolean reportsDrift() {
-    return sg.getSpec().getDriftPolicy() == DriftPolicy.REPORT;
-  }
-
-  private void condition(String type, boolean value, String reason, String message) {
-    status.setConditions(
-        Conditions.set(
-            status.getConditions(), type, value, reason, message, generation, op.clock()));
+    return resource.getSpec().getDriftPolicy() == DriftPolicy.REPORT;
   }
 
   /** Sets Ready (and Synced) to False with a reason, sending a Warning event on a change. */
   private void notReady(String reason, String message, boolean synced) {
-    boolean changed =
-        !Conditions.hasReason(status.getConditions(), ConditionTypes.READY, reason)
-            || !Objects.equals(
-                message,
-                Conditions.find(status.getConditions(), ConditionTypes.READY).getMessage());
-    condition(ConditionTypes.READY, false, reason, message);
+    announce(ConditionTypes.READY, false, reason, message);
     condition(
         ConditionTypes.SYNCED,
         synced,
         synced ? "Synced" : reason,
         synced ? "EC2 was read and written as planned" : message);
-    if (changed) {
-      op.events().warning(sg, reason, message);
-    }
   }
 
   void invalid(String message) {
-    status.setObservedGeneration(generation);
+    observe();
     notReady("InvalidSpec", message + "; nothing was sent to EC2", false);
   }
 
   void refused(String reason, String message) {
-    status.setObservedGeneration(generation);
+    observe();
     notReady(reason, message, false);
   }
 
   void cloudRefused(CloudException e) {
-    status.setObservedGeneration(generation);
+    observe();
     notReady(
         e.code(),
         "EC2 refused the change: "
@@ -117,24 +76,13 @@ final class SecurityGroupStatusDraft {
         false);
   }
 
-  void retrying(Exception e) {
-    String what = e instanceof CloudException c ? c.code() : e.getClass().getSimpleName();
-    condition(
-        ConditionTypes.SYNCED,
-        false,
-        e instanceof CloudException c && c.kind() == CloudException.Kind.THROTTLED
-            ? "Throttled"
-            : "Retrying",
-        "The last attempt failed with " + what + ": " + e.getMessage() + "; retrying with backoff");
-  }
-
   void group(SecurityGroupInfo g) {
     status.setGroupId(g.groupId());
     status.setGroupName(g.groupName());
   }
 
   void groupDeleted(String id) {
-    status.setObservedGeneration(generation);
+    observe();
     condition(
         ConditionTypes.DRIFTED,
         true,
@@ -147,7 +95,7 @@ final class SecurityGroupStatusDraft {
   }
 
   void waitingFor(List<String> waiting) {
-    status.setObservedGeneration(generation);
+    observe();
     notReady(
         "ReferenceNotFound",
         "Waiting for SecurityGroup "
@@ -166,9 +114,6 @@ final class SecurityGroupStatusDraft {
   /** The reason of Ready and Synced while a group waits for its turn to be created. */
   static final String QUEUED = "CreationQueued";
 
-  /** When set, the resource is reconciled again after this long. */
-  private Duration recheckIn;
-
   /**
    * The group waits for its turn to be created ({@link dev.portcullis.sync.CreationQueue}). Once it
    * has waited {@link #QUEUED_NOTICE}, Ready and Synced say so, without a Warning event: with
@@ -184,10 +129,10 @@ final class SecurityGroupStatusDraft {
   void queued(Duration waited) {
     queued = true;
     if (waited.compareTo(QUEUED_NOTICE) < 0) {
-      recheckIn = QUEUED_NOTICE.minus(waited);
+      recheckIn(QUEUED_NOTICE.minus(waited));
       return;
     }
-    Condition ready = Conditions.find(status.getConditions(), ConditionTypes.READY);
+    Condition ready = condition(ConditionTypes.READY);
     if (ready != null
         && Conditions.FALSE.equals(ready.getStatus())
         && !QUEUED.equals(ready.getReason())
@@ -201,10 +146,6 @@ final class SecurityGroupStatusDraft {
     condition(ConditionTypes.SYNCED, false, QUEUED, message);
   }
 
-  void deletionBlocked(String why) {
-    condition(ConditionTypes.READY, false, "DeletionBlocked", why);
-  }
-
   void synced(
       List<Rule> now,
       List<Rule> desired,
@@ -212,7 +153,7 @@ final class SecurityGroupStatusDraft {
       boolean drift,
       boolean applied,
       SecurityGroupSpec spec) {
-    status.setObservedGeneration(generation);
+    observe();
     status.setIngressRules(
         (int) now.stream().filter(r -> r.direction() == Direction.INGRESS).count());
     status.setEgressRules(
@@ -224,7 +165,7 @@ final class SecurityGroupStatusDraft {
     if (drift && applied) {
       op.events()
           .warning(
-              sg,
+              resource,
               "DriftCorrected",
               "EC2 differed from the spec and was corrected: "
                   + String.join("; ", summary.getRules()));
@@ -244,7 +185,7 @@ final class SecurityGroupStatusDraft {
           "EC2 differs from the spec (driftPolicy: Report): "
               + String.join("; ", summary.getRules()));
       if (changed) {
-        op.events().warning(sg, "DriftDetected", String.join("; ", summary.getRules()));
+        op.events().warning(resource, "DriftDetected", String.join("; ", summary.getRules()));
       }
       notReady("DriftDetected", "EC2 differs from the spec and driftPolicy is Report", true);
       return;
@@ -289,16 +230,5 @@ final class SecurityGroupStatusDraft {
       }
     }
     return new DriftSummary(missing, unexpected, lines.stream().limit(10).toList());
-  }
-
-  UpdateControl<SecurityGroup> control(SecurityGroupStatus before) {
-    UpdateControl<SecurityGroup> control;
-    if (status.equals(before)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      sg.setStatus(status);
-      control = UpdateControl.patchStatus(sg);
-    }
-    return recheckIn == null ? control : control.rescheduleAfter(recheckIn);
   }
 }

@@ -50,7 +50,7 @@ class SecurityGroupStatusDraftTest {
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(resource(1, null), op);
     draft.queued(Duration.ofSeconds(3));
 
-    UpdateControl<SecurityGroup> control = draft.control(new SecurityGroupStatus());
+    UpdateControl<SecurityGroup> control = draft.control();
     assertThat(control.isPatchStatus()).isFalse();
     assertThat(control.getScheduleDelay()).contains(Duration.ofSeconds(7).toMillis());
     assertThat(draft.queued).isTrue();
@@ -61,7 +61,7 @@ class SecurityGroupStatusDraftTest {
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(resource(2, null), op);
     draft.queued(Duration.ofSeconds(12));
 
-    UpdateControl<SecurityGroup> control = draft.control(new SecurityGroupStatus());
+    UpdateControl<SecurityGroup> control = draft.control();
     assertThat(control.isPatchStatus()).isTrue();
     assertThat(control.getScheduleDelay()).isEmpty();
     SecurityGroupStatus s = draft.status;
@@ -75,7 +75,7 @@ class SecurityGroupStatusDraftTest {
     // asked again while it still waits: the same status, so nothing is written
     SecurityGroupStatusDraft again = new SecurityGroupStatusDraft(resource(2, s), op);
     again.queued(Duration.ofSeconds(40));
-    assertThat(again.control(s).isPatchStatus()).isFalse();
+    assertThat(again.control().isPatchStatus()).isFalse();
   }
 
   @Test
@@ -92,7 +92,7 @@ class SecurityGroupStatusDraftTest {
             op.clock()));
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(resource(3, refused), op);
     draft.queued(Duration.ofSeconds(30));
-    assertThat(draft.control(refused).isPatchStatus()).isFalse();
+    assertThat(draft.control().isPatchStatus()).isFalse();
     assertThat(ready(draft.status).getReason()).isEqualTo("InvalidVpcID.NotFound");
 
     // after the spec changed, the refusal is of an older generation: the wait is said

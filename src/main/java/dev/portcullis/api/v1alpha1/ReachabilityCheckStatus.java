@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /** The outcome of the last evaluation. Written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ReachabilityCheckStatus {
+public class ReachabilityCheckStatus implements ConditionedStatus {
   @JsonPropertyDescription(
       "What a client would see: Reachable (the connection opens), TimedOut (a security group"
           + " drops it) or ConnectionRefused (the groups allow it, nothing listens).")

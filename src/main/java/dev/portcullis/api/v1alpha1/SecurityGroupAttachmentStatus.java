@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /** Where the attachment's groups are, as last observed. Written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class SecurityGroupAttachmentStatus {
+public class SecurityGroupAttachmentStatus implements ConditionedStatus {
   @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
   private Long observedGeneration;
 

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /** What the operator last observed of the EC2 group. Written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class SecurityGroupStatus {
+public class SecurityGroupStatus implements ConditionedStatus {
   @JsonPropertyDescription("The id of the EC2 group (sg-...), once it exists.")
   @PrinterColumn(name = "Group ID")
   private String groupId;

@@ -1,0 +1,135 @@
+package dev.portcullis.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.api.v1alpha1.ConditionTypes;
+import dev.portcullis.api.v1alpha1.ConditionedStatus;
+import dev.portcullis.cloud.CloudException;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The status one reconciliation builds, for every resource kind: a copy of the status as read, on
+ * which conditions are set (with an event when one is news), written back only when it differs.
+ *
+ * <p>The copy and the comparison go through the status's JSON form, the form the API server stores,
+ * so a field added to a status class is copied and compared without being listed anywhere.
+ */
+class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
+  private static final KubernetesSerialization JSON = new KubernetesSerialization();
+
+  final R resource;
+  final OperatorContext op;
+  final long generation;
+
+  /** The status as read (an empty one when the resource has none yet). */
+  final S before;
+
+  /** The status being built, a deep copy of {@link #before} to begin with. */
+  final S status;
+
+  /** When set, the resource is reconciled again after this long. */
+  private Duration recheckIn;
+
+  StatusDraft(R resource, Supplier<S> empty, OperatorContext op) {
+    this.resource = resource;
+    this.op = op;
+    this.generation = Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L);
+    this.before = resource.getStatus() == null ? empty.get() : resource.getStatus();
+    this.status = JSON.clone(before);
+  }
+
+  /** The status now describes this generation of the spec. */
+  void observe() {
+    status.setObservedGeneration(generation);
+  }
+
+  Condition condition(String type) {
+    return Conditions.find(status.getConditions(), type);
+  }
+
+  /** Sets a condition without an event. */
+  void condition(String type, boolean value, String reason, String message) {
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(), type, value, reason, message, generation, op.clock()));
+  }
+
+  /**
+   * Sets a condition, and says it in an event when it is news: its reason changed, or, while it is
+   * False, its message did. A True condition is a Normal event, a False one a Warning.
+   *
+   * @return whether it was news
+   */
+  boolean announce(String type, boolean value, String reason, String message) {
+    Condition old = condition(type);
+    boolean news =
+        old == null
+            || !Objects.equals(reason, old.getReason())
+            || !Objects.equals(value ? Conditions.TRUE : Conditions.FALSE, old.getStatus())
+            || (!value && !Objects.equals(message, old.getMessage()));
+    condition(type, value, reason, message);
+    if (news && value) {
+      op.events().normal(resource, reason, message);
+    } else if (news) {
+      op.events().warning(resource, reason, message);
+    }
+    return news;
+  }
+
+  /**
+   * The last reconciliation failed for a passing reason (throttling, a fault) and is retried with
+   * backoff: Synced says so; Ready keeps what the last completed reconciliation found.
+   */
+  void retrying(Exception e) {
+    // EC2's errors say their code first; anything else is named by its class
+    String what =
+        e instanceof CloudException
+            ? e.getMessage()
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
+    condition(
+        ConditionTypes.SYNCED,
+        false,
+        e instanceof CloudException c && c.kind() == CloudException.Kind.THROTTLED
+            ? "Throttled"
+            : "Retrying",
+        "The last attempt failed: " + what + "; retrying with backoff");
+  }
+
+  void recheckIn(Duration delay) {
+    recheckIn = delay;
+  }
+
+  /** Whether the status built differs from the one read. */
+  boolean changed() {
+    return !JSON.convertValue(status, JsonNode.class)
+        .equals(JSON.convertValue(before, JsonNode.class));
+  }
+
+  /** Patches the status when it changed, and asks to be reconciled again when a recheck is due. */
+  UpdateControl<R> control() {
+    UpdateControl<R> control;
+    if (changed()) {
+      resource.setStatus(status);
+      control = UpdateControl.patchStatus(resource);
+    } else {
+      control = UpdateControl.noUpdate();
+    }
+    return recheckIn == null ? control : control.rescheduleAfter(recheckIn);
+  }
+
+  /** The same after a failed reconciliation. */
+  ErrorStatusUpdateControl<R> errorControl() {
+    if (!changed()) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    resource.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+}

@@ -87,9 +87,10 @@ public record CloudBackend(
   private record Cached(long readAt, FlowEvaluator evaluator) {}
 
   /**
-   * The port, forgetting a region's cached describes whenever the operator changes that region: a
-   * check evaluated after its own groups or attachments changed reads EC2 again instead of trailing
-   * the change until the cache expires.
+   * The port, forgetting a region's cached describes whenever the operator changes that region
+   * (every call but the describes): a check evaluated after its own groups, rules, rule
+   * descriptions, tags or attachments changed reads EC2 again instead of trailing the change until
+   * the cache expires.
    */
   static final class ForgetOnWrite extends ForwardingCloud {
     private final Consumer<String> forget;
@@ -133,6 +134,16 @@ public record CloudBackend(
     }
 
     @Override
+    public void createTags(String region, String resourceId, Map<String, String> tags) {
+      write(region, () -> super.createTags(region, resourceId, tags));
+    }
+
+    @Override
+    public void deleteTags(String region, String resourceId, Map<String, String> tags) {
+      write(region, () -> super.deleteTags(region, resourceId, tags));
+    }
+
+    @Override
     public List<String> authorize(
         String region, String groupId, Direction direction, List<Rule> rules) {
       return write(region, () -> super.authorize(region, groupId, direction, rules));
@@ -141,6 +152,12 @@ public record CloudBackend(
     @Override
     public void revoke(String region, String groupId, Direction direction, List<Rule> rules) {
       write(region, () -> super.revoke(region, groupId, direction, rules));
+    }
+
+    @Override
+    public void updateRuleDescriptions(
+        String region, String groupId, Direction direction, List<Rule> rules) {
+      write(region, () -> super.updateRuleDescriptions(region, groupId, direction, rules));
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.function.LongSupplier;
  * {@link CloudException} of kind {@link CloudException.Kind#THROTTLED} (code {@value #INTERRUPTED})
  * with its interrupt flag set, and its call is not made.
  */
-public final class RateLimitedCloud implements CloudPort {
+public final class RateLimitedCloud extends ForwardingCloud {
   /** The code of the exception thrown when a waiting caller is interrupted. */
   public static final String INTERRUPTED = "ClientRateLimitInterrupted";
 
@@ -38,7 +38,6 @@ public final class RateLimitedCloud implements CloudPort {
 
   private record Key(String region, Ec2Action action, boolean unfiltered) {}
 
-  private final CloudPort delegate;
   private final RequestLimits limits;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
@@ -46,7 +45,7 @@ public final class RateLimitedCloud implements CloudPort {
 
   public RateLimitedCloud(
       CloudPort delegate, RequestLimits limits, LongSupplier nanoTime, Sleeper sleeper) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
     this.limits = Objects.requireNonNull(limits, "limits");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -60,11 +59,6 @@ public final class RateLimitedCloud implements CloudPort {
   /** The limits this cloud keeps to. */
   public RequestLimits limits() {
     return limits;
-  }
-
-  /** The cloud this one paces. */
-  public CloudPort delegate() {
-    return delegate;
   }
 
   /** Waits until a call of {@code action} in {@code region} may be made. */
@@ -124,6 +118,11 @@ public final class RateLimitedCloud implements CloudPort {
     }
   }
 
+  /** Whether a describe is charged to the smaller bucket: no filter and no pagination. */
+  private static boolean unfiltered(boolean noFilter, String nextToken, Integer maxResults) {
+    return noFilter && nextToken == null && maxResults == null;
+  }
+
   private static Ec2Action authorizeAction(Direction d) {
     return d == Direction.INGRESS
         ? Ec2Action.AUTHORIZE_SECURITY_GROUP_INGRESS
@@ -148,93 +147,93 @@ public final class RateLimitedCloud implements CloudPort {
   public SecurityGroupInfo createSecurityGroup(
       String region, String vpcId, String groupName, String description, Map<String, String> tags) {
     acquire(region, Ec2Action.CREATE_SECURITY_GROUP, false);
-    return delegate.createSecurityGroup(region, vpcId, groupName, description, tags);
+    return super.createSecurityGroup(region, vpcId, groupName, description, tags);
   }
 
   @Override
   public Page<SecurityGroupInfo> describeSecurityGroups(
       String region, GroupFilter filter, String nextToken, Integer maxResults) {
-    boolean unfiltered =
-        (filter == null || filter.isUnfiltered()) && nextToken == null && maxResults == null;
-    acquire(region, Ec2Action.DESCRIBE_SECURITY_GROUPS, unfiltered);
-    return delegate.describeSecurityGroups(region, filter, nextToken, maxResults);
+    acquire(
+        region,
+        Ec2Action.DESCRIBE_SECURITY_GROUPS,
+        unfiltered(filter == null || filter.isUnfiltered(), nextToken, maxResults));
+    return super.describeSecurityGroups(region, filter, nextToken, maxResults);
   }
 
   @Override
   public void deleteSecurityGroup(String region, String groupId) {
     acquire(region, Ec2Action.DELETE_SECURITY_GROUP, false);
-    delegate.deleteSecurityGroup(region, groupId);
+    super.deleteSecurityGroup(region, groupId);
   }
 
   @Override
   public void createTags(String region, String resourceId, Map<String, String> tags) {
     acquire(region, Ec2Action.CREATE_TAGS, false);
-    delegate.createTags(region, resourceId, tags);
+    super.createTags(region, resourceId, tags);
   }
 
   @Override
   public void deleteTags(String region, String resourceId, Map<String, String> tags) {
-    if (tags == null || tags.isEmpty()) {
-      // a caller's bug, refused by the cloud before any request is made: spend no token
-      delegate.deleteTags(region, resourceId, tags);
-      return;
+    if (tags != null && !tags.isEmpty()) {
+      // no tags is a caller's bug, refused by the cloud before any request is made: spend no token
+      acquire(region, Ec2Action.DELETE_TAGS, false);
     }
-    acquire(region, Ec2Action.DELETE_TAGS, false);
-    delegate.deleteTags(region, resourceId, tags);
+    super.deleteTags(region, resourceId, tags);
   }
 
   @Override
   public List<String> authorize(
       String region, String groupId, Direction direction, List<Rule> rules) {
     acquire(region, authorizeAction(direction), false);
-    return delegate.authorize(region, groupId, direction, rules);
+    return super.authorize(region, groupId, direction, rules);
   }
 
   @Override
   public void revoke(String region, String groupId, Direction direction, List<Rule> rules) {
     acquire(region, revokeAction(direction), false);
-    delegate.revoke(region, groupId, direction, rules);
+    super.revoke(region, groupId, direction, rules);
   }
 
   @Override
   public void updateRuleDescriptions(
       String region, String groupId, Direction direction, List<Rule> rules) {
     acquire(region, updateDescriptionsAction(direction), false);
-    delegate.updateRuleDescriptions(region, groupId, direction, rules);
+    super.updateRuleDescriptions(region, groupId, direction, rules);
   }
 
   @Override
   public Page<InstanceInfo> describeInstances(
       String region, InstanceFilter filter, String nextToken, Integer maxResults) {
-    boolean unfiltered =
-        (filter == null || filter.isUnfiltered()) && nextToken == null && maxResults == null;
-    acquire(region, Ec2Action.DESCRIBE_INSTANCES, unfiltered);
-    return delegate.describeInstances(region, filter, nextToken, maxResults);
+    acquire(
+        region,
+        Ec2Action.DESCRIBE_INSTANCES,
+        unfiltered(filter == null || filter.isUnfiltered(), nextToken, maxResults));
+    return super.describeInstances(region, filter, nextToken, maxResults);
   }
 
   @Override
   public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
       String region, String groupId, String nextToken, Integer maxResults) {
     acquire(region, Ec2Action.DESCRIBE_NETWORK_INTERFACES, false);
-    return delegate.describeNetworkInterfaces(region, groupId, nextToken, maxResults);
+    return super.describeNetworkInterfaces(region, groupId, nextToken, maxResults);
   }
 
   @Override
   public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
       String region, Collection<String> ids) {
     acquire(region, Ec2Action.DESCRIBE_MANAGED_PREFIX_LISTS, false);
-    return delegate.describePrefixListSizes(region, ids);
+    return super.describePrefixListSizes(region, ids);
   }
 
   @Override
   public void setInterfaceGroups(String region, String interfaceId, List<String> groupIds) {
     acquire(region, Ec2Action.MODIFY_NETWORK_INTERFACE_ATTRIBUTE, false);
-    delegate.setInterfaceGroups(region, interfaceId, groupIds);
+    super.setInterfaceGroups(region, interfaceId, groupIds);
   }
 
   @Override
   public void setInstanceGroups(String region, String instanceId, List<String> groupIds) {
     acquire(region, Ec2Action.MODIFY_INSTANCE_ATTRIBUTE, false);
-    delegate.setInstanceGroups(region, instanceId, groupIds);
+    super.setInstanceGroups(region, instanceId, groupIds);
   }
 }

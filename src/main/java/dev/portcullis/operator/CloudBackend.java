@@ -2,11 +2,7 @@ package dev.portcullis.operator;
 
 import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudPort;
-import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.InstanceFilter;
-import dev.portcullis.cloud.InstanceInfo;
-import dev.portcullis.cloud.NetworkInterfaceInfo;
-import dev.portcullis.cloud.Page;
+import dev.portcullis.cloud.ForwardingCloud;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.aws.AwsCloud;
 import dev.portcullis.cloud.aws.AwsEstate;
@@ -14,15 +10,16 @@ import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
-import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.sync.Retry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the reconcilers need of a cloud: the port they change it through (which also tells the sizes
@@ -90,20 +87,20 @@ public record CloudBackend(
   private record Cached(long readAt, FlowEvaluator evaluator) {}
 
   /**
-   * The port, forgetting a region's cached describes whenever the operator changes that region: a
-   * check evaluated after its own groups or attachments changed reads EC2 again instead of trailing
-   * the change until the cache expires.
+   * The port, forgetting a region's cached describes whenever the operator changes that region
+   * (every call but the describes): a check evaluated after its own groups, rules, rule
+   * descriptions, tags or attachments changed reads EC2 again instead of trailing the change until
+   * the cache expires.
    */
-  static final class ForgetOnWrite implements CloudPort {
-    private final CloudPort inner;
-    private final java.util.function.Consumer<String> forget;
+  static final class ForgetOnWrite extends ForwardingCloud {
+    private final Consumer<String> forget;
 
-    ForgetOnWrite(CloudPort inner, java.util.function.Consumer<String> forget) {
-      this.inner = inner;
+    ForgetOnWrite(CloudPort inner, Consumer<String> forget) {
+      super(inner);
       this.forget = forget;
     }
 
-    private <T> T write(String region, java.util.function.Supplier<T> call) {
+    private <T> T write(String region, Supplier<T> call) {
       try {
         return call.get();
       } finally {
@@ -112,11 +109,12 @@ public record CloudBackend(
     }
 
     private void write(String region, Runnable call) {
-      try {
-        call.run();
-      } finally {
-        forget.accept(region);
-      }
+      write(
+          region,
+          () -> {
+            call.run();
+            return null;
+          });
     }
 
     @Override
@@ -127,73 +125,49 @@ public record CloudBackend(
         String description,
         Map<String, String> tags) {
       return write(
-          region, () -> inner.createSecurityGroup(region, vpcId, groupName, description, tags));
-    }
-
-    @Override
-    public Page<SecurityGroupInfo> describeSecurityGroups(
-        String region, GroupFilter filter, String nextToken, Integer maxResults) {
-      return inner.describeSecurityGroups(region, filter, nextToken, maxResults);
+          region, () -> super.createSecurityGroup(region, vpcId, groupName, description, tags));
     }
 
     @Override
     public void deleteSecurityGroup(String region, String groupId) {
-      write(region, () -> inner.deleteSecurityGroup(region, groupId));
+      write(region, () -> super.deleteSecurityGroup(region, groupId));
     }
 
     @Override
     public void createTags(String region, String resourceId, Map<String, String> tags) {
-      inner.createTags(region, resourceId, tags);
+      write(region, () -> super.createTags(region, resourceId, tags));
     }
 
     @Override
     public void deleteTags(String region, String resourceId, Map<String, String> tags) {
-      inner.deleteTags(region, resourceId, tags);
+      write(region, () -> super.deleteTags(region, resourceId, tags));
     }
 
     @Override
     public List<String> authorize(
         String region, String groupId, Direction direction, List<Rule> rules) {
-      return write(region, () -> inner.authorize(region, groupId, direction, rules));
+      return write(region, () -> super.authorize(region, groupId, direction, rules));
     }
 
     @Override
     public void revoke(String region, String groupId, Direction direction, List<Rule> rules) {
-      write(region, () -> inner.revoke(region, groupId, direction, rules));
+      write(region, () -> super.revoke(region, groupId, direction, rules));
     }
 
     @Override
     public void updateRuleDescriptions(
         String region, String groupId, Direction direction, List<Rule> rules) {
-      inner.updateRuleDescriptions(region, groupId, direction, rules);
-    }
-
-    @Override
-    public Page<InstanceInfo> describeInstances(
-        String region, InstanceFilter filter, String nextToken, Integer maxResults) {
-      return inner.describeInstances(region, filter, nextToken, maxResults);
-    }
-
-    @Override
-    public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
-        String region, String groupId, String nextToken, Integer maxResults) {
-      return inner.describeNetworkInterfaces(region, groupId, nextToken, maxResults);
-    }
-
-    @Override
-    public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
-        String region, java.util.Collection<String> ids) {
-      return inner.describePrefixListSizes(region, ids);
+      write(region, () -> super.updateRuleDescriptions(region, groupId, direction, rules));
     }
 
     @Override
     public void setInterfaceGroups(String region, String interfaceId, List<String> groupIds) {
-      write(region, () -> inner.setInterfaceGroups(region, interfaceId, groupIds));
+      write(region, () -> super.setInterfaceGroups(region, interfaceId, groupIds));
     }
 
     @Override
     public void setInstanceGroups(String region, String instanceId, List<String> groupIds) {
-      write(region, () -> inner.setInstanceGroups(region, instanceId, groupIds));
+      write(region, () -> super.setInstanceGroups(region, instanceId, groupIds));
     }
   }
 }

@@ -85,8 +85,9 @@ class CrashIT {
   static CloudPort crashing(CloudPort ec2, Killer k) {
     return new ForwardingCloud(ec2) {
       @Override
-      protected void before() {
+      public CloudPort delegate() {
         k.checkAlive();
+        return super.delegate();
       }
 
       @Override

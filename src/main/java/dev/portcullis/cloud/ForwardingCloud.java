@@ -6,103 +6,100 @@ import dev.portcullis.engine.RuleCounts;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * A cloud that hands every call to another: tests override the calls they want to change, or {@link
- * #before} to act ahead of every call.
+ * A cloud that hands every call to another, unchanged: a wrapper of a port extends it and overrides
+ * only the calls it changes, reaching the other cloud through {@code super}.
+ *
+ * <p>The port's default methods, which follow a describe's pages, are not handed on: they run here,
+ * on this cloud's own describe calls, so that a wrapper that changes a describe changes every page
+ * of it too (pacing each page, or counting it).
  */
 public class ForwardingCloud implements CloudPort {
-  private final CloudPort to;
+  private final CloudPort delegate;
 
-  public ForwardingCloud(CloudPort to) {
-    this.to = to;
+  public ForwardingCloud(CloudPort delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
   }
 
-  /** Runs before every call is handed on; by default nothing. */
-  protected void before() {}
+  /**
+   * The cloud the calls are handed to. Every call asks for it anew, so a wrapper that must act
+   * before every call, whichever it is, overrides this.
+   */
+  public CloudPort delegate() {
+    return delegate;
+  }
 
   @Override
   public SecurityGroupInfo createSecurityGroup(
       String region, String vpcId, String groupName, String description, Map<String, String> tags) {
-    before();
-    return to.createSecurityGroup(region, vpcId, groupName, description, tags);
+    return delegate().createSecurityGroup(region, vpcId, groupName, description, tags);
   }
 
   @Override
   public Page<SecurityGroupInfo> describeSecurityGroups(
       String region, GroupFilter filter, String nextToken, Integer maxResults) {
-    before();
-    return to.describeSecurityGroups(region, filter, nextToken, maxResults);
+    return delegate().describeSecurityGroups(region, filter, nextToken, maxResults);
   }
 
   @Override
   public void deleteSecurityGroup(String region, String groupId) {
-    before();
-    to.deleteSecurityGroup(region, groupId);
+    delegate().deleteSecurityGroup(region, groupId);
   }
 
   @Override
   public void createTags(String region, String resourceId, Map<String, String> tags) {
-    before();
-    to.createTags(region, resourceId, tags);
+    delegate().createTags(region, resourceId, tags);
   }
 
   @Override
   public void deleteTags(String region, String resourceId, Map<String, String> tags) {
-    before();
-    to.deleteTags(region, resourceId, tags);
+    delegate().deleteTags(region, resourceId, tags);
   }
 
   @Override
   public List<String> authorize(
       String region, String groupId, Direction direction, List<Rule> rules) {
-    before();
-    return to.authorize(region, groupId, direction, rules);
+    return delegate().authorize(region, groupId, direction, rules);
   }
 
   @Override
   public void revoke(String region, String groupId, Direction direction, List<Rule> rules) {
-    before();
-    to.revoke(region, groupId, direction, rules);
+    delegate().revoke(region, groupId, direction, rules);
   }
 
   @Override
   public void updateRuleDescriptions(
       String region, String groupId, Direction direction, List<Rule> rules) {
-    before();
-    to.updateRuleDescriptions(region, groupId, direction, rules);
+    delegate().updateRuleDescriptions(region, groupId, direction, rules);
   }
 
   @Override
   public Page<InstanceInfo> describeInstances(
       String region, InstanceFilter filter, String nextToken, Integer maxResults) {
-    before();
-    return to.describeInstances(region, filter, nextToken, maxResults);
+    return delegate().describeInstances(region, filter, nextToken, maxResults);
   }
 
   @Override
   public Page<NetworkInterfaceInfo> describeNetworkInterfaces(
       String region, String groupId, String nextToken, Integer maxResults) {
-    before();
-    return to.describeNetworkInterfaces(region, groupId, nextToken, maxResults);
+    return delegate().describeNetworkInterfaces(region, groupId, nextToken, maxResults);
   }
 
   @Override
   public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
       String region, Collection<String> ids) {
-    before();
-    return to.describePrefixListSizes(region, ids);
+    return delegate().describePrefixListSizes(region, ids);
   }
 
   @Override
   public void setInterfaceGroups(String region, String interfaceId, List<String> groupIds) {
-    before();
-    to.setInterfaceGroups(region, interfaceId, groupIds);
+    delegate().setInterfaceGroups(region, interfaceId, groupIds);
   }
 
   @Override
   public void setInstanceGroups(String region, String instanceId, List<String> groupIds) {
-    before();
-    to.setInstanceGroups(region, instanceId, groupIds);
+    delegate().setInstanceGroups(region, instanceId, groupIds);
   }
 }

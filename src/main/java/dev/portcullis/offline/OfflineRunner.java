@@ -5,8 +5,6 @@ import dev.portcullis.api.v1alpha1.FlowSource;
 import dev.portcullis.api.v1alpha1.InstanceTargets;
 import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.ReachabilityCheckSpec;
-import dev.portcullis.api.v1alpha1.RuleOwnership;
-import dev.portcullis.api.v1alpha1.RuleSpecs;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachmentSpec;
@@ -37,6 +35,7 @@ import dev.portcullis.sync.FlowSpecs;
 import dev.portcullis.sync.GroupInventory;
 import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
+import dev.portcullis.sync.ManagedRules;
 import dev.portcullis.sync.OwnerTags;
 import dev.portcullis.sync.ReferenceLocality;
 import dev.portcullis.sync.Retry;
@@ -179,16 +178,8 @@ public final class OfflineRunner {
         continue;
       }
       SecurityGroupSpec spec = sg.getSpec();
-      Ownership ownership = Ownership.AUTHORITATIVE;
-      if (spec.getRuleOwnership() == RuleOwnership.ADDITIVE) {
-        // EC2's default egress rule on a group created here is this resource's own rule, not
-        // one that somebody else added: an explicit egress list replaces it.
-        ownership =
-            Ownership.additive(
-                o.created() && !RuleSpecs.keepsDefaultEgress(spec)
-                    ? Set.of(Rule.DEFAULT_EGRESS.key())
-                    : Set.of());
-      }
+      // one run applies everything: no rule was recorded as applied before it
+      Ownership ownership = ManagedRules.of(spec, List.of(), o.group().rules(), o.created());
       try {
         sync.syncRules(o.region(), o.group(), res.rules(), ownership, true, prefixLists);
         SecurityGroupInfo after = describe(o.region(), o.group().groupId());

@@ -2,7 +2,6 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.ConditionTypes;
 import dev.portcullis.api.v1alpha1.DeletionPolicy;
-import dev.portcullis.api.v1alpha1.RuleOwnership;
 import dev.portcullis.api.v1alpha1.RuleSpecs;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
@@ -17,10 +16,10 @@ import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Resolver;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
-import dev.portcullis.engine.RuleKey;
 import dev.portcullis.sync.DesiredGroup;
 import dev.portcullis.sync.GroupKeeper;
 import dev.portcullis.sync.GroupSync;
+import dev.portcullis.sync.ManagedRules;
 import dev.portcullis.sync.OwnerTags;
 import dev.portcullis.sync.ReferenceLocality;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -245,7 +244,12 @@ public final class SecurityGroupReconciler
 
     // 3. Rules: plan against EC2, apply or report.
     boolean correct = draft.rulesPending() || created || !draft.reportsDrift();
-    Ownership ownership = ownership(spec, draft.status, group, created);
+    Ownership ownership =
+        ManagedRules.of(
+            spec,
+            draft.status.getManagedRules() == null ? List.of() : draft.status.getManagedRules(),
+            group.rules(),
+            created);
     GroupSync.Outcome outcome =
         op.groupSync().syncRules(region, group, resolved.rules(), ownership, correct, prefixLists);
     Plan plan = outcome.plan();
@@ -265,34 +269,6 @@ public final class SecurityGroupReconciler
     }
     boolean drift = !plan.isEmpty() && !draft.rulesPending() && !created;
     draft.synced(now, resolved.rules(), plan, drift, outcome.applied(), spec);
-  }
-
-  private static Ownership ownership(
-      SecurityGroupSpec spec,
-      SecurityGroupStatus status,
-      SecurityGroupInfo group,
-      boolean created) {
-    if (spec.getRuleOwnership() != RuleOwnership.ADDITIVE) {
-      return Ownership.AUTHORITATIVE;
-    }
-    Set<RuleKey> applied = new HashSet<>();
-    Set<String> managed =
-        status.getManagedRules() == null ? Set.of() : new HashSet<>(status.getManagedRules());
-    for (ObservedRule r : group.rules()) {
-      if (managed.contains(managedText(r.rule()))) {
-        applied.add(r.rule().key());
-      }
-    }
-    if (created && !RuleSpecs.keepsDefaultEgress(spec)) {
-      // EC2's default egress rule on a group created here is this resource's own rule.
-      applied.add(Rule.DEFAULT_EGRESS.key());
-    }
-    return Ownership.additive(applied);
-  }
-
-  /** How a rule the operator applied is recorded in status.managedRules. */
-  static String managedText(Rule r) {
-    return r.key().withDescription("").display();
   }
 
   @Override

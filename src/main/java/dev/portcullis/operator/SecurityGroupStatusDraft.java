@@ -11,6 +11,7 @@ import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Plan;
 import dev.portcullis.engine.Rule;
+import dev.portcullis.sync.ManagedRules;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,8 +159,7 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
         (int) now.stream().filter(r -> r.direction() == Direction.INGRESS).count());
     status.setEgressRules(
         (int) now.stream().filter(r -> r.direction() == Direction.EGRESS).count());
-    status.setManagedRules(
-        desired.stream().map(SecurityGroupReconciler::managedText).sorted().toList());
+    status.setManagedRules(ManagedRules.texts(desired));
     condition(ConditionTypes.SYNCED, true, "Synced", "EC2 was read and written as planned");
     DriftSummary summary = drift ? summary(plan) : null;
     if (drift && applied) {
@@ -219,14 +219,14 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
     for (Direction d : Direction.values()) {
       for (Rule r : plan.authorize(d)) {
         missing++;
-        lines.add("missing: " + SecurityGroupReconciler.managedText(r));
+        lines.add("missing: " + ManagedRules.text(r));
       }
       for (Rule r : plan.revoke(d)) {
         unexpected++;
-        lines.add("unexpected: " + SecurityGroupReconciler.managedText(r));
+        lines.add("unexpected: " + ManagedRules.text(r));
       }
       for (Rule r : plan.updateDescription(d)) {
-        lines.add("description differs: " + SecurityGroupReconciler.managedText(r));
+        lines.add("description differs: " + ManagedRules.text(r));
       }
     }
     return new DriftSummary(missing, unexpected, lines.stream().limit(10).toList());

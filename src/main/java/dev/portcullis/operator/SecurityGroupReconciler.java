@@ -5,7 +5,6 @@ import dev.portcullis.api.v1alpha1.DeletionPolicy;
 import dev.portcullis.api.v1alpha1.RuleSpecs;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
-import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -34,9 +33,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -218,23 +215,12 @@ public final class SecurityGroupReconciler
     }
 
     // 2. References to other SecurityGroups of the namespace, by their EC2 groups.
-    Map<String, String> ids = new TreeMap<>();
-    List<String> waiting = new ArrayList<>();
-    for (String name : referencedNames(sg)) {
-      SecurityGroup other = referenced.get(name);
-      if (other == null) {
-        waiting.add(name + " (no such SecurityGroup in namespace " + meta.getNamespace() + ")");
-        continue;
-      }
-      Optional<SecurityGroupInfo> theirs =
-          op.inventory().ownedBy(region, other.getMetadata().getUid());
-      if (theirs.isEmpty()) {
-        waiting.add(name + " (its EC2 group does not exist yet)");
-        op.creations().await(GroupKeeper.creationKey(meta.getNamespace(), name));
-      } else {
-        ids.put(name, theirs.get().groupId());
-      }
-    }
+    Map<String, String> uids = new TreeMap<>();
+    referenced.forEach((name, other) -> uids.put(name, other.getMetadata().getUid()));
+    GroupKeeper.References refs =
+        op.keeper().references(region, meta.getNamespace(), referencedNames(sg), uids);
+    Map<String, String> ids = refs.ids();
+    List<String> waiting = refs.waiting();
     draft.status.setResolvedReferences(ids.isEmpty() ? null : ids);
     Resolver.Resolution resolved = Resolver.resolve(desired.rules(), group.groupId(), ids);
     if (!waiting.isEmpty() || !resolved.complete()) {
@@ -284,28 +270,20 @@ public final class SecurityGroupReconciler
     SecurityGroupSpec spec = sg.getSpec();
     ObjectMeta meta = sg.getMetadata();
     String region = spec.getRegion();
-    SecurityGroupStatus status =
-        sg.getStatus() == null ? new SecurityGroupStatus() : sg.getStatus();
     op.creations().forget(GroupKeeper.creationKey(meta.getNamespace(), meta.getName()));
     try {
       Optional<SecurityGroupInfo> group =
-          status.getGroupId() != null
-              ? op.inventory().byId(region, status.getGroupId())
-              : Optional.empty();
-      if (group.isEmpty()
-          || !new OwnerTags(meta.getNamespace(), meta.getName(), meta.getUid())
-              .owns(group.get().tags())) {
-        group = op.inventory().ownedBy(region, meta.getUid());
-      }
+          op.keeper()
+              .find(
+                  region,
+                  new OwnerTags(meta.getNamespace(), meta.getName(), meta.getUid()),
+                  sg.getStatus() == null ? null : sg.getStatus().getGroupId());
       if (group.isEmpty()) {
         return DeleteControl.defaultDelete(); // never created, or already gone
       }
       SecurityGroupInfo g = group.get();
       if (spec.getDeletionPolicy() == DeletionPolicy.RETAIN) {
-        Map<String, String> ours = new LinkedHashMap<>();
-        OwnerTags.keys().forEach(k -> ours.put(k, null));
-        op.retry().run(() -> op.cloud().port().deleteTags(region, g.groupId(), ours));
-        op.inventory().remove(region, g.groupId());
+        op.keeper().release(region, g);
         op.events()
             .normal(sg, "Retained", g.groupId() + " is left in EC2 (deletionPolicy: Retain)");
         return DeleteControl.defaultDelete();

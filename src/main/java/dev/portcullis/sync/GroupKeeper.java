@@ -5,9 +5,14 @@ import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Finds, creates or adopts the one EC2 group that belongs to a custom resource, by its ownership
@@ -98,12 +103,7 @@ public final class GroupKeeper {
       Wanted wanted,
       boolean recreate,
       boolean awaited) {
-    Optional<SecurityGroupInfo> found =
-        knownId == null ? Optional.empty() : inventory.byId(region, knownId);
-    if (found.isEmpty() || !owner.owns(found.get().tags())) {
-      // not there, or the id names a group that is not ours (a status edited by hand)
-      found = inventory.ownedBy(region, owner.uid());
-    }
+    Optional<SecurityGroupInfo> found = find(region, owner, knownId);
     if (found.isPresent()) {
       return new Kept(found.get(), How.FOUND);
     }
@@ -149,6 +149,68 @@ public final class GroupKeeper {
         .stream()
         .filter(g -> g.groupName().equals(wanted.name()) && g.vpcId().equals(wanted.vpcId()))
         .findFirst();
+  }
+
+  /**
+   * The group the resource owns, if EC2 has it: the one {@code knownId} names when it carries the
+   * owner's tags, else the one tagged with the owner's uid (the id may be of a group that is gone,
+   * or not ours when a status was edited by hand).
+   */
+  public Optional<SecurityGroupInfo> find(String region, OwnerTags owner, String knownId) {
+    Optional<SecurityGroupInfo> found =
+        knownId == null ? Optional.empty() : inventory.byId(region, knownId);
+    if (found.isPresent() && owner.owns(found.get().tags())) {
+      return found;
+    }
+    return inventory.ownedBy(region, owner.uid());
+  }
+
+  /**
+   * The EC2 groups of the SecurityGroups a resource's rules name, by name, and the names it waits
+   * for (with why).
+   */
+  public record References(Map<String, String> ids, List<String> waiting) {
+    public References {
+      ids = Collections.unmodifiableMap(new TreeMap<>(ids));
+      waiting = List.copyOf(waiting);
+    }
+  }
+
+  /**
+   * Finds the EC2 groups of the SecurityGroups {@code names}; a group not created yet is moved
+   * ahead in the creation queue, as a group waits for it.
+   *
+   * @param uids the uid of each name that is a SecurityGroup of the namespace
+   */
+  public References references(
+      String region, String namespace, Collection<String> names, Map<String, String> uids) {
+    Map<String, String> ids = new TreeMap<>();
+    List<String> waiting = new ArrayList<>();
+    for (String name : names) {
+      String uid = uids.get(name);
+      Optional<SecurityGroupInfo> theirs =
+          uid == null ? Optional.empty() : inventory.ownedBy(region, uid);
+      if (uid == null) {
+        waiting.add(name + " (no such SecurityGroup in namespace " + namespace + ")");
+      } else if (theirs.isEmpty()) {
+        waiting.add(name + " (its EC2 group does not exist yet)");
+        creations.await(creationKey(namespace, name));
+      } else {
+        ids.put(name, theirs.get().groupId());
+      }
+    }
+    return new References(ids, waiting);
+  }
+
+  /**
+   * Lets a group go without deleting it ({@code deletionPolicy: Retain}): its ownership tags come
+   * off, so that no operator manages it any more, and it leaves the inventory.
+   */
+  public void release(String region, SecurityGroupInfo group) {
+    Map<String, String> ours = new LinkedHashMap<>();
+    OwnerTags.keys().forEach(k -> ours.put(k, null));
+    retry.run(() -> cloud.deleteTags(region, group.groupId(), ours));
+    inventory.remove(region, group.groupId());
   }
 
   /** Takes over an existing group: it gets the owner's tags, unless another resource owns it. */

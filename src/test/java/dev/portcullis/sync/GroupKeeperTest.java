@@ -145,4 +145,61 @@ class GroupKeeperTest {
     assertThat(((GroupKeeper.Refused) keeper.adopt(EU, web, "sg-0123456789abcdef0", VPC)).reason())
         .isEqualTo("AdoptedGroupNotFound");
   }
+
+  @Test
+  void findsByTheIdInStatusOnlyWhenTheGroupIsOursElseByTheUidTag() {
+    var made = (GroupKeeper.Kept) keeper.ensure(EU, web, null, wanted, true);
+    String id = made.group().groupId();
+    assertThat(keeper.find(EU, web, id)).map(SecurityGroupInfo::groupId).contains(id);
+    assertThat(keeper.find(EU, web, null)).map(SecurityGroupInfo::groupId).contains(id);
+    String theirs = sim.createSecurityGroup(EU, VPC, "theirs", "d", Map.of()).groupId();
+    assertThat(keeper.find(EU, web, theirs))
+        .as("an id in status that names a group of somebody else")
+        .map(SecurityGroupInfo::groupId)
+        .contains(id);
+    assertThat(keeper.find(EU, new OwnerTags("shop", "db", "uid-db"), theirs)).isEmpty();
+  }
+
+  @Test
+  void aReleasedGroupStaysInEc2WithoutOurTagsAndIsNotFoundAgain() {
+    var made = (GroupKeeper.Kept) keeper.ensure(EU, web, null, wanted, true);
+    keeper.release(EU, made.group());
+    SecurityGroupInfo left =
+        sim.describeAllSecurityGroups(EU, GroupFilter.ids(made.group().groupId())).get(0);
+    assertThat(left.tags()).doesNotContainKeys(OwnerTags.keys().toArray(String[]::new));
+    assertThat(left.tags()).containsEntry("a", "b");
+    assertThat(keeper.find(EU, web, made.group().groupId())).isEmpty();
+  }
+
+  @Test
+  void referencesResolveToEc2GroupsOrSayWhatTheyWaitFor() {
+    List<String> woken = new ArrayList<>();
+    CreationQueue one = new CreationQueue(1, woken::add, () -> 0L, Long.MAX_VALUE);
+    GroupKeeper paced =
+        new GroupKeeper(sim, retry, new GroupInventory(sim, retry, Duration.ofMinutes(5)), one);
+    var made = (GroupKeeper.Kept) paced.ensure(EU, web, null, wanted, true, false);
+    OwnerTags db = new OwnerTags("shop", "db", "uid-db");
+    OwnerTags cache = new OwnerTags("shop", "cache", "uid-cache");
+    // another resource holds the one slot: db and cache wait, in that order
+    assertThat(one.tryStart(GroupKeeper.creationKey("shop", "other"), false)).isTrue();
+    assertThat(paced.ensure(EU, db, null, wanted, true, false))
+        .isInstanceOf(GroupKeeper.Queued.class);
+    assertThat(paced.ensure(EU, cache, null, wanted, true, false))
+        .isInstanceOf(GroupKeeper.Queued.class);
+
+    GroupKeeper.References refs =
+        paced.references(
+            EU,
+            "shop",
+            List.of("web", "cache", "gone"),
+            Map.of("web", "uid-web", "cache", "uid-cache"));
+    assertThat(refs.ids()).containsExactly(Map.entry("web", made.group().groupId()));
+    assertThat(refs.waiting())
+        .containsExactly(
+            "cache (its EC2 group does not exist yet)",
+            "gone (no such SecurityGroup in namespace shop)");
+    woken.clear();
+    one.finish(GroupKeeper.creationKey("shop", "other"));
+    assertThat(woken).as("a group awaited by another goes first").containsExactly("shop/cache");
+  }
 }

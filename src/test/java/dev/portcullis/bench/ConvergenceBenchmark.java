@@ -274,19 +274,7 @@ public final class ConvergenceBenchmark {
       base = base.withRequestLimits(null);
     }
 
-    // Warm-up: one start and stop on an empty namespace, so that the baseline holds the classes
-    // and static caches that any operator holds whatever it manages.
-    String warmNs = cluster.newNamespace("bench-warmup");
-    try (BenchCloud warmCloud = cloud(o, false);
-        KubernetesClient c = cluster.newClient();
-        PortcullisOperator warm =
-            PortcullisOperator.start(c, warmCloud.backend(), base.withNamespaces(Set.of(warmNs)))) {
-      kube.resources(SecurityGroup.class)
-          .inNamespace(warmNs)
-          .resource(group(warmNs, warmCloud.vpcId(), 0, 1))
-          .create();
-      awaitReady(kube, warmNs, 1, Duration.ofMinutes(2));
-    }
+    warmUp(o, cluster, base);
 
     String ns = cluster.newNamespace("bench");
     BenchCloud cloud = cloud(o, o.throttling());
@@ -410,6 +398,28 @@ public final class ConvergenceBenchmark {
           mib(operatorHeap), perGroup, perGroup <= 8 ? "met" : "NOT met");
     }
     return done && managedGroups == o.groups() && rules == expectedRules ? 0 : 2;
+  }
+
+  /**
+   * One start and stop on an empty namespace, so that the baseline holds the classes and static
+   * caches that any operator holds whatever it manages.
+   */
+  // "try": the operator is a resource only so that it stops; its body never needs to name it.
+  @SuppressWarnings("try")
+  private static void warmUp(Options o, TestCluster cluster, PortcullisOperator.Settings base)
+      throws Exception {
+    KubernetesClient kube = cluster.client();
+    String warmNs = cluster.newNamespace("bench-warmup");
+    try (BenchCloud warmCloud = cloud(o, false);
+        KubernetesClient c = cluster.newClient();
+        PortcullisOperator warm =
+            PortcullisOperator.start(c, warmCloud.backend(), base.withNamespaces(Set.of(warmNs)))) {
+      kube.resources(SecurityGroup.class)
+          .inNamespace(warmNs)
+          .resource(group(warmNs, warmCloud.vpcId(), 0, 1))
+          .create();
+      awaitReady(kube, warmNs, 1, Duration.ofMinutes(2));
+    }
   }
 
   static BenchCloud cloud(Options o, boolean throttling) throws Exception {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.IpRange;
 
 /**
  * The operator on AWS: the real API server, and moto's EC2 on 127.0.0.1 reached through {@link
@@ -143,7 +144,7 @@ class OperatorOnMotoIT {
                           .ipProtocol("tcp")
                           .fromPort(3389)
                           .toPort(3389)
-                          .ipRanges(i -> i.cidrIp("198.51.100.0/24"))
+                          .ipRanges(IpRange.builder().cidrIp("198.51.100.0/24").build())
                           .build()));
       assertThat(ingress(webId)).contains("tcp 3389 198.51.100.0/24");
       await()

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * moto's server on 127.0.0.1 and a free port, for the AWS adapter's integration tests. It runs from
@@ -118,11 +119,12 @@ public final class MotoServer implements AutoCloseable {
                           .maxCount(1)
                           .subnetId(subnet)
                           .tagSpecifications(
-                              t ->
-                                  t.resourceType(ResourceType.INSTANCE)
-                                      .tags(
-                                          Tag.builder().key("Name").value(role).build(),
-                                          Tag.builder().key("role").value(role).build())))
+                              TagSpecification.builder()
+                                  .resourceType(ResourceType.INSTANCE)
+                                  .tags(
+                                      Tag.builder().key("Name").value(role).build(),
+                                      Tag.builder().key("role").value(role).build())
+                                  .build()))
               .instances()
               .get(0)
               .instanceId());

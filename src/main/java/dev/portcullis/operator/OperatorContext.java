@@ -113,10 +113,6 @@ public final class OperatorContext {
     return deleteRetry;
   }
 
-  KubernetesClient client() {
-    return client;
-  }
-
   /** Writes a status outside a reconcile's return value (while a deletion waits). */
   void patchStatus(SecurityGroup sg, SecurityGroupStatus status) {
     SecurityGroup copy = new SecurityGroup();

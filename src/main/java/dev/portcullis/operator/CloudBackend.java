@@ -18,11 +18,14 @@ import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.sync.Retry;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the reconcilers need of a cloud: the port they change it through (which also tells the sizes
@@ -96,14 +99,14 @@ public record CloudBackend(
    */
   static final class ForgetOnWrite implements CloudPort {
     private final CloudPort inner;
-    private final java.util.function.Consumer<String> forget;
+    private final Consumer<String> forget;
 
-    ForgetOnWrite(CloudPort inner, java.util.function.Consumer<String> forget) {
+    ForgetOnWrite(CloudPort inner, Consumer<String> forget) {
       this.inner = inner;
       this.forget = forget;
     }
 
-    private <T> T write(String region, java.util.function.Supplier<T> call) {
+    private <T> T write(String region, Supplier<T> call) {
       try {
         return call.get();
       } finally {
@@ -182,7 +185,7 @@ public record CloudBackend(
 
     @Override
     public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
-        String region, java.util.Collection<String> ids) {
+        String region, Collection<String> ids) {
       return inner.describePrefixListSizes(region, ids);
     }
 

@@ -20,9 +20,11 @@ import dev.portcullis.sync.OwnerTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,7 +216,7 @@ class OperatorOnMotoIT {
         .flatMap(
             p -> {
               String head = p.ipProtocol() + " " + p.fromPort() + " ";
-              return java.util.stream.Stream.of(
+              return Stream.of(
                       p.ipRanges().stream().map(x -> head + x.cidrIp()),
                       p.ipv6Ranges().stream().map(x -> head + x.cidrIpv6()),
                       p.userIdGroupPairs().stream().map(x -> head + x.groupId()))
@@ -224,7 +226,7 @@ class OperatorOnMotoIT {
   }
 
   private static Map<String, String> tagsOf(String groupId) {
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     ec2.describeSecurityGroups(r -> r.groupIds(groupId))
         .securityGroups()
         .get(0)

@@ -2,7 +2,9 @@ package dev.portcullis.engine;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,7 +104,7 @@ public record Plan(
 
   /** Applies the plan to a set of rules, as EC2 would: the result of a successful apply. */
   public List<Rule> applyTo(List<Rule> observed) {
-    java.util.Map<RuleKey, Rule> byKey = new java.util.HashMap<>();
+    Map<RuleKey, Rule> byKey = new HashMap<>();
     for (Rule r : observed) {
       byKey.put(r.key(), r);
     }

@@ -9,11 +9,13 @@ import dev.portcullis.engine.Quotas;
 import dev.portcullis.sync.Retry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,7 +36,7 @@ public final class OfflineCommand implements Callable<Integer> {
   public static final int INVALID = 2;
   public static final int NOT_MET = 3;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(
       names = {"-w", "--world"},
@@ -101,7 +103,7 @@ public final class OfflineCommand implements Callable<Integer> {
     } catch (WorldFileException e) {
       err.println(e.getMessage());
       return INVALID;
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       err.println(e.getMessage());
       return INVALID;
     }

@@ -10,7 +10,9 @@ import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.engine.Quotas;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -20,8 +22,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -37,7 +41,7 @@ import picocli.CommandLine.Spec;
 public final class OperatorCommand implements Callable<Integer> {
   static final int INVALID = 2;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--cloud",
@@ -144,7 +148,7 @@ public final class OperatorCommand implements Callable<Integer> {
   int quotaGroupsPerInterface;
 
   @Override
-  public Integer call() throws InterruptedException, java.io.IOException {
+  public Integer call() throws InterruptedException, IOException {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     if (!cloud.equals("simulator") && !cloud.equals("aws")) {
@@ -218,7 +222,7 @@ public final class OperatorCommand implements Callable<Integer> {
       World w;
       try {
         w = WorldLoader.load(worlds, Quotas.DEFAULT);
-      } catch (WorldFileException | java.io.UncheckedIOException e) {
+      } catch (WorldFileException | UncheckedIOException e) {
         err.println(e.getMessage());
         return INVALID;
       }
@@ -233,8 +237,7 @@ public final class OperatorCommand implements Callable<Integer> {
               + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
               + ")";
     }
-    java.util.concurrent.atomic.AtomicBoolean running =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicBoolean running = new AtomicBoolean(true);
     MetricsServer metrics =
         metricsPort == 0 ? null : MetricsServer.start(metricsAddress, metricsPort, running::get);
     KubernetesClient client = new KubernetesClientBuilder().build();

@@ -15,6 +15,9 @@ import java.time.Duration;
 
 /** What the reconcilers share: the cloud, its inventory, retries, events and the wiring. */
 public final class OperatorContext {
+  /** {@code creationSlots} when creates are not paced: no resource waits for a turn to create. */
+  public static final int UNPACED_CREATES = Integer.MAX_VALUE;
+
   /**
    * How long a resource granted its turn to create may take to come for it (its reconciliation is
    * queued behind others, or fails before the create) before the turn goes to the next.
@@ -37,8 +40,8 @@ public final class OperatorContext {
   private final Duration deleteRetry;
 
   /**
-   * @param creationSlots how many EC2 groups may be in creation at once ({@link CreationQueue});
-   *     {@link Integer#MAX_VALUE} when creates are not paced
+   * @param creationSlots how many EC2 groups may be in creation at once ({@link CreationQueue}), or
+   *     {@link #UNPACED_CREATES}
    */
   public OperatorContext(
       KubernetesClient client,
@@ -79,7 +82,7 @@ public final class OperatorContext {
     this.groupSync = new GroupSync(cloud.port(), retry, cloud.quotas());
     this.attachments = new AttachmentSync(cloud.port(), retry, cloud.quotas());
     this.creations =
-        creationSlots == Integer.MAX_VALUE
+        creationSlots == UNPACED_CREATES
             ? CreationQueue.unbounded()
             : new CreationQueue(
                 creationSlots, triggers::wake, System::nanoTime, GRANT_TIMEOUT.toNanos());
@@ -139,10 +142,6 @@ public final class OperatorContext {
 
   Duration deleteRetry() {
     return deleteRetry;
-  }
-
-  KubernetesClient client() {
-    return client;
   }
 
   /** Writes a status outside a reconcile's return value (while a deletion waits). */

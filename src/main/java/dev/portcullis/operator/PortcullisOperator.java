@@ -110,7 +110,7 @@ public final class PortcullisOperator implements AutoCloseable {
             settings.resync(),
             settings.deleteRetry(),
             Clock.systemUTC(),
-            settings.requestLimits() == null ? Integer.MAX_VALUE : CREATION_SLOTS);
+            settings.requestLimits() == null ? OperatorContext.UNPACED_CREATES : CREATION_SLOTS);
     Operator operator =
         new Operator(
             o ->

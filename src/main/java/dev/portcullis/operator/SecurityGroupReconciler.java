@@ -8,7 +8,6 @@ import dev.portcullis.api.v1alpha1.SecurityGroupSpec;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
-import dev.portcullis.engine.NamedGroupPeer;
 import dev.portcullis.engine.Ownership;
 import dev.portcullis.engine.Plan;
 import dev.portcullis.engine.Problem;
@@ -306,9 +305,5 @@ public final class SecurityGroupReconciler
       op.events().warning(sg, e.code(), "Deleting the group failed: " + e.getMessage());
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(op.deleteRetry().toMillis());
     }
-  }
-
-  static boolean isNamed(Rule r) {
-    return r.peer() instanceof NamedGroupPeer;
   }
 }

@@ -5,6 +5,7 @@ import dev.portcullis.api.v1alpha1.ReachabilityCheckSpec;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Ip;
+import dev.portcullis.engine.NamedPorts;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.eval.Flow;
@@ -171,7 +172,7 @@ public final class FlowSpecs {
       try {
         port = Integer.valueOf(portText);
       } catch (NumberFormatException e) {
-        Optional<Integer> named = dev.portcullis.engine.NamedPorts.lookup(portText);
+        Optional<Integer> named = NamedPorts.lookup(portText);
         if (named.isEmpty()) {
           problems.add(Problem.error(field, "\"" + portText + "\" is not a port"));
           return null;

@@ -139,7 +139,7 @@ public final class GroupInventory {
     RegionSnapshot r = regions.get(region);
     if (r != null) {
       synchronized (r) {
-        r.loadedAt = Long.MIN_VALUE;
+        r.loaded = false;
       }
     }
   }
@@ -151,7 +151,7 @@ public final class GroupInventory {
       long now = nanoTime.getAsLong();
       boolean stale;
       synchronized (r) {
-        stale = r.loadedAt == Long.MIN_VALUE || now - r.loadedAt > maxAgeNanos;
+        stale = !r.loaded || now - r.loadedAt > maxAgeNanos;
       }
       if (stale) {
         load(region, r, now);
@@ -195,6 +195,7 @@ public final class GroupInventory {
       keep.values().forEach(r::store);
       removedSince.forEach(r::drop);
       r.writtenAt.clear();
+      r.loaded = true;
       r.loadedAt = started;
     }
   }
@@ -240,7 +241,12 @@ public final class GroupInventory {
     final Map<String, SecurityGroupInfo> byId = new HashMap<>();
     final Map<String, String> idByUid = new HashMap<>();
     final Map<String, Long> writtenAt = new HashMap<>();
-    long loadedAt = Long.MIN_VALUE;
+
+    /** Whether the region has been read (again, after {@link GroupInventory#expire}). */
+    boolean loaded;
+
+    /** When the last read began, on the inventory's clock; meaningful only once {@code loaded}. */
+    long loadedAt;
 
     /** One copy of each rule the snapshot's groups hold; made anew on every full read. */
     Canon<ObservedRule> rules = new Canon<>();

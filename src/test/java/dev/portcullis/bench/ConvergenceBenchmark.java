@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
@@ -97,7 +100,7 @@ public final class ConvergenceBenchmark {
       Duration resync,
       Duration timeout,
       boolean heap,
-      java.nio.file.Path histogram) {
+      Path histogram) {
     static Options parse(String[] args) {
       int groups = 1000;
       boolean aws = false;
@@ -107,7 +110,7 @@ public final class ConvergenceBenchmark {
       Duration resync = Duration.ofSeconds(60);
       Duration timeout = Duration.ofMinutes(30);
       Boolean heap = null;
-      java.nio.file.Path histogram = null;
+      Path histogram = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         String v = i + 1 < args.length ? args[i + 1] : null;
@@ -120,7 +123,7 @@ public final class ConvergenceBenchmark {
           case "--resync" -> resync = Duration.parse(Objects.requireNonNull(v, a));
           case "--timeout" -> timeout = Duration.parse(Objects.requireNonNull(v, a));
           case "--heap" -> heap = onOff(a, v);
-          case "--histogram" -> histogram = java.nio.file.Path.of(Objects.requireNonNull(v, a));
+          case "--histogram" -> histogram = Path.of(Objects.requireNonNull(v, a));
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
         i++;
@@ -274,19 +277,7 @@ public final class ConvergenceBenchmark {
       base = base.withRequestLimits(null);
     }
 
-    // Warm-up: one start and stop on an empty namespace, so that the baseline holds the classes
-    // and static caches that any operator holds whatever it manages.
-    String warmNs = cluster.newNamespace("bench-warmup");
-    try (BenchCloud warmCloud = cloud(o, false);
-        KubernetesClient c = cluster.newClient();
-        PortcullisOperator warm =
-            PortcullisOperator.start(c, warmCloud.backend(), base.withNamespaces(Set.of(warmNs)))) {
-      kube.resources(SecurityGroup.class)
-          .inNamespace(warmNs)
-          .resource(group(warmNs, warmCloud.vpcId(), 0, 1))
-          .create();
-      awaitReady(kube, warmNs, 1, Duration.ofMinutes(2));
-    }
+    warmUp(o, cluster, base);
 
     String ns = cluster.newNamespace("bench");
     BenchCloud cloud = cloud(o, o.throttling());
@@ -410,6 +401,28 @@ public final class ConvergenceBenchmark {
           mib(operatorHeap), perGroup, perGroup <= 8 ? "met" : "NOT met");
     }
     return done && managedGroups == o.groups() && rules == expectedRules ? 0 : 2;
+  }
+
+  /**
+   * One start and stop on an empty namespace, so that the baseline holds the classes and static
+   * caches that any operator holds whatever it manages.
+   */
+  // "try": the operator is a resource only so that it stops; its body never needs to name it.
+  @SuppressWarnings("try")
+  private static void warmUp(Options o, TestCluster cluster, PortcullisOperator.Settings base)
+      throws Exception {
+    KubernetesClient kube = cluster.client();
+    String warmNs = cluster.newNamespace("bench-warmup");
+    try (BenchCloud warmCloud = cloud(o, false);
+        KubernetesClient c = cluster.newClient();
+        PortcullisOperator warm =
+            PortcullisOperator.start(c, warmCloud.backend(), base.withNamespaces(Set.of(warmNs)))) {
+      kube.resources(SecurityGroup.class)
+          .inNamespace(warmNs)
+          .resource(group(warmNs, warmCloud.vpcId(), 0, 1))
+          .create();
+      awaitReady(kube, warmNs, 1, Duration.ofMinutes(2));
+    }
   }
 
   static BenchCloud cloud(Options o, boolean throttling) throws Exception {
@@ -833,19 +846,19 @@ public final class ConvergenceBenchmark {
   }
 
   /** Writes the live heap's class histogram (as {@code jcmd GC.class_histogram} does). */
-  static void histogram(java.nio.file.Path prefix, String point) throws Exception {
+  static void histogram(Path prefix, String point) throws Exception {
     if (prefix == null) {
       return;
     }
-    java.nio.file.Path file = java.nio.file.Path.of(prefix + "-" + point + ".txt");
+    Path file = Path.of(prefix + "-" + point + ".txt");
     Object text =
         ManagementFactory.getPlatformMBeanServer()
             .invoke(
-                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                new ObjectName("com.sun.management:type=DiagnosticCommand"),
                 "gcClassHistogram",
                 new Object[] {new String[0]},
                 new String[] {String[].class.getName()});
-    java.nio.file.Files.writeString(file, String.valueOf(text));
+    Files.writeString(file, String.valueOf(text));
     say("class histogram at %s written to %s", point.toUpperCase(Locale.ROOT), file);
   }
 

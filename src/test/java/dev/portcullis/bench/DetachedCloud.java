@@ -19,6 +19,7 @@ import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.SelfPeer;
 import dev.portcullis.sync.OwnerTags;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,7 +240,7 @@ final class DetachedCloud implements CloudPort {
 
   @Override
   public Map<String, RuleCounts.PrefixListSize> describePrefixListSizes(
-      String region, java.util.Collection<String> ids) {
+      String region, Collection<String> ids) {
     return Map.copyOf(cloud.describePrefixListSizes(s(region), strings(List.copyOf(ids))));
   }
 

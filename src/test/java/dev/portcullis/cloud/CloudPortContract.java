@@ -10,6 +10,7 @@ import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -288,7 +289,7 @@ public abstract class CloudPortContract {
     port().createTags(region(), g.groupId(), Map.of("a", "2", "b", "x", "c", "y", "d", ""));
     assertThat(describe(g.groupId()).tags())
         .isEqualTo(Map.of("a", "2", "b", "x", "c", "y", "d", ""));
-    Map<String, String> remove = new java.util.HashMap<>();
+    Map<String, String> remove = new HashMap<>();
     remove.put("a", null); // whatever its value
     remove.put("b", "x"); // only while it is x
     remove.put("c", "other"); // not removed: another value

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -167,7 +168,7 @@ class EnginePropertiesTest {
     return out;
   }
 
-  private static boolean within(java.util.Collection<Rule> rules, Quotas q) {
+  private static boolean within(Collection<Rule> rules, Quotas q) {
     for (Direction d : Direction.values()) {
       if (RuleCounts.count(rules, d).exceeds(q.rulesPerDirection())) {
         return false;

@@ -1,7 +1,10 @@
 package dev.portcullis.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
@@ -72,7 +75,7 @@ final class Generators {
   /** The id {@code self} resolves to, and the id of the SecurityGroup named "bastion". */
   static final String OWN_ID = "sg-0000000d";
 
-  static final java.util.Map<String, String> NAMES = java.util.Map.of("bastion", "sg-0000000a");
+  static final Map<String, String> NAMES = Map.of("bastion", "sg-0000000a");
 
   /** Canonical, resolved rules, as EC2 would hold them. */
   static Gen<List<Rule>> ruleLists() {
@@ -97,7 +100,7 @@ final class Generators {
 
   static <T> List<T> shuffled(List<T> in, long seed) {
     List<T> out = new ArrayList<>(in);
-    java.util.Collections.shuffle(out, new java.util.Random(seed));
+    Collections.shuffle(out, new Random(seed));
     return out;
   }
 }

@@ -3,11 +3,13 @@ package dev.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,10 +42,10 @@ class FaultsIT {
                 + (i > 0 ? ", {securityGroup: g" + (i - 1) + "}" : "")
                 + "]\n");
       }
-      run.awaitReadyGroups(20, java.time.Duration.ofSeconds(60));
+      run.awaitReadyGroups(20, Duration.ofSeconds(60));
       assertThat(sim.calls().total()).isPositive();
       long throttled =
-          java.util.Arrays.stream(dev.portcullis.cloud.Ec2Action.values())
+          Arrays.stream(Ec2Action.values())
               .mapToLong(a -> sim.calls().count(a, "RequestLimitExceeded"))
               .sum();
       assertThat(throttled).as("the faults were injected").isPositive();

@@ -1,5 +1,6 @@
 package dev.portcullis.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ final class KubeconfigCluster extends TestCluster {
     String file = System.getProperty(KUBECONFIG_PROPERTY);
     if (file == null || file.isBlank()) {
       String env = System.getenv("KUBECONFIG");
-      file = env == null ? "" : env.split(java.io.File.pathSeparator)[0];
+      file = env == null ? "" : env.split(File.pathSeparator)[0];
     }
     if (file.isBlank()) {
       throw new IllegalStateException(

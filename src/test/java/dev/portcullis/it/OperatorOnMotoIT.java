@@ -20,15 +20,18 @@ import dev.portcullis.sync.OwnerTags;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.IpRange;
 
 /**
  * The operator on AWS: the real API server, and moto's EC2 on 127.0.0.1 reached through {@link
@@ -143,7 +146,7 @@ class OperatorOnMotoIT {
                           .ipProtocol("tcp")
                           .fromPort(3389)
                           .toPort(3389)
-                          .ipRanges(i -> i.cidrIp("198.51.100.0/24"))
+                          .ipRanges(IpRange.builder().cidrIp("198.51.100.0/24").build())
                           .build()));
       assertThat(ingress(webId)).contains("tcp 3389 198.51.100.0/24");
       await()
@@ -213,7 +216,7 @@ class OperatorOnMotoIT {
         .flatMap(
             p -> {
               String head = p.ipProtocol() + " " + p.fromPort() + " ";
-              return java.util.stream.Stream.of(
+              return Stream.of(
                       p.ipRanges().stream().map(x -> head + x.cidrIp()),
                       p.ipv6Ranges().stream().map(x -> head + x.cidrIpv6()),
                       p.userIdGroupPairs().stream().map(x -> head + x.groupId()))
@@ -223,7 +226,7 @@ class OperatorOnMotoIT {
   }
 
   private static Map<String, String> tagsOf(String groupId) {
-    Map<String, String> out = new java.util.HashMap<>();
+    Map<String, String> out = new HashMap<>();
     ec2.describeSecurityGroups(r -> r.groupIds(groupId))
         .securityGroups()
         .get(0)

@@ -2,6 +2,7 @@ package dev.portcullis.it;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
@@ -19,10 +20,12 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The operator under test, in this JVM, on the simulator's demo world, watching one namespace of
@@ -94,10 +97,10 @@ final class OperatorRun implements AutoCloseable {
     return this;
   }
 
-  private java.util.function.UnaryOperator<PortcullisOperator.Settings> tune = s -> s;
+  private UnaryOperator<PortcullisOperator.Settings> tune = s -> s;
 
   /** Changes the operator's settings for the next start. */
-  OperatorRun tuned(java.util.function.UnaryOperator<PortcullisOperator.Settings> tune) {
+  OperatorRun tuned(UnaryOperator<PortcullisOperator.Settings> tune) {
     this.tune = tune;
     return this;
   }
@@ -237,11 +240,9 @@ final class OperatorRun implements AutoCloseable {
             () -> {
               List<String> owners =
                   managedGroups().stream().map(g -> g.tags().get(OwnerTags.UID)).toList();
-              org.assertj.core.api.Assertions.assertThat(owners).hasSize(count);
-              org.assertj.core.api.Assertions.assertThat(new java.util.HashSet<>(owners))
-                  .hasSize(count);
-              org.assertj.core.api.Assertions.assertThat(
-                      sim.describeAllSecurityGroups(EU, GroupFilter.all()))
+              assertThat(owners).hasSize(count);
+              assertThat(new HashSet<>(owners)).hasSize(count);
+              assertThat(sim.describeAllSecurityGroups(EU, GroupFilter.all()))
                   .filteredOn(g -> g.groupName().contains(ns))
                   .hasSize(count);
             });

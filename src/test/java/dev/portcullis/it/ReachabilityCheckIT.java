@@ -2,12 +2,14 @@ package dev.portcullis.it;
 
 import static dev.portcullis.it.OperatorRun.DB;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.ReachabilityVerdict;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,9 +68,9 @@ class ReachabilityCheckIT {
           .contains("10.0.1.10/32");
       assertThat(psql.getStatus().getExplanation()).contains(run.groupId("db"));
 
-      org.awaitility.Awaitility.await()
-          .atMost(30, java.util.concurrent.TimeUnit.SECONDS)
-          .pollInterval(200, java.util.concurrent.TimeUnit.MILLISECONDS)
+      await()
+          .atMost(30, TimeUnit.SECONDS)
+          .pollInterval(200, TimeUnit.MILLISECONDS)
           .until(
               () ->
                   run.get(ReachabilityCheck.class, "ssh").getStatus().getVerdict()

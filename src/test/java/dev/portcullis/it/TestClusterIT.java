@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +35,7 @@ class TestClusterIT {
     assertThat(TestCluster.shared()).isSameAs(cluster);
     KubernetesClient client = cluster.client();
     for (var type : DiagnosticsOnFailure.KINDS) {
-      String plural = io.fabric8.kubernetes.api.model.HasMetadata.getPlural(type);
+      String plural = HasMetadata.getPlural(type);
       assertThat(
               client
                   .apiextensions()
@@ -128,7 +130,7 @@ class TestClusterIT {
         .events()
         .inNamespace(ns)
         .resource(
-            new io.fabric8.kubernetes.api.model.EventBuilder()
+            new EventBuilder()
                 .withNewMetadata()
                 .withName("web.1")
                 .endMetadata()

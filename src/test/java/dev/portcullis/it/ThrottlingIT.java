@@ -14,6 +14,7 @@ import dev.portcullis.sync.OwnerTags;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +53,7 @@ class ThrottlingIT {
                 + (i % 4 == 1 ? ", {securityGroup: g" + (i - 1) + "}" : "")
                 + "]\n");
       }
-      run.awaitReadyGroups(GROUPS, java.time.Duration.ofSeconds(180));
+      run.awaitReadyGroups(GROUPS, Duration.ofSeconds(180));
 
       long attempts = 0;
       long throttled = 0;
@@ -102,7 +103,7 @@ class ThrottlingIT {
           run.awaitCondition(
               SecurityGroup.class, "g" + (others - 1), "Ready", "False", "CreationQueued");
       assertThat(waiting.getMessage()).startsWith("Waiting for a turn to create the EC2 group");
-      run.awaitReadyGroups(others + 2, java.time.Duration.ofSeconds(90));
+      run.awaitReadyGroups(others + 2, Duration.ofSeconds(90));
 
       assertThat(created).hasSize(others + 2).doesNotHaveDuplicates();
       assertThat(created.indexOf("last")).as("place of last in %s", created).isLessThan(15);

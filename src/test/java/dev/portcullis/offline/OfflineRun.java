@@ -25,6 +25,18 @@ record OfflineRun(int exitCode, String out, String err) {
         .orElseThrow(() -> new AssertionError("no answer for " + name + " in:\n" + out + err));
   }
 
+  /**
+   * The verdict of the named answer ({@code Reachable}, {@code TimedOut}, {@code
+   * ConnectionRefused}), without the expectation that may follow it: a line that says {@code
+   * TimedOut expected Reachable: NOT MET} still contains "Reachable".
+   */
+  String verdict(String name) {
+    String line = answer(name);
+    int expected = line.indexOf("  expected ");
+    String head = expected < 0 ? line : line.substring(0, expected);
+    return head.substring(head.lastIndexOf(' ') + 1);
+  }
+
   /** The explanation printed under the named answer. */
   String explanation(String name) {
     String[] lines = out.split("\n");

@@ -1,6 +1,7 @@
 package dev.portcullis.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
@@ -75,7 +76,7 @@ class GroupKeeperTest {
     // a group of that name that is not ours is still a conflict
     OwnerTags other = new OwnerTags("shop", "web", "uid-other");
     CloudException e =
-        org.assertj.core.api.Assertions.catchThrowableOfType(
+        catchThrowableOfType(
             CloudException.class, () -> keeper.ensure(EU, other, null, wanted, true));
     assertThat(e.code()).isEqualTo("InvalidGroup.Duplicate");
   }
@@ -120,11 +121,7 @@ class GroupKeeperTest {
     SecurityGroupInfo theirs = sim.createSecurityGroup(EU, VPC, "theirs", "d", Map.of());
     var kept = (GroupKeeper.Kept) keeper.ensure(EU, web, theirs.groupId(), wanted, true);
     assertThat(kept.group().groupId()).isNotEqualTo(theirs.groupId());
-    assertThat(
-            sim.describeAllSecurityGroups(
-                    EU, dev.portcullis.cloud.GroupFilter.ids(theirs.groupId()))
-                .get(0)
-                .tags())
+    assertThat(sim.describeAllSecurityGroups(EU, GroupFilter.ids(theirs.groupId())).get(0).tags())
         .isEmpty();
   }
 

@@ -7,6 +7,7 @@ import dev.portcullis.cloud.CloudException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class RetryTest {
@@ -17,7 +18,7 @@ class RetryTest {
   }
 
   /** Fails {@code failures} times with {@code kind}, then answers "ok". */
-  private static java.util.function.Supplier<String> failing(
+  private static Supplier<String> failing(
       AtomicInteger calls, int failures, CloudException.Kind kind) {
     return () -> {
       if (calls.incrementAndGet() <= failures) {

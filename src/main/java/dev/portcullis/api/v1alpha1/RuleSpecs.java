@@ -5,6 +5,8 @@ import dev.portcullis.engine.PeerSpec;
 import dev.portcullis.engine.RuleSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Hands a SecurityGroup's rules to the engine: each CRD rule becomes one {@link RuleSpec}, as
@@ -33,8 +35,8 @@ public final class RuleSpecs {
   }
 
   /** The ids of the managed prefix lists the rules name, sorted, each once. */
-  public static java.util.SortedSet<String> prefixListIds(SecurityGroupSpec spec) {
-    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+  public static SortedSet<String> prefixListIds(SecurityGroupSpec spec) {
+    SortedSet<String> out = new TreeSet<>();
     for (RuleSpec r : toRuleSpecs(spec)) {
       for (PeerSpec p : r.peers()) {
         if (p.prefixListId() != null) {

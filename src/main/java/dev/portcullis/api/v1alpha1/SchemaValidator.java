@@ -1,12 +1,18 @@
 package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -30,8 +36,7 @@ public final class SchemaValidator {
   private SchemaValidator() {}
 
   private static final String CRD_RESOURCE = "/crds/%s.ec2.portcullis.dev-v1.yml";
-  private static final Map<String, JSONSchemaProps> ROOTS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, JSONSchemaProps> ROOTS = new ConcurrentHashMap<>();
 
   /**
    * The root schema of a Portcullis kind, read from the CRDs packaged in the jar (the same files as
@@ -41,21 +46,17 @@ public final class SchemaValidator {
     return ROOTS.computeIfAbsent(
         kind,
         k -> {
-          String plural = k.toLowerCase(java.util.Locale.ROOT) + "s";
+          String plural = k.toLowerCase(Locale.ROOT) + "s";
           String resource = String.format(CRD_RESOURCE, plural);
-          try (java.io.InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
+          try (InputStream in = SchemaValidator.class.getResourceAsStream(resource)) {
             if (in == null) {
               throw new IllegalStateException("no CRD " + resource + " in the jar");
             }
-            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd =
-                new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
-                    .unmarshal(
-                        in,
-                        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
-                            .class);
+            CustomResourceDefinition crd =
+                new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
             return crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
         });
   }
@@ -63,9 +64,7 @@ public final class SchemaValidator {
   /** Checks an object against the root schema of its CRD. */
   public static List<Violation> validate(JSONSchemaProps root, JsonNode object) {
     List<Violation> out = new ArrayList<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
+    for (Map.Entry<String, JsonNode> f : object.properties()) {
       if (ROOT_FIELDS.contains(f.getKey())) {
         continue;
       }
@@ -120,9 +119,7 @@ public final class SchemaValidator {
     }
     JSONSchemaProps values =
         s.getAdditionalProperties() == null ? null : s.getAdditionalProperties().getSchema();
-    Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
+    for (Map.Entry<String, JsonNode> f : v.properties()) {
       String child = path + "." + f.getKey();
       JSONSchemaProps fs = s.getProperties() == null ? null : s.getProperties().get(f.getKey());
       if (fs == null) {

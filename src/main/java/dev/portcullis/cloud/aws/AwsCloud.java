@@ -29,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -372,8 +374,8 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
     if (ids == null || ids.isEmpty()) {
       throw new IllegalArgumentException("describePrefixListSizes needs at least one id");
     }
-    List<String> wanted = List.copyOf(new java.util.TreeSet<>(ids));
-    Map<String, RuleCounts.PrefixListSize> out = new java.util.TreeMap<>();
+    List<String> wanted = List.copyOf(new TreeSet<>(ids));
+    Map<String, RuleCounts.PrefixListSize> out = new TreeMap<>();
     String token = null;
     do {
       String t = token;

@@ -784,16 +784,8 @@ public final class IndexedEvaluator implements FlowEvaluator {
       values[size++] = v;
     }
 
-    void set(int i, int v) {
-      values[i] = v;
-    }
-
     int size() {
       return size;
-    }
-
-    int[] toArray() {
-      return Arrays.copyOf(values, size);
     }
   }
 }

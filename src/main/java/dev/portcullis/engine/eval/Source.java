@@ -1,5 +1,8 @@
 package dev.portcullis.engine.eval;
 
+import dev.portcullis.engine.Cidr4;
+import dev.portcullis.engine.Peer;
+
 /**
  * Where a flow comes from: an address outside any instance (a laptop on the internet), a whole CIDR
  * (allowed only when every address in it is), an instance of the estate, or a hypothetical instance
@@ -22,8 +25,8 @@ public sealed interface Source {
   /** An IPv6 address that belongs to no instance of the estate. */
   record Address6(long high, long low) implements Source {}
 
-  /** Every address of a CIDR ({@link dev.portcullis.engine.Cidr4} or {@code Cidr6}). */
-  record Range(dev.portcullis.engine.Peer cidr) implements Source {}
+  /** Every address of a CIDR ({@link Cidr4} or {@code Cidr6}). */
+  record Range(Peer cidr) implements Source {}
 
   /** An instance of the estate, by id. */
   record Instance(String instanceId) implements Source {}
@@ -40,7 +43,7 @@ public sealed interface Source {
   }
 
   /** Whether every address of an IPv4 CIDR is private ({@link #isPrivate4(int)}). */
-  static boolean isPrivate4(dev.portcullis.engine.Cidr4 range) {
+  static boolean isPrivate4(Cidr4 range) {
     int length = range.prefixLength();
     int a = range.address();
     return (length >= 8 && (a >>> 24) == 10)

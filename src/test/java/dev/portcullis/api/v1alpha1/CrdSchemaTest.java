@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -413,7 +414,7 @@ class CrdSchemaTest {
   private static Map<String, String> columns(String kind) {
     List<CustomResourceColumnDefinition> cols =
         GeneratedCrds.crd(kind).getSpec().getVersions().get(0).getAdditionalPrinterColumns();
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     cols.forEach(c -> out.put(c.getName(), c.getJsonPath()));
     return out;
   }

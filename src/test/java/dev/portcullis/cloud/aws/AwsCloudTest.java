@@ -14,6 +14,7 @@ import dev.portcullis.engine.Rule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.IpRange;
 
 /** The adapter's conversions and error mapping, without a server. */
 class AwsCloudTest {
@@ -71,7 +72,10 @@ class AwsCloudTest {
   @Test
   void aPermissionWithoutPortsCoversEveryPortOfTcp() {
     IpPermission p =
-        IpPermission.builder().ipProtocol("6").ipRanges(r -> r.cidrIp("10.0.0.0/8")).build();
+        IpPermission.builder()
+            .ipProtocol("6")
+            .ipRanges(IpRange.builder().cidrIp("10.0.0.0/8").build())
+            .build();
     assertThat(AwsCloud.fromPermission(Direction.INGRESS, p))
         .containsExactly(in(Protocol.TCP, 0, 65535, "10.0.0.0/8", ""));
   }

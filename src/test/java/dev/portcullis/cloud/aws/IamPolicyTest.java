@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,13 +32,13 @@ class IamPolicyTest {
     for (JsonNode st : policy.get("Statement")) {
       assertThat(st.get("Effect").asText()).isEqualTo("Allow");
       JsonNode actions = st.get("Action");
-      List<JsonNode> list = new java.util.ArrayList<>();
+      List<JsonNode> list = new ArrayList<>();
       actions.forEach(list::add);
       if (actions.isTextual()) {
         list = List.of(actions);
       }
       for (JsonNode a : list) {
-        out.computeIfAbsent(a.asText(), k -> new java.util.ArrayList<>()).add(st);
+        out.computeIfAbsent(a.asText(), k -> new ArrayList<>()).add(st);
       }
     }
     return out;

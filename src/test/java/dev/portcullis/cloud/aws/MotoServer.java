@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -17,6 +19,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * moto's server on 127.0.0.1 and a free port, for the AWS adapter's integration tests. It runs from
@@ -98,16 +101,16 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /** A VPC made in moto with one subnet and an instance per role, tagged Name and role. */
-  public record Network(String vpcId, String subnetId, java.util.List<String> instanceIds) {}
+  public record Network(String vpcId, String subnetId, List<String> instanceIds) {}
 
   /** Makes a VPC (10.0.0.0/16), a subnet (10.0.1.0/24) and one instance for each role. */
   public static Network network(Ec2Client ec2, String... roles) {
     String vpc = ec2.createVpc(r -> r.cidrBlock("10.0.0.0/16")).vpc().vpcId();
     String subnet =
         ec2.createSubnet(r -> r.vpcId(vpc).cidrBlock("10.0.1.0/24")).subnet().subnetId();
-    java.util.List<Image> images = ec2.describeImages(r -> r.owners("amazon")).images();
+    List<Image> images = ec2.describeImages(r -> r.owners("amazon")).images();
     String ami = images.isEmpty() ? "ami-12c6146b" : images.get(0).imageId();
-    java.util.List<String> instances = new java.util.ArrayList<>();
+    List<String> instances = new ArrayList<>();
     for (String role : roles) {
       instances.add(
           ec2.runInstances(
@@ -118,16 +121,17 @@ public final class MotoServer implements AutoCloseable {
                           .maxCount(1)
                           .subnetId(subnet)
                           .tagSpecifications(
-                              t ->
-                                  t.resourceType(ResourceType.INSTANCE)
-                                      .tags(
-                                          Tag.builder().key("Name").value(role).build(),
-                                          Tag.builder().key("role").value(role).build())))
+                              TagSpecification.builder()
+                                  .resourceType(ResourceType.INSTANCE)
+                                  .tags(
+                                      Tag.builder().key("Name").value(role).build(),
+                                      Tag.builder().key("role").value(role).build())
+                                  .build()))
               .instances()
               .get(0)
               .instanceId());
     }
-    return new Network(vpc, subnet, java.util.List.copyOf(instances));
+    return new Network(vpc, subnet, List.copyOf(instances));
   }
 
   public URI endpoint() {

@@ -45,6 +45,12 @@ public final class EstateGenerator {
   };
   private static final int[] ICMP_TYPES = {0, 3, 8, 11};
 
+  /**
+   * A range whose peer is a group, not a CIDR (an id no estate holds): no rule's range contains it,
+   * and the two evaluators must still agree on it.
+   */
+  private static final Source RANGE_OF_NO_CIDR = new Source.Range(new GroupPeer("sg-0000"));
+
   private EstateGenerator() {}
 
   public static int ip(int a, int b, int c, int d) {
@@ -356,7 +362,7 @@ public final class EstateGenerator {
     if (roll < 90) {
       Peer p = cidrs.get(rnd.nextInt(cidrs.size()));
       if (rnd.nextInt(20) == 0) {
-        return new Source.Range(new GroupPeer("sg-0000"));
+        return RANGE_OF_NO_CIDR;
       }
       if (p instanceof Cidr4 c) {
         // The rule's own range, a part of it, or a larger one.

@@ -9,6 +9,7 @@ import dev.portcullis.engine.Rule;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,7 +95,7 @@ class IndexedEvaluatorAgreementTest {
                     "vpc",
                     List.of(
                         new NetworkInterface("eni-far", 0x0a000001, null, null, List.of("sg-far"))),
-                    java.util.Set.of(new Listener(Protocol.TCP, far)),
+                    Set.of(new Listener(Protocol.TCP, far)),
                     Map.of())));
     NaiveEvaluator naive = Evaluators.naive(estate);
     IndexedEvaluator indexed = Evaluators.indexed(estate);

@@ -32,7 +32,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,21 +74,7 @@ public final class SecurityGroupReconciler
 
   /** The names of the SecurityGroups the spec's rules reference. */
   static Set<String> referencedNames(SecurityGroup sg) {
-    Set<String> names = new HashSet<>();
-    if (sg.getSpec() == null) {
-      return names;
-    }
-    RuleSpecs.toRuleSpecs(sg.getSpec())
-        .forEach(
-            r ->
-                r.peers()
-                    .forEach(
-                        p -> {
-                          if (p.securityGroup() != null) {
-                            names.add(p.securityGroup());
-                          }
-                        }));
-    return names;
+    return RuleSpecs.securityGroupNames(sg.getSpec());
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Hands a SecurityGroup's rules to the engine: each CRD rule becomes one {@link RuleSpec}, as
@@ -36,11 +37,23 @@ public final class RuleSpecs {
 
   /** The ids of the managed prefix lists the rules name, sorted, each once. */
   public static SortedSet<String> prefixListIds(SecurityGroupSpec spec) {
+    return peers(spec, PeerSpec::prefixListId);
+  }
+
+  /** The names of the SecurityGroups the rules name, sorted, each once. */
+  public static SortedSet<String> securityGroupNames(SecurityGroupSpec spec) {
+    return peers(spec, PeerSpec::securityGroup);
+  }
+
+  private static SortedSet<String> peers(SecurityGroupSpec spec, Function<PeerSpec, String> part) {
     SortedSet<String> out = new TreeSet<>();
+    if (spec == null) {
+      return out;
+    }
     for (RuleSpec r : toRuleSpecs(spec)) {
       for (PeerSpec p : r.peers()) {
-        if (p.prefixListId() != null) {
-          out.add(p.prefixListId());
+        if (part.apply(p) != null) {
+          out.add(part.apply(p));
         }
       }
     }

@@ -12,6 +12,7 @@ import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /** What the reconcilers share: the cloud, its inventory, retries, events and the wiring. */
 public final class OperatorContext {
@@ -24,7 +25,7 @@ public final class OperatorContext {
    */
   static final Duration GRANT_TIMEOUT = Duration.ofSeconds(30);
 
-  private final KubernetesClient client;
+  private final Consumer<SecurityGroup> statusWriter;
   private final CloudBackend cloud;
   private final Retry retry;
   private final GroupInventory inventory;
@@ -52,8 +53,8 @@ public final class OperatorContext {
       Clock clock,
       int creationSlots) {
     this(
-        client,
         new EventRecorder(client, clock),
+        sg -> client.resource(sg).updateStatus(),
         cloud,
         retry,
         resync,
@@ -62,17 +63,20 @@ public final class OperatorContext {
         creationSlots);
   }
 
-  /** With the events handed to {@code events} rather than written through {@code client}. */
+  /**
+   * With the events and the statuses written outside a reconciliation's return value handed to
+   * {@code events} and {@code statusWriter} rather than to the API server.
+   */
   OperatorContext(
-      KubernetesClient client,
       EventRecorder events,
+      Consumer<SecurityGroup> statusWriter,
       CloudBackend cloud,
       Retry retry,
       Duration resync,
       Duration deleteRetry,
       Clock clock,
       int creationSlots) {
-    this.client = client;
+    this.statusWriter = statusWriter;
     this.events = events;
     this.cloud = cloud;
     this.retry = retry;
@@ -150,6 +154,6 @@ public final class OperatorContext {
     copy.setMetadata(sg.getMetadata());
     copy.setSpec(sg.getSpec());
     copy.setStatus(status);
-    client.resource(copy).updateStatus();
+    statusWriter.accept(copy);
   }
 }

@@ -14,8 +14,6 @@ import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachmentStatus;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.cloud.CloudException;
-import dev.portcullis.cloud.simulator.DemoWorld;
-import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
@@ -25,11 +23,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -37,18 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /** The one status writer every reconciler uses: copy, compare, conditions and their events. */
 class StatusDraftTest {
-  final List<Event> events = new ArrayList<>();
-  final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-  final OperatorContext op =
-      new OperatorContext(
-          null,
-          new EventRecorder(events::add, clock),
-          CloudBackend.simulator(DemoWorld.unthrottled()),
-          new Retry(1, 1, 1, ms -> {}, 1),
-          Duration.ofMinutes(5),
-          Duration.ofSeconds(5),
-          clock,
-          4);
+  final ReconcilerWorld world = new ReconcilerWorld();
+  final List<Event> events = world.events;
+  final OperatorContext op = world.op;
 
   static <S extends ConditionedStatus, R extends CustomResource<?, S>> R resource(
       Supplier<R> make, S status) {

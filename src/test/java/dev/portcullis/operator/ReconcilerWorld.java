@@ -1,0 +1,113 @@
+package dev.portcullis.operator;
+
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.cloud.InstanceFilter;
+import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.cloud.simulator.DemoWorld;
+import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.sync.OwnerTags;
+import dev.portcullis.sync.Retry;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a reconciler meets, without an API server: the demo world's simulator as EC2, the
+ * SecurityGroup informer's cache, and the events it would write.
+ */
+final class ReconcilerWorld {
+  static final String EU = "eu-west-1";
+  static final String VPC = "vpc-0a000001";
+  static final String NS = "shop";
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  final Ec2Simulator sim = DemoWorld.unthrottled();
+  final List<Event> events = new ArrayList<>();
+  final List<SecurityGroup> statuses = new ArrayList<>();
+  final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  final OperatorContext op =
+      new OperatorContext(
+          new EventRecorder(events::add, clock),
+          statuses::add,
+          CloudBackend.simulator(sim),
+          new Retry(2, 1, 1, ms -> {}, 1),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(5),
+          clock,
+          OperatorContext.UNPACED_CREATES);
+  final MapCache<SecurityGroup> groups =
+      new MapCache<SecurityGroup>()
+          .index(
+              Triggers.REFERENCES,
+              sg ->
+                  SecurityGroupReconciler.referencedNames(sg).stream()
+                      .map(n -> Triggers.key(sg.getMetadata().getNamespace(), n))
+                      .toList());
+
+  ReconcilerWorld() {
+    op.triggers().registerGroups(new SimpleInboundEventSource<>("test"), groups);
+  }
+
+  /** A resource from YAML, as the API server would hand it over (namespace, uid, generation). */
+  static <T extends HasMetadata> T resource(Class<T> type, String yaml) {
+    T r = YAML.unmarshal(yaml, type);
+    r.getMetadata().setNamespace(NS);
+    r.getMetadata().setUid(UUID.nameUUIDFromBytes(r.getMetadata().getName().getBytes()).toString());
+    r.getMetadata().setGeneration(1L);
+    return r;
+  }
+
+  /** A SecurityGroup the informer has seen, with or without its EC2 group. */
+  SecurityGroup securityGroup(String name, boolean inEc2) {
+    SecurityGroup sg =
+        groups.put(
+            resource(
+                SecurityGroup.class,
+                "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+                    + "metadata: {name: "
+                    + name
+                    + "}\nspec: {region: "
+                    + EU
+                    + ", vpcId: "
+                    + VPC
+                    + "}\n"));
+    if (inEc2) {
+      ec2Group(sg);
+    }
+    return sg;
+  }
+
+  SecurityGroupInfo ec2Group(SecurityGroup sg) {
+    return sim.createSecurityGroup(
+        EU,
+        VPC,
+        NS + "/" + sg.getMetadata().getName(),
+        "d",
+        new OwnerTags(NS, sg.getMetadata().getName(), sg.getMetadata().getUid()).asTags());
+  }
+
+  List<String> groupsOn(String instanceId) {
+    return sim.describeAllInstances(EU, new InstanceFilter(List.of(instanceId), null))
+        .get(0)
+        .interfaces()
+        .get(0)
+        .groupIds();
+  }
+
+  static Condition condition(List<Condition> conditions, String type) {
+    return Conditions.find(conditions, type);
+  }
+
+  List<String> eventLines() {
+    return events.stream().map(e -> e.getType() + " " + e.getReason()).toList();
+  }
+}

@@ -130,6 +130,7 @@ public final class SecurityGroupReconciler
     Map<String, RuleCounts.PrefixListSize> prefixLists =
         listIds.isEmpty() ? Map.of() : op.prefixLists().of(region, listIds);
     DesiredGroup desired = DesiredGroup.of(spec, op.cloud().quotas(), prefixLists);
+    draft.warnings(desired.warnings());
     if (!desired.ok()) {
       draft.invalid(
           desired.errors().stream().map(Problem::toString).collect(Collectors.joining("; ")));

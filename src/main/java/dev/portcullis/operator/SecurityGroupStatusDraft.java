@@ -10,6 +10,7 @@ import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Plan;
+import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.sync.ManagedRules;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -55,6 +56,20 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
         synced,
         synced ? "Synced" : reason,
         synced ? "EC2 was read and written as planned" : message);
+  }
+
+  /**
+   * What the spec asks for that EC2 holds differently (CIDR host bits masked): kept in status, and
+   * a Warning event when they change. They do not make the group unready: the rules are applied as
+   * EC2 holds them, as EC2 itself would apply them.
+   */
+  void warnings(List<Problem> warnings) {
+    List<String> now =
+        warnings.isEmpty() ? null : warnings.stream().map(Problem::toString).toList();
+    if (now != null && !now.equals(status.getWarnings())) {
+      op.events().warning(resource, "SpecWarning", String.join("; ", now));
+    }
+    status.setWarnings(now);
   }
 
   void invalid(String message) {

@@ -267,6 +267,28 @@ class SecurityGroupIT {
   }
 
   @Test
+  void aCidrWithHostBitsIsAppliedAsEc2HoldsItAndSaidInStatusAndAnEvent() {
+    try (OperatorRun run = new OperatorRun("sg-hostbits").start()) {
+      run.apply(
+          SecurityGroup.class,
+          sg("wide", "  ingress:\n    - ports: [ssh]\n      from: [{cidr: 10.0.0.5/8}]\n"));
+      run.awaitCondition(SecurityGroup.class, "wide", "Ready", "True");
+      run.awaitEvent("wide", "SpecWarning");
+      SecurityGroup wide = run.get(SecurityGroup.class, "wide");
+      assertThat(wide.getStatus().getWarnings())
+          .containsExactly(
+              "spec.ingress[0].from[0].cidr: \"10.0.0.5/8\" has host bits set; it means"
+                  + " 10.0.0.0/8, which is what EC2 will hold");
+      assertThat(rules(run.group(wide.getStatus().getGroupId())))
+          .contains("ingress tcp port 22 from 10.0.0.0/8");
+      assertThat(run.events("wide"))
+          .filteredOn(e -> "SpecWarning".equals(e.getReason()))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    }
+  }
+
+  @Test
   void aGroupOfTheSameNameThatIsNotOursIsNeverTouched() {
     try (OperatorRun run = new OperatorRun("sg-notours").start()) {
       SecurityGroupInfo theirs =

@@ -208,4 +208,29 @@ class SecurityGroupReconcilerTest {
     assertThat(world.statuses).hasSize(1);
     assertThat(world.eventLines()).containsOnlyOnce("Warning DeletionBlocked");
   }
+
+  @Test
+  void hostBitsInACidrAreSaidInStatusAndOnceAsAnEventWithoutMakingTheGroupUnready() {
+    SecurityGroup sg =
+        group(
+            "wide",
+            "{region: eu-west-1, vpcId: vpc-0a000001, ingress: [{ports: [ssh], from: [{cidr:"
+                + " 10.0.0.5/8}]}]}");
+    SecurityGroupStatus s = reconcile(sg);
+    assertThat(ready(s).getReason()).isEqualTo("Ready");
+    assertThat(s.getWarnings())
+        .containsExactly(
+            "spec.ingress[0].from[0].cidr: \"10.0.0.5/8\" has host bits set; it means 10.0.0.0/8,"
+                + " which is what EC2 will hold");
+    assertThat(inEc2(s.getGroupId()).rules())
+        .anyMatch(r -> r.rule().display().contains("from 10.0.0.0/8"));
+    assertThat(world.eventLines()).containsExactly("Warning SpecWarning", "Normal Created");
+
+    reconcile(sg);
+    assertThat(world.eventLines()).containsOnlyOnce("Warning SpecWarning");
+
+    sg.getSpec().getIngress().get(0).getFrom().get(0).setCidr("10.0.0.0/8");
+    sg.getMetadata().setGeneration(2L);
+    assertThat(reconcile(sg).getWarnings()).isNull();
+  }
 }

@@ -6,7 +6,6 @@ import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
-import java.util.Objects;
 
 /** The outcome of the last evaluation. Written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -86,22 +85,5 @@ public class ReachabilityCheckStatus implements ConditionedStatus {
 
   public void setConditions(List<Condition> conditions) {
     this.conditions = conditions;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ReachabilityCheckStatus s
-        && verdict == s.verdict
-        && Objects.equals(explanation, s.explanation)
-        && Objects.equals(decidingRule, s.decidingRule)
-        && Objects.equals(lastEvaluated, s.lastEvaluated)
-        && Objects.equals(observedGeneration, s.observedGeneration)
-        && Objects.equals(conditions, s.conditions);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        verdict, explanation, decidingRule, lastEvaluated, observedGeneration, conditions);
   }
 }

@@ -6,7 +6,6 @@ import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
-import java.util.Objects;
 
 /** Where the attachment's groups are, as last observed. Written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -72,20 +71,5 @@ public class SecurityGroupAttachmentStatus implements ConditionedStatus {
 
   public void setAttachedInstances(List<AttachedInstance> attachedInstances) {
     this.attachedInstances = attachedInstances;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SecurityGroupAttachmentStatus s
-        && Objects.equals(observedGeneration, s.observedGeneration)
-        && Objects.equals(conditions, s.conditions)
-        && Objects.equals(instanceCount, s.instanceCount)
-        && Objects.equals(attachedInstances, s.attachedInstances)
-        && Objects.equals(groupIds, s.groupIds);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, instanceCount, attachedInstances, groupIds);
   }
 }

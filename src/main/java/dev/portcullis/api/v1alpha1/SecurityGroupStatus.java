@@ -7,7 +7,6 @@ import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** What the operator last observed of the EC2 group. Written by the operator only. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -55,6 +54,12 @@ public class SecurityGroupStatus implements ConditionedStatus {
       "The atomic rules the operator has applied, in canonical text form. With Additive"
           + " ownership these are the only rules it removes.")
   private List<String> managedRules;
+
+  @JsonPropertyDescription(
+      "What the spec asks for that EC2 holds differently, such as a cidr with host bits set"
+          + " (10.0.0.5/8 is held as 10.0.0.0/8), each with the field it concerns. The rules are"
+          + " applied as EC2 holds them; absent when there is nothing to say.")
+  private List<String> warnings;
 
   public SecurityGroupStatus() {}
 
@@ -138,33 +143,11 @@ public class SecurityGroupStatus implements ConditionedStatus {
     this.managedRules = managedRules;
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SecurityGroupStatus s
-        && Objects.equals(groupId, s.groupId)
-        && Objects.equals(groupName, s.groupName)
-        && Objects.equals(observedGeneration, s.observedGeneration)
-        && Objects.equals(conditions, s.conditions)
-        && Objects.equals(ingressRules, s.ingressRules)
-        && Objects.equals(egressRules, s.egressRules)
-        && Objects.equals(drift, s.drift)
-        && Objects.equals(resolvedReferences, s.resolvedReferences)
-        && Objects.equals(lastSyncTime, s.lastSyncTime)
-        && Objects.equals(managedRules, s.managedRules);
+  public List<String> getWarnings() {
+    return warnings;
   }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        groupId,
-        groupName,
-        observedGeneration,
-        conditions,
-        ingressRules,
-        egressRules,
-        drift,
-        resolvedReferences,
-        lastSyncTime,
-        managedRules);
+  public void setWarnings(List<String> warnings) {
+    this.warnings = warnings;
   }
 }

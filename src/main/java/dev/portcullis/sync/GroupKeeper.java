@@ -127,10 +127,12 @@ public final class GroupKeeper {
       // A create whose answer was lost (a timeout, then a retry) made the group all the same: the
       // retry finds its name taken. The group carries our tags from its creation, so ask EC2 for
       // it rather than report a conflict with ourselves.
-      Optional<SecurityGroupInfo> ours =
-          DUPLICATE.equals(e.code()) ? ownGroupNamed(region, owner, wanted) : Optional.empty();
-      if (ours.isEmpty()) {
+      if (!DUPLICATE.equals(e.code())) {
         throw e;
+      }
+      Optional<SecurityGroupInfo> ours = ownGroupNamed(region, owner, wanted);
+      if (ours.isEmpty()) {
+        return nameTaken(region, wanted, e);
       }
       made = ours.get();
     } finally {
@@ -141,6 +143,58 @@ public final class GroupKeeper {
   }
 
   private static final String DUPLICATE = "InvalidGroup.Duplicate";
+
+  /**
+   * The name is taken in the VPC by a group that is not the owner's: named, with the two ways out.
+   * Nothing is retried until the spec changes or the next resync: a retry would meet the same
+   * group.
+   */
+  private Refused nameTaken(String region, Wanted wanted, CloudException refusal) {
+    Optional<SecurityGroupInfo> holder =
+        retry
+            .call(
+                () ->
+                    cloud.describeAllSecurityGroups(
+                        region,
+                        new GroupFilter(null, List.of(wanted.name()), wanted.vpcId(), null)))
+            .stream()
+            .findFirst();
+    if (holder.isEmpty()) { // gone since: the next attempt will tell
+      throw refusal;
+    }
+    SecurityGroupInfo g = holder.get();
+    String managedBy =
+        g.tags().get(OwnerTags.UID) == null
+            ? "which Portcullis does not manage"
+            : "which SecurityGroup "
+                + g.tags().get(OwnerTags.NAMESPACE)
+                + "/"
+                + g.tags().get(OwnerTags.NAME)
+                + " manages";
+    return new Refused(
+        NAME_TAKEN,
+        "EC2 already has a group named \""
+            + wanted.name()
+            + "\" in "
+            + wanted.vpcId()
+            + ": "
+            + g.groupId()
+            + ", "
+            + managedBy
+            + ". Either choose another spec.groupName, or "
+            + (g.tags().get(OwnerTags.UID) == null
+                ? "manage that group with spec.adoptGroupId: "
+                    + g.groupId()
+                    + " (without groupName)"
+                : "leave the name to "
+                    + g.tags().get(OwnerTags.NAMESPACE)
+                    + "/"
+                    + g.tags().get(OwnerTags.NAME))
+            + "; nothing was created");
+  }
+
+  /** The reason of a refusal to create a group whose name another group has in the VPC. */
+  public static final String NAME_TAKEN = "GroupNameTaken";
 
   /** The owner's group of that name in that VPC, read from EC2 now (by its uid tag). */
   private Optional<SecurityGroupInfo> ownGroupNamed(String region, OwnerTags owner, Wanted wanted) {

@@ -299,9 +299,10 @@ class SecurityGroupIT {
               "mine",
               "  groupName: taken\n  ingress:\n    - ports: [ssh]\n      from: [{cidr: 10.0.0.0/8}]\n"));
       Condition c =
-          run.awaitCondition(
-              SecurityGroup.class, "mine", "Ready", "False", "InvalidGroup.Duplicate");
-      assertThat(c.getMessage()).contains("taken");
+          run.awaitCondition(SecurityGroup.class, "mine", "Ready", "False", "GroupNameTaken");
+      assertThat(c.getMessage())
+          .contains("\"taken\"", theirs.groupId(), "spec.adoptGroupId: " + theirs.groupId())
+          .contains("choose another spec.groupName");
       SecurityGroupInfo still = run.group(theirs.groupId());
       assertThat(still.tags()).isEmpty();
       assertThat(rules(still)).containsExactly("egress all traffic to 0.0.0.0/0");

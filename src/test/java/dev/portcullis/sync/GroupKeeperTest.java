@@ -1,7 +1,6 @@
 package dev.portcullis.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
@@ -75,10 +74,10 @@ class GroupKeeperTest {
 
     // a group of that name that is not ours is still a conflict
     OwnerTags other = new OwnerTags("shop", "web", "uid-other");
-    CloudException e =
-        catchThrowableOfType(
-            CloudException.class, () -> keeper.ensure(EU, other, null, wanted, true));
-    assertThat(e.code()).isEqualTo("InvalidGroup.Duplicate");
+    assertThat(keeper.ensure(EU, other, null, wanted, true))
+        .isInstanceOfSatisfying(
+            GroupKeeper.Refused.class,
+            r -> assertThat(r.reason()).isEqualTo(GroupKeeper.NAME_TAKEN));
   }
 
   @Test
@@ -198,5 +197,29 @@ class GroupKeeperTest {
     woken.clear();
     one.finish(GroupKeeper.creationKey("shop", "other"));
     assertThat(woken).as("a group awaited by another goes first").containsExactly("shop/cache");
+  }
+
+  @Test
+  void aNameTakenByAGroupNobodyManagesIsNamedWithTheWaysOut() {
+    SecurityGroupInfo theirs = sim.createSecurityGroup(EU, VPC, "shop/web", "by hand", Map.of());
+    var refused = (GroupKeeper.Refused) keeper.ensure(EU, web, null, wanted, true);
+    assertThat(refused.reason()).isEqualTo(GroupKeeper.NAME_TAKEN);
+    assertThat(refused.message())
+        .isEqualTo(
+            "EC2 already has a group named \"shop/web\" in vpc-0a000001: "
+                + theirs.groupId()
+                + ", which Portcullis does not manage. Either choose another spec.groupName, or"
+                + " manage that group with spec.adoptGroupId: "
+                + theirs.groupId()
+                + " (without groupName); nothing was created");
+  }
+
+  @Test
+  void aNameTakenByAnotherResourcesGroupNamesThatResource() {
+    keeper.ensure(EU, new OwnerTags("other", "web", "uid-other"), null, wanted, true);
+    var refused = (GroupKeeper.Refused) keeper.ensure(EU, web, null, wanted, true);
+    assertThat(refused.message())
+        .contains("which SecurityGroup other/web manages")
+        .contains("leave the name to other/web");
   }
 }

@@ -29,7 +29,6 @@ import dev.portcullis.engine.eval.Estate;
 import dev.portcullis.engine.eval.Evaluators;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.engine.eval.GroupState;
-import dev.portcullis.engine.eval.IndexedEvaluator;
 import dev.portcullis.engine.eval.InstanceState;
 import dev.portcullis.engine.eval.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -1162,7 +1161,7 @@ public final class Ec2Simulator implements CloudPort {
     private Quotas quotas = Quotas.DEFAULT;
     private LongSupplier nanoTime = System::nanoTime;
     private Sleeper sleeper = THREAD_SLEEP;
-    private Function<Estate, FlowEvaluator> evaluatorFactory = Evaluators::indexed;
+    private Function<Estate, FlowEvaluator> evaluatorFactory = Evaluators::forDecisions;
 
     private Builder() {}
 
@@ -1231,7 +1230,11 @@ public final class Ec2Simulator implements CloudPort {
       return this;
     }
 
-    /** Makes the evaluator behind {@link #evaluator()} (default: {@link IndexedEvaluator}). */
+    /**
+     * Makes the evaluator behind {@link #evaluator()} and the synthetic traffic, built again when
+     * one is needed after a change (default: {@link Evaluators#forDecisions}, the one for a few
+     * decisions per state; {@link Evaluators#indexed} for many flows over a state that stays).
+     */
     public Builder evaluatorFactory(Function<Estate, FlowEvaluator> factory) {
       this.evaluatorFactory = Objects.requireNonNull(factory, "evaluatorFactory");
       return this;

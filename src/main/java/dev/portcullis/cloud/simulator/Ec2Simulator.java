@@ -11,20 +11,15 @@ import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
-import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.GroupPeer;
-import dev.portcullis.engine.Ip;
-import dev.portcullis.engine.NamedGroupPeer;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Problem;
-import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
-import dev.portcullis.engine.SelfPeer;
 import dev.portcullis.engine.eval.Estate;
 import dev.portcullis.engine.eval.Evaluators;
 import dev.portcullis.engine.eval.FlowEvaluator;
@@ -94,16 +89,13 @@ public final class Ec2Simulator implements CloudPort {
 
   private static final int MIN_PAGE = 5;
   private static final int MAX_PAGE = 1000;
-  private static final String DEFAULT_GROUP = Ec2Constraints.DEFAULT_GROUP;
-  private static final String DEFAULT_GROUP_DESCRIPTION = "default VPC security group";
   private static final String TOKEN_VERSION = "sim1";
 
   private final Object lock = new Object();
 
   // Everything below that is mutable is guarded by lock.
   private final Map<String, RegionState> regions = new LinkedHashMap<>();
-  private final Set<String> usedIds = new HashSet<>();
-  private final SplittableRandom idRandom;
+  private final IdSource idSource;
   private final SplittableRandom faultRandom;
   private final Map<String, FlowProgress> flowProgress = new HashMap<>();
   private long version;
@@ -135,13 +127,12 @@ public final class Ec2Simulator implements CloudPort {
     this.sleeper = b.sleeper;
     this.evaluatorFactory = b.evaluatorFactory;
     SplittableRandom root = new SplittableRandom(b.seed);
-    this.idRandom = root.split();
+    this.idSource = new IdSource(root.split());
     this.faultRandom = root.split();
     synchronized (lock) {
       this.callNanos = nanoTime.getAsLong();
       this.lastTickNanos = callNanos;
-      world.instances().forEach(i -> i.interfaces().forEach(n -> reserve(n.id())));
-      world.regions().values().forEach(this::populate);
+      regions.putAll(WorldSeeder.seed(world, quotas, idSource));
       for (World.TrafficFlow f : world.traffic()) {
         traffic.register(f.name());
         flowProgress.put(f.name(), new FlowProgress());
@@ -202,13 +193,13 @@ public final class Ec2Simulator implements CloudPort {
           }
           RegionState.Group g =
               new RegionState.Group(
-                  newId("sg-"),
+                  idSource.next("sg-"),
                   groupName,
                   description,
                   vpc.id(),
                   callNanos + faults.consistencyWindow().toNanos());
           g.tags.putAll(newTags);
-          addRule(g, Rule.DEFAULT_EGRESS);
+          g.addRule(idSource, Rule.DEFAULT_EGRESS);
           r.groups.put(g.id, g);
           changed();
           return g.info();
@@ -450,7 +441,7 @@ public final class Ec2Simulator implements CloudPort {
           }
           List<String> ids = new ArrayList<>();
           for (Rule rule : rules) {
-            ids.add(addRule(g, rule));
+            ids.add(g.addRule(idSource, rule));
           }
           changed();
           return ids;
@@ -1000,154 +991,6 @@ public final class Ec2Simulator implements CloudPort {
       throw Ec2Errors.paginationToken();
     }
     return parts[3];
-  }
-
-  // ---------------------------------------------------------------- world and ids
-
-  private void populate(World.Region wr) {
-    RegionState r = new RegionState(wr.name());
-    regions.put(wr.name(), r);
-    wr.prefixLists().forEach(pl -> r.prefixLists.put(pl.id(), pl.size()));
-    Map<String, Map<String, String>> groupIdsByVpc = new HashMap<>();
-    for (World.Vpc v : wr.vpcs()) {
-      Map<String, String> byName = new HashMap<>();
-      groupIdsByVpc.put(v.id(), byName);
-      RegionState.Group def =
-          new RegionState.Group(
-              newId("sg-"), DEFAULT_GROUP, DEFAULT_GROUP_DESCRIPTION, v.id(), Long.MIN_VALUE);
-      // EC2's default group: all traffic from its own members in, all traffic out (IPv6 too
-      // when the VPC has an IPv6 block).
-      addRule(def, new Rule(Direction.INGRESS, Protocol.ALL, -1, -1, new GroupPeer(def.id), ""));
-      addRule(def, Rule.DEFAULT_EGRESS);
-      if (v.ipv6Cidr() != null) {
-        addRule(def, new Rule(Direction.EGRESS, Protocol.ALL, -1, -1, Cidr6.ANY, ""));
-      }
-      r.groups.put(def.id, def);
-      byName.put(Ec2Constraints.nameKey(DEFAULT_GROUP), def.id);
-      r.vpcs.put(v.id(), new RegionState.Vpc(v.id(), v.cidr(), v.ipv6Cidr(), def.id));
-      List<RegionState.Group> declared = new ArrayList<>();
-      for (World.GroupSpec spec : v.groups()) {
-        // The loader refuses these; a world built in code must not hold them either.
-        if (byName.containsKey(Ec2Constraints.nameKey(spec.name()))) {
-          throw new IllegalArgumentException(
-              "the world gives "
-                  + v.id()
-                  + " a second group named '"
-                  + spec.name()
-                  + "' (group names are case-insensitive, and every VPC has 'default')");
-        }
-        RegionState.Group g =
-            new RegionState.Group(
-                newId("sg-"), spec.name(), spec.description(), v.id(), Long.MIN_VALUE);
-        g.tags.putAll(spec.tags());
-        r.groups.put(g.id, g);
-        byName.put(Ec2Constraints.nameKey(spec.name()), g.id);
-        declared.add(g);
-      }
-      for (int k = 0; k < declared.size(); k++) {
-        RegionState.Group g = declared.get(k);
-        World.GroupSpec spec = v.groups().get(k);
-        List<Rule> all = new ArrayList<>(spec.ingress());
-        all.addAll(spec.egress());
-        for (Rule rule : all) {
-          addRule(g, resolve(rule, byName, g.id));
-        }
-        for (Direction d : Direction.values()) {
-          RuleCounts c = RuleCounts.count(g.ruleList(), d, r.prefixLists);
-          if (c.exceeds(quotas.rulesPerDirection())) {
-            throw new IllegalArgumentException(
-                "the world gives group "
-                    + spec.name()
-                    + " of "
-                    + v.id()
-                    + " "
-                    + c.ipv4()
-                    + " IPv4 and "
-                    + c.ipv6()
-                    + " IPv6 "
-                    + d.word()
-                    + " rules, above the quota of "
-                    + quotas.rulesPerDirection());
-          }
-        }
-      }
-    }
-    for (World.Instance wi : wr.instances()) {
-      RegionState.Instance inst =
-          new RegionState.Instance(wi.id(), wi.vpcId(), wi.tags(), wi.listening());
-      Map<String, String> byName = groupIdsByVpc.get(wi.vpcId());
-      for (int device = 0; device < wi.interfaces().size(); device++) {
-        World.Interface n = wi.interfaces().get(device);
-        List<String> names = n.groups().isEmpty() ? List.of(DEFAULT_GROUP) : n.groups();
-        List<String> ids =
-            names.stream()
-                .map(name -> byName.get(Ec2Constraints.nameKey(name)))
-                .collect(Collectors.toList());
-        String eni = n.id() != null ? n.id() : newId("eni-");
-        if (ids.size() > quotas.groupsPerInterface()) {
-          throw new IllegalArgumentException(
-              "the world gives interface "
-                  + eni
-                  + " of "
-                  + wi.id()
-                  + " "
-                  + ids.size()
-                  + " groups, above the quota of "
-                  + quotas.groupsPerInterface());
-        }
-        long[] ipv6 = n.ipv6() == null ? null : Ip.parse6(n.ipv6()).orElseThrow();
-        RegionState.Interface ni =
-            new RegionState.Interface(
-                eni,
-                wi.id(),
-                wi.vpcId(),
-                device,
-                Ip.parse4(n.privateIp()).orElseThrow(),
-                n.publicIp() == null ? null : Ip.parse4(n.publicIp()).orElseThrow(),
-                ipv6,
-                ids);
-        inst.interfaces.add(ni);
-        r.interfaces.put(eni, ni);
-      }
-      r.instances.put(inst.id, inst);
-    }
-  }
-
-  /** Resolves a world rule's peer; {@code groupIds} is keyed by {@link Ec2Constraints#nameKey}. */
-  private static Rule resolve(Rule rule, Map<String, String> groupIds, String selfId) {
-    Peer p = rule.peer();
-    if (p instanceof NamedGroupPeer n) {
-      return rule.withPeer(new GroupPeer(groupIds.get(Ec2Constraints.nameKey(n.name()))));
-    }
-    if (p instanceof SelfPeer) {
-      return rule.withPeer(new GroupPeer(selfId));
-    }
-    return rule;
-  }
-
-  private String addRule(RegionState.Group g, Rule rule) {
-    String id = newId("sgr-");
-    g.rules.put(rule.key(), new ObservedRule(id, rule));
-    return id;
-  }
-
-  private void reserve(String id) {
-    if (id != null) {
-      usedIds.add(id);
-    }
-  }
-
-  /** A new id of EC2's long form: the prefix and 17 hex digits, from the seeded id stream. */
-  private String newId(String prefix) {
-    while (true) {
-      String id =
-          prefix
-              + Integer.toHexString(idRandom.nextInt(16))
-              + String.format("%016x", idRandom.nextLong());
-      if (usedIds.add(id)) {
-        return id;
-      }
-    }
   }
 
   // ---------------------------------------------------------------- builder

@@ -1008,7 +1008,10 @@ public final class Ec2Simulator implements CloudPort {
 
     private Builder() {}
 
-    /** What exists from the start (default: nothing). */
+    /**
+     * What exists from the start (default: nothing), as {@link WorldLoader} reads and checks it
+     * against the same {@link #quotas}.
+     */
     public Builder world(World world) {
       this.world = Objects.requireNonNull(world, "world");
       return this;

@@ -1,5 +1,13 @@
 package dev.portcullis.cloud.simulator;
 
+import static dev.portcullis.cloud.simulator.RequestChecks.checkCanonical;
+import static dev.portcullis.cloud.simulator.RequestChecks.checkRule;
+import static dev.portcullis.cloud.simulator.RequestChecks.invalidIf;
+import static dev.portcullis.cloud.simulator.RequestChecks.mergedTags;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireGroup;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireInstance;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireVpc;
+
 import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
@@ -12,9 +20,6 @@ import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
-import dev.portcullis.engine.GroupPeer;
-import dev.portcullis.engine.Peer;
-import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
@@ -25,19 +30,16 @@ import dev.portcullis.engine.eval.Evaluators;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.engine.eval.GroupState;
 import dev.portcullis.engine.eval.InstanceState;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -85,30 +87,26 @@ public final class Ec2Simulator implements CloudPort {
         }
       };
 
-  private static final int MIN_PAGE = 5;
-  private static final int MAX_PAGE = 1000;
-  private static final String TOKEN_VERSION = "sim1";
-
   private final Object lock = new Object();
 
-  // Everything below that is mutable is guarded by lock.
+  // Everything below that is mutable is guarded by lock, inside the objects too (but the traffic's
+  // counters, which are thread-safe).
   private final Map<String, RegionState> regions = new LinkedHashMap<>();
   private final IdSource idSource;
-  private final SplittableRandom faultRandom;
+  private final RequestGate gate;
+  private final SyntheticTraffic traffic;
   private long version;
   private long evaluatorVersion = -1;
   private FlowEvaluator evaluator;
   private long callNanos;
 
   private final World world;
-  private final Throttling throttling;
-  private final Faults faults;
+  private final Duration consistencyWindow;
   private final Quotas quotas;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
   private final Function<Estate, FlowEvaluator> evaluatorFactory;
   private final CallCounters calls = new CallCounters();
-  private final SyntheticTraffic traffic;
 
   private Ec2Simulator(Builder b) {
     List<Problem> quotaProblems = b.quotas.validate();
@@ -116,15 +114,14 @@ public final class Ec2Simulator implements CloudPort {
       throw new IllegalArgumentException("invalid quotas: " + quotaProblems);
     }
     this.world = b.world;
-    this.throttling = b.throttling;
-    this.faults = b.faults;
+    this.consistencyWindow = b.faults.consistencyWindow();
     this.quotas = b.quotas;
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
     this.evaluatorFactory = b.evaluatorFactory;
     SplittableRandom root = new SplittableRandom(b.seed);
     this.idSource = new IdSource(root.split());
-    this.faultRandom = root.split();
+    this.gate = new RequestGate(b.throttling, b.faults, root.split());
     synchronized (lock) {
       this.callNanos = nanoTime.getAsLong();
       regions.putAll(WorldSeeder.seed(world, quotas, idSource));
@@ -189,7 +186,7 @@ public final class Ec2Simulator implements CloudPort {
                   groupName,
                   description,
                   vpc.id(),
-                  callNanos + faults.consistencyWindow().toNanos());
+                  callNanos + consistencyWindow.toNanos());
           g.tags.putAll(newTags);
           g.addRule(idSource, Rule.DEFAULT_EGRESS);
           r.groups.put(g.id, g);
@@ -208,8 +205,8 @@ public final class Ec2Simulator implements CloudPort {
         region,
         unfiltered,
         r -> {
-          checkMaxResults(maxResults);
-          String after = nextToken == null ? null : decodeToken(nextToken, "sg", r.name);
+          Pagination.checkMaxResults(maxResults);
+          String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "sg", r.name);
           List<String> missing = new ArrayList<>();
           for (String id : f.groupIds()) {
             if (id == null || !Ec2Constraints.isGroupId(id)) {
@@ -223,42 +220,14 @@ public final class Ec2Simulator implements CloudPort {
           if (!missing.isEmpty()) {
             throw Ec2Errors.groupNotFound(missing);
           }
-          return page(
+          return Pagination.page(
               r.groups,
               after,
               maxResults,
               g -> g.visibleAt(callNanos) && matches(g, f),
               RegionState.Group::info,
-              id -> encodeToken("sg", r.name, id));
+              id -> Pagination.encodeToken("sg", r.name, id));
         });
-  }
-
-  /**
-   * One page of {@code all} (ordered by id), starting after the id {@code after}: at most {@code
-   * maxResults} items that {@code keep} accepts, and a token for the rest when there is more.
-   */
-  private static <T, R> Page<R> page(
-      NavigableMap<String, T> all,
-      String after,
-      Integer maxResults,
-      java.util.function.Predicate<T> keep,
-      Function<T, R> view,
-      Function<String, String> token) {
-    NavigableMap<String, T> from = after == null ? all : all.tailMap(after, false);
-    List<R> items = new ArrayList<>();
-    int limit = maxResults == null ? Integer.MAX_VALUE : maxResults;
-    String last = null;
-    for (Map.Entry<String, T> e : from.entrySet()) {
-      if (!keep.test(e.getValue())) {
-        continue;
-      }
-      if (items.size() == limit) {
-        return new Page<>(items, token.apply(last));
-      }
-      items.add(view.apply(e.getValue()));
-      last = e.getKey();
-    }
-    return new Page<>(items, null);
   }
 
   /**
@@ -289,7 +258,7 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
           if (g.isDefault()) {
             throw Ec2Errors.cannotDelete(g.id);
           }
@@ -387,7 +356,7 @@ public final class Ec2Simulator implements CloudPort {
   /** The tags of a group ({@code sg-}) or an instance ({@code i-}), which must exist. */
   private Map<String, String> tagsOf(RegionState r, String resourceId) {
     if (resourceId.startsWith("sg-")) {
-      return requireGroup(r, resourceId).tags;
+      return requireGroup(r, resourceId, callNanos).tags;
     }
     if (resourceId.startsWith("i-")) {
       return requireInstance(r, resourceId).tags;
@@ -410,13 +379,13 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
           if (rules.isEmpty()) {
             throw Ec2Errors.missingParameter("IpPermissions");
           }
           Set<RuleKey> inRequest = new HashSet<>();
           for (Rule rule : rules) {
-            checkRule(r, g, rule);
+            checkRule(r, g, rule, callNanos);
             if (!inRequest.add(rule.key())) {
               throw Ec2Errors.permissionDuplicate(rule, true);
             }
@@ -452,7 +421,7 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
           if (rules.isEmpty()) {
             throw Ec2Errors.missingParameter("IpPermissions");
           }
@@ -483,7 +452,7 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
           if (rules.isEmpty()) {
             throw Ec2Errors.missingParameter("IpPermissions");
           }
@@ -514,12 +483,12 @@ public final class Ec2Simulator implements CloudPort {
         region,
         unfiltered,
         r -> {
-          checkMaxResults(maxResults);
+          Pagination.checkMaxResults(maxResults);
           if (maxResults != null && !f.instanceIds().isEmpty()) {
             throw Ec2Errors.invalidParameterCombination(
                 "The parameter instancesSet cannot be used with the parameter maxResults");
           }
-          String after = nextToken == null ? null : decodeToken(nextToken, "i", r.name);
+          String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "i", r.name);
           List<String> missing = new ArrayList<>();
           for (String id : f.instanceIds()) {
             if (id == null || !Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
@@ -532,7 +501,7 @@ public final class Ec2Simulator implements CloudPort {
           if (!missing.isEmpty()) {
             throw Ec2Errors.instanceNotFound(missing);
           }
-          return page(
+          return Pagination.page(
               r.instances,
               after,
               maxResults,
@@ -540,7 +509,7 @@ public final class Ec2Simulator implements CloudPort {
                   (f.instanceIds().isEmpty() || f.instanceIds().contains(i.id))
                       && tagsMatch(i.tags, f.tags()),
               RegionState.Instance::info,
-              id -> encodeToken("i", r.name, id));
+              id -> Pagination.encodeToken("i", r.name, id));
         });
   }
 
@@ -559,15 +528,16 @@ public final class Ec2Simulator implements CloudPort {
           if (groupId == null || groupId.isBlank()) {
             throw Ec2Errors.invalidParameterValue("The filter 'group-id' needs a value");
           }
-          checkMaxResults(maxResults);
-          String after = nextToken == null ? null : decodeToken(nextToken, "eni", r.name);
-          return page(
+          Pagination.checkMaxResults(maxResults);
+          String after =
+              nextToken == null ? null : Pagination.decodeToken(nextToken, "eni", r.name);
+          return Pagination.page(
               new TreeMap<>(r.interfaces),
               after,
               maxResults,
               ni -> ni.groupIds.contains(groupId),
               ni -> new NetworkInterfaceInfo(ni.id, ni.instanceId, "interface", "", ni.groupIds),
-              id -> encodeToken("eni", r.name, id));
+              id -> Pagination.encodeToken("eni", r.name, id));
         });
   }
 
@@ -653,7 +623,7 @@ public final class Ec2Simulator implements CloudPort {
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(groupIds));
     List<String> elsewhere = new ArrayList<>();
     for (String id : distinct) {
-      RegionState.Group g = requireGroup(r, id);
+      RegionState.Group g = requireGroup(r, id, callNanos);
       if (!g.vpcId.equals(ni.vpcId)) {
         elsewhere.add(id + " (in " + g.vpcId + ")");
       }
@@ -747,10 +717,10 @@ public final class Ec2Simulator implements CloudPort {
   private <T> T call(
       Ec2Action action, String region, boolean unfiltered, Function<RegionState, T> op) {
     checkRegion(region);
-    if (faults.addsLatency()) {
+    if (gate.addsLatency()) {
       Duration delay;
       synchronized (lock) {
-        delay = drawLatency();
+        delay = gate.drawLatency();
       }
       if (!delay.isZero()) {
         sleeper.sleep(delay);
@@ -759,13 +729,9 @@ public final class Ec2Simulator implements CloudPort {
     synchronized (lock) {
       callNanos = nanoTime.getAsLong();
       try {
-        if (faults.throttleRate() > 0 && faultRandom.nextDouble() < faults.throttleRate()) {
-          throw Ec2Errors.requestLimitExceeded(action);
-        }
+        gate.throttleFault(action);
         RegionState r = regions.computeIfAbsent(region, RegionState::new);
-        if (throttling.enabled() && !bucket(r, action, unfiltered).tryTake(callNanos)) {
-          throw Ec2Errors.requestLimitExceeded(action);
-        }
+        gate.takeToken(r, action, unfiltered, callNanos);
         T out = op.apply(r);
         calls.record(action, CallCounters.SUCCESS);
         return out;
@@ -774,29 +740,6 @@ public final class Ec2Simulator implements CloudPort {
         throw e;
       }
     }
-  }
-
-  private Duration drawLatency() {
-    Duration d = faults.latency();
-    long jitter = faults.latencyJitter().toNanos();
-    if (jitter > 0) {
-      d = d.plusNanos((long) (faultRandom.nextDouble() * jitter));
-    }
-    return d;
-  }
-
-  private TokenBucket bucket(RegionState r, Ec2Action action, boolean unfiltered) {
-    boolean small = unfiltered && action.hasUnfilteredBucket();
-    String key = action.apiName() + (small ? "/unfiltered" : "");
-    double factor = throttling.effectiveFactor();
-    return r.buckets.computeIfAbsent(
-        key,
-        k ->
-            new TokenBucket(
-                (small ? Ec2Action.UNFILTERED_CAPACITY : action.capacity()) * factor,
-                (small ? Ec2Action.UNFILTERED_REFILL_PER_SECOND : action.refillPerSecond())
-                    * factor,
-                callNanos));
   }
 
   private static void checkRegion(String region) {
@@ -808,155 +751,6 @@ public final class Ec2Simulator implements CloudPort {
 
   private void changed() {
     version++;
-  }
-
-  // ---------------------------------------------------------------- checks
-
-  /** Rules must be canonical and resolved before they reach EC2: anything else is a bug. */
-  private static void checkCanonical(Direction direction, List<Rule> rules) {
-    Objects.requireNonNull(direction, "direction");
-    Objects.requireNonNull(rules, "rules");
-    for (Rule r : rules) {
-      Objects.requireNonNull(r, "rule");
-      if (r.direction() != direction) {
-        throw new IllegalArgumentException(
-            "rule \""
-                + r.display()
-                + "\" is "
-                + r.direction().word()
-                + ", not "
-                + direction.word());
-      }
-      if (!r.peer().isResolved()) {
-        throw new IllegalArgumentException(
-            "rule \""
-                + r.display()
-                + "\" has an unresolved peer; resolve named groups and self to group ids first");
-      }
-    }
-  }
-
-  private void checkRule(RegionState r, RegionState.Group target, Rule rule) {
-    invalidIf(Ec2Constraints.portsProblem(rule));
-    invalidIf(Ec2Constraints.ruleDescriptionProblem(rule.description()));
-    Peer p = rule.peer();
-    if (p instanceof GroupPeer gp) {
-      String id = gp.groupId();
-      if (!Ec2Constraints.isGroupId(id)) {
-        throw Ec2Errors.groupIdMalformed(id);
-      }
-      RegionState.Group referenced = r.groups.get(id);
-      if (referenced == null || !referenced.visibleAt(callNanos)) {
-        throw Ec2Errors.groupNotFound(id);
-      }
-      if (!referenced.vpcId.equals(target.vpcId)) {
-        throw Ec2Errors.groupNotInVpc(id, target.vpcId);
-      }
-    } else if (p instanceof PrefixListPeer pl) {
-      if (!r.prefixLists.containsKey(pl.prefixListId())) {
-        throw Ec2Errors.prefixListNotFound(pl.prefixListId());
-      }
-    }
-  }
-
-  private RegionState.Group requireGroup(RegionState r, String id) {
-    if (id == null || id.isEmpty()) {
-      throw Ec2Errors.missingParameter("GroupId");
-    }
-    if (!Ec2Constraints.isGroupId(id)) {
-      throw Ec2Errors.groupIdMalformed(id);
-    }
-    RegionState.Group g = r.groups.get(id);
-    if (g == null || !g.visibleAt(callNanos)) {
-      throw Ec2Errors.groupNotFound(id);
-    }
-    return g;
-  }
-
-  private static RegionState.Instance requireInstance(RegionState r, String id) {
-    if (!Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
-      throw Ec2Errors.instanceIdMalformed(id);
-    }
-    RegionState.Instance i = r.instances.get(id);
-    if (i == null) {
-      throw Ec2Errors.instanceNotFound(List.of(id));
-    }
-    return i;
-  }
-
-  private static RegionState.Vpc requireVpc(RegionState r, String vpcId) {
-    if (vpcId == null || vpcId.isEmpty()) {
-      throw Ec2Errors.missingParameter("VpcId");
-    }
-    if (!Ec2Constraints.VPC_ID.matcher(vpcId).matches()) {
-      throw Ec2Errors.vpcIdMalformed(vpcId);
-    }
-    RegionState.Vpc vpc = r.vpcs.get(vpcId);
-    if (vpc == null) {
-      throw Ec2Errors.vpcNotFound(vpcId);
-    }
-    return vpc;
-  }
-
-  private static Map<String, String> mergedTags(
-      String resource, Map<String, String> existing, Map<String, String> adding) {
-    Map<String, String> merged = new LinkedHashMap<>(existing);
-    if (adding != null) {
-      for (Map.Entry<String, String> e : adding.entrySet()) {
-        invalidIf(Ec2Constraints.tagProblem(e.getKey(), e.getValue()));
-        merged.put(e.getKey(), e.getValue());
-      }
-    }
-    if (merged.size() > Ec2Constraints.MAX_TAGS) {
-      throw Ec2Errors.tagLimit(resource, merged.size(), Ec2Constraints.MAX_TAGS);
-    }
-    return merged;
-  }
-
-  private static void checkMaxResults(Integer maxResults) {
-    if (maxResults != null && (maxResults < MIN_PAGE || maxResults > MAX_PAGE)) {
-      throw Ec2Errors.invalidParameterValue(
-          "Value ("
-              + maxResults
-              + ") for parameter maxResults is invalid: expecting a value from "
-              + MIN_PAGE
-              + " to "
-              + MAX_PAGE);
-    }
-  }
-
-  private static void invalidIf(String problem) {
-    if (problem != null) {
-      throw Ec2Errors.invalidParameterValue(problem);
-    }
-  }
-
-  // ---------------------------------------------------------------- pagination tokens
-
-  /** Tokens carry where the previous page ended; they are bound to the action and region. */
-  private static String encodeToken(String kind, String region, String lastId) {
-    String raw = TOKEN_VERSION + "|" + kind + "|" + region + "|" + lastId;
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decodeToken(String token, String kind, String region) {
-    String raw;
-    try {
-      raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw Ec2Errors.paginationToken();
-    }
-    String[] parts = raw.split("\\|", -1);
-    if (parts.length != 4
-        || !parts[0].equals(TOKEN_VERSION)
-        || !parts[1].equals(kind)
-        || !parts[2].equals(region)
-        || parts[3].isEmpty()) {
-      throw Ec2Errors.paginationToken();
-    }
-    return parts[3];
   }
 
   // ---------------------------------------------------------------- builder

@@ -26,13 +26,10 @@ import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
 import dev.portcullis.engine.eval.Estate;
-import dev.portcullis.engine.eval.Evaluators;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.engine.eval.GroupState;
 import dev.portcullis.engine.eval.InstanceState;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -78,15 +75,6 @@ public final class Ec2Simulator implements CloudPort {
     void sleep(Duration duration);
   }
 
-  private static final Sleeper THREAD_SLEEP =
-      d -> {
-        try {
-          Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      };
-
   private final Object lock = new Object();
 
   // Everything below that is mutable is guarded by lock, inside the objects too (but the traffic's
@@ -108,7 +96,7 @@ public final class Ec2Simulator implements CloudPort {
   private final Function<Estate, FlowEvaluator> evaluatorFactory;
   private final CallCounters calls = new CallCounters();
 
-  private Ec2Simulator(Builder b) {
+  Ec2Simulator(Ec2SimulatorBuilder b) {
     List<Problem> quotaProblems = b.quotas.validate();
     if (!quotaProblems.isEmpty()) {
       throw new IllegalArgumentException("invalid quotas: " + quotaProblems);
@@ -129,8 +117,9 @@ public final class Ec2Simulator implements CloudPort {
     }
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /** A simulator's settings, each with a default: {@code builder().build()} is an empty EC2. */
+  public static Ec2SimulatorBuilder builder() {
+    return new Ec2SimulatorBuilder();
   }
 
   /** Calls answered so far, per action and outcome. */
@@ -274,21 +263,7 @@ public final class Ec2Simulator implements CloudPort {
                   .map(o -> o.id + " (" + o.name + ")")
                   .collect(Collectors.toList());
           if (!interfaces.isEmpty() || !referencing.isEmpty()) {
-            List<String> parts = new ArrayList<>();
-            if (!interfaces.isEmpty()) {
-              parts.add(
-                  "it is attached to network interface"
-                      + (interfaces.size() == 1 ? " " : "s ")
-                      + String.join(", ", interfaces));
-            }
-            if (!referencing.isEmpty()) {
-              parts.add(
-                  "rules of security group"
-                      + (referencing.size() == 1 ? " " : "s ")
-                      + String.join(", ", referencing)
-                      + " reference it");
-            }
-            throw Ec2Errors.dependencyViolation(g.id, String.join("; ", parts));
+            throw Ec2Errors.dependencyViolation(g.id, interfaces, referencing);
           }
           r.groups.remove(g.id);
           changed();
@@ -751,103 +726,5 @@ public final class Ec2Simulator implements CloudPort {
 
   private void changed() {
     version++;
-  }
-
-  // ---------------------------------------------------------------- builder
-
-  /** Configures a simulator; every setting has a default, so {@code build()} alone works. */
-  public static final class Builder {
-    private World world = World.empty();
-    private long seed;
-    private Throttling throttling = Throttling.ec2();
-    private Faults faults = Faults.none();
-    private Quotas quotas = Quotas.DEFAULT;
-    private LongSupplier nanoTime = System::nanoTime;
-    private Sleeper sleeper = THREAD_SLEEP;
-    private Function<Estate, FlowEvaluator> evaluatorFactory = Evaluators::forDecisions;
-
-    private Builder() {}
-
-    /**
-     * What exists from the start (default: nothing), as {@link WorldLoader} reads and checks it
-     * against the same {@link #quotas}.
-     */
-    public Builder world(World world) {
-      this.world = Objects.requireNonNull(world, "world");
-      return this;
-    }
-
-    /** Seeds ids and random faults (default 0). */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Request throttling (default: EC2's buckets). */
-    public Builder throttling(Throttling throttling) {
-      this.throttling = Objects.requireNonNull(throttling, "throttling");
-      return this;
-    }
-
-    /** {@link ThrottlingMode#EC2} or {@link ThrottlingMode#OFF}; scaling needs a factor. */
-    public Builder throttling(ThrottlingMode mode) {
-      switch (Objects.requireNonNull(mode, "mode")) {
-        case EC2:
-          return throttling(Throttling.ec2());
-        case OFF:
-          return throttling(Throttling.off());
-        default:
-          throw new IllegalArgumentException("scaled throttling needs a factor: Throttling.scaled");
-      }
-    }
-
-    /** Injected faults (default: none). */
-    public Builder faults(Faults faults) {
-      this.faults = Objects.requireNonNull(faults, "faults");
-      return this;
-    }
-
-    /** The account's quotas (default: EC2's defaults). */
-    public Builder quotas(Quotas quotas) {
-      this.quotas = Objects.requireNonNull(quotas, "quotas");
-      return this;
-    }
-
-    /** The clock that refills token buckets, ends consistency windows and drives {@link #tick}. */
-    public Builder clock(Clock clock) {
-      Objects.requireNonNull(clock, "clock");
-      this.nanoTime =
-          () -> {
-            Instant i = clock.instant();
-            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-          };
-      return this;
-    }
-
-    /** A monotonic time source in nanoseconds, instead of a {@link Clock}. */
-    public Builder nanoTime(LongSupplier nanoTime) {
-      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-      return this;
-    }
-
-    /** How injected latency pauses a caller (default: {@link Thread#sleep}). */
-    public Builder sleeper(Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-      return this;
-    }
-
-    /**
-     * Makes the evaluator behind {@link #evaluator()} and the synthetic traffic, built again when
-     * one is needed after a change (default: {@link Evaluators#forDecisions}, the one for a few
-     * decisions per state; {@link Evaluators#indexed} for many flows over a state that stays).
-     */
-    public Builder evaluatorFactory(Function<Estate, FlowEvaluator> factory) {
-      this.evaluatorFactory = Objects.requireNonNull(factory, "evaluatorFactory");
-      return this;
-    }
-
-    public Ec2Simulator build() {
-      return new Ec2Simulator(this);
-    }
   }
 }

@@ -5,7 +5,10 @@ import static dev.portcullis.cloud.simulator.RequestChecks.checkRule;
 import static dev.portcullis.cloud.simulator.RequestChecks.invalidIf;
 import static dev.portcullis.cloud.simulator.RequestChecks.mergedTags;
 import static dev.portcullis.cloud.simulator.RequestChecks.requireGroup;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireGroups;
 import static dev.portcullis.cloud.simulator.RequestChecks.requireInstance;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireInstances;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireRules;
 import static dev.portcullis.cloud.simulator.RequestChecks.requireVpc;
 
 import dev.portcullis.cloud.CallCounters;
@@ -27,8 +30,6 @@ import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
 import dev.portcullis.engine.eval.Estate;
 import dev.portcullis.engine.eval.FlowEvaluator;
-import dev.portcullis.engine.eval.GroupState;
-import dev.portcullis.engine.eval.InstanceState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,9 +84,7 @@ public final class Ec2Simulator implements CloudPort {
   private final IdSource idSource;
   private final RequestGate gate;
   private final SyntheticTraffic traffic;
-  private long version;
-  private long evaluatorVersion = -1;
-  private FlowEvaluator evaluator;
+  private final EstateView view;
   private long callNanos;
 
   private final World world;
@@ -93,7 +92,6 @@ public final class Ec2Simulator implements CloudPort {
   private final Quotas quotas;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
-  private final Function<Estate, FlowEvaluator> evaluatorFactory;
   private final CallCounters calls = new CallCounters();
 
   Ec2Simulator(Ec2SimulatorBuilder b) {
@@ -106,7 +104,7 @@ public final class Ec2Simulator implements CloudPort {
     this.quotas = b.quotas;
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
-    this.evaluatorFactory = b.evaluatorFactory;
+    this.view = new EstateView(b.evaluatorFactory);
     SplittableRandom root = new SplittableRandom(b.seed);
     this.idSource = new IdSource(root.split());
     this.gate = new RequestGate(b.throttling, b.faults, root.split());
@@ -196,19 +194,7 @@ public final class Ec2Simulator implements CloudPort {
         r -> {
           Pagination.checkMaxResults(maxResults);
           String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "sg", r.name);
-          List<String> missing = new ArrayList<>();
-          for (String id : f.groupIds()) {
-            if (id == null || !Ec2Constraints.isGroupId(id)) {
-              throw Ec2Errors.groupIdMalformed(String.valueOf(id));
-            }
-            RegionState.Group g = r.groups.get(id);
-            if (g == null || !g.visibleAt(callNanos)) {
-              missing.add(id);
-            }
-          }
-          if (!missing.isEmpty()) {
-            throw Ec2Errors.groupNotFound(missing);
-          }
+          requireGroups(r, f.groupIds(), callNanos);
           return Pagination.page(
               r.groups,
               after,
@@ -355,9 +341,7 @@ public final class Ec2Simulator implements CloudPort {
         false,
         r -> {
           RegionState.Group g = requireGroup(r, groupId, callNanos);
-          if (rules.isEmpty()) {
-            throw Ec2Errors.missingParameter("IpPermissions");
-          }
+          requireRules(rules);
           Set<RuleKey> inRequest = new HashSet<>();
           for (Rule rule : rules) {
             checkRule(r, g, rule, callNanos);
@@ -397,9 +381,7 @@ public final class Ec2Simulator implements CloudPort {
         false,
         r -> {
           RegionState.Group g = requireGroup(r, groupId, callNanos);
-          if (rules.isEmpty()) {
-            throw Ec2Errors.missingParameter("IpPermissions");
-          }
+          requireRules(rules);
           // A rule named twice is revoked once: the request names a set of rules to remove.
           Set<RuleKey> keys = new LinkedHashSet<>();
           for (Rule rule : rules) {
@@ -428,9 +410,7 @@ public final class Ec2Simulator implements CloudPort {
         false,
         r -> {
           RegionState.Group g = requireGroup(r, groupId, callNanos);
-          if (rules.isEmpty()) {
-            throw Ec2Errors.missingParameter("IpPermissions");
-          }
+          requireRules(rules);
           for (Rule rule : rules) {
             invalidIf(Ec2Constraints.ruleDescriptionProblem(rule.description()));
             if (!g.rules.containsKey(rule.key())) {
@@ -464,18 +444,7 @@ public final class Ec2Simulator implements CloudPort {
                 "The parameter instancesSet cannot be used with the parameter maxResults");
           }
           String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "i", r.name);
-          List<String> missing = new ArrayList<>();
-          for (String id : f.instanceIds()) {
-            if (id == null || !Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
-              throw Ec2Errors.instanceIdMalformed(String.valueOf(id));
-            }
-            if (!r.instances.containsKey(id)) {
-              missing.add(id);
-            }
-          }
-          if (!missing.isEmpty()) {
-            throw Ec2Errors.instanceNotFound(missing);
-          }
+          requireInstances(r, f.instanceIds());
           return Pagination.page(
               r.instances,
               after,
@@ -618,7 +587,7 @@ public final class Ec2Simulator implements CloudPort {
   /** Everything the simulator holds, every region, as the evaluator sees it. */
   public Estate estate() {
     synchronized (lock) {
-      return buildEstate(null);
+      return EstateView.estate(regions.values(), null);
     }
   }
 
@@ -626,7 +595,7 @@ public final class Ec2Simulator implements CloudPort {
   public Estate estate(String region) {
     Objects.requireNonNull(region, "region");
     synchronized (lock) {
-      return buildEstate(region);
+      return EstateView.estate(regions.values(), region);
     }
   }
 
@@ -636,7 +605,7 @@ public final class Ec2Simulator implements CloudPort {
    */
   public FlowEvaluator evaluator() {
     synchronized (lock) {
-      return currentEvaluator();
+      return view.evaluator(regions.values());
     }
   }
 
@@ -650,36 +619,15 @@ public final class Ec2Simulator implements CloudPort {
       throw new IllegalArgumentException("cannot advance by a negative duration " + elapsed);
     }
     synchronized (lock) {
-      traffic.advance(elapsed, this::currentEvaluator);
+      traffic.advance(elapsed, () -> view.evaluator(regions.values()));
     }
   }
 
   /** Generates traffic for the time the clock moved since the last tick (or since creation). */
   public void tick() {
     synchronized (lock) {
-      traffic.tick(nanoTime.getAsLong(), this::currentEvaluator);
+      traffic.tick(nanoTime.getAsLong(), () -> view.evaluator(regions.values()));
     }
-  }
-
-  private FlowEvaluator currentEvaluator() {
-    if (evaluator == null || evaluatorVersion != version) {
-      evaluator = evaluatorFactory.apply(buildEstate(null));
-      evaluatorVersion = version;
-    }
-    return evaluator;
-  }
-
-  private Estate buildEstate(String onlyRegion) {
-    List<GroupState> groups = new ArrayList<>();
-    List<InstanceState> instances = new ArrayList<>();
-    for (RegionState r : regions.values()) {
-      if (onlyRegion != null && !onlyRegion.equals(r.name)) {
-        continue;
-      }
-      r.groups.values().forEach(g -> groups.add(g.state(r.name)));
-      r.instances.values().forEach(i -> instances.add(i.state(r.name)));
-    }
-    return new Estate(groups, instances);
   }
 
   // ---------------------------------------------------------------- the call envelope
@@ -725,6 +673,6 @@ public final class Ec2Simulator implements CloudPort {
   }
 
   private void changed() {
-    version++;
+    view.changed();
   }
 }

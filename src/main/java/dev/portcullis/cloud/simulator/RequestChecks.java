@@ -5,6 +5,8 @@ import dev.portcullis.engine.GroupPeer;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Rule;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +87,26 @@ final class RequestChecks {
     return g;
   }
 
+  /**
+   * The groups a describe names by id, which must all exist and be visible at {@code nowNanos}: a
+   * malformed id is refused first, then every missing one is named at once.
+   */
+  static void requireGroups(RegionState r, Collection<String> ids, long nowNanos) {
+    List<String> missing = new ArrayList<>();
+    for (String id : ids) {
+      if (id == null || !Ec2Constraints.isGroupId(id)) {
+        throw Ec2Errors.groupIdMalformed(String.valueOf(id));
+      }
+      RegionState.Group g = r.groups.get(id);
+      if (g == null || !g.visibleAt(nowNanos)) {
+        missing.add(id);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw Ec2Errors.groupNotFound(missing);
+    }
+  }
+
   /** The instance a request names, which must exist. */
   static RegionState.Instance requireInstance(RegionState r, String id) {
     if (!Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
@@ -95,6 +117,29 @@ final class RequestChecks {
       throw Ec2Errors.instanceNotFound(List.of(id));
     }
     return i;
+  }
+
+  /** The instances a describe names by id, as {@link #requireGroups}. */
+  static void requireInstances(RegionState r, Collection<String> ids) {
+    List<String> missing = new ArrayList<>();
+    for (String id : ids) {
+      if (id == null || !Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
+        throw Ec2Errors.instanceIdMalformed(String.valueOf(id));
+      }
+      if (!r.instances.containsKey(id)) {
+        missing.add(id);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw Ec2Errors.instanceNotFound(missing);
+    }
+  }
+
+  /** The rules a rule call names: at least one. */
+  static void requireRules(List<Rule> rules) {
+    if (rules.isEmpty()) {
+      throw Ec2Errors.missingParameter("IpPermissions");
+    }
   }
 
   /** The VPC a request names, which must exist. */

@@ -92,10 +92,11 @@ public final class AwsEstate {
   /**
    * An evaluator of {@code estate} for a cloud that does not report listening ports: a flow the
    * groups allow is Reachable, and its explanation says that whether something answers is not
-   * known.
+   * known. It is built for the few checks that read one region before it is read again ({@link
+   * Evaluators#forDecisions}).
    */
   public static FlowEvaluator evaluator(Estate estate) {
-    return new ListenersUnknown(Evaluators.indexed(estate));
+    return new ListenersUnknown(Evaluators.forDecisions(estate));
   }
 
   /** Turns the engine's ConnectionRefused (no listeners are known) into Reachable. */

@@ -6,6 +6,7 @@ import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -107,11 +108,30 @@ final class Ec2Errors {
             + " VPC, whose rules can be changed but which cannot be removed");
   }
 
-  static CloudException dependencyViolation(String id, String dependents) {
+  /**
+   * A group that cannot be deleted while {@code interfaces} ("eni-... (instance i-...)") carry it
+   * or the rules of {@code referencing} ("sg-... (name)") name it; at least one is not empty.
+   */
+  static CloudException dependencyViolation(
+      String id, List<String> interfaces, List<String> referencing) {
+    List<String> parts = new ArrayList<>();
+    if (!interfaces.isEmpty()) {
+      parts.add(
+          "it is attached to network interface"
+              + (interfaces.size() == 1 ? " " : "s ")
+              + String.join(", ", interfaces));
+    }
+    if (!referencing.isEmpty()) {
+      parts.add(
+          "rules of security group"
+              + (referencing.size() == 1 ? " " : "s ")
+              + String.join(", ", referencing)
+              + " reference it");
+    }
     return new CloudException(
         "DependencyViolation",
         Kind.CONFLICT,
-        "resource " + id + " has a dependent object: " + dependents);
+        "resource " + id + " has a dependent object: " + String.join("; ", parts));
   }
 
   static CloudException vpcIdMalformed(String id) {

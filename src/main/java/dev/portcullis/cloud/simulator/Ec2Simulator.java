@@ -1,5 +1,16 @@
 package dev.portcullis.cloud.simulator;
 
+import static dev.portcullis.cloud.simulator.RequestChecks.checkCanonical;
+import static dev.portcullis.cloud.simulator.RequestChecks.checkRule;
+import static dev.portcullis.cloud.simulator.RequestChecks.invalidIf;
+import static dev.portcullis.cloud.simulator.RequestChecks.mergedTags;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireGroup;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireGroups;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireInstance;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireInstances;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireRules;
+import static dev.portcullis.cloud.simulator.RequestChecks.requireVpc;
+
 import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
@@ -11,41 +22,22 @@ import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.SecurityGroupInfo;
-import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Direction;
-import dev.portcullis.engine.GroupPeer;
-import dev.portcullis.engine.Ip;
-import dev.portcullis.engine.NamedGroupPeer;
-import dev.portcullis.engine.Peer;
-import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Problem;
-import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
-import dev.portcullis.engine.SelfPeer;
 import dev.portcullis.engine.eval.Estate;
-import dev.portcullis.engine.eval.Evaluators;
 import dev.portcullis.engine.eval.FlowEvaluator;
-import dev.portcullis.engine.eval.GroupState;
-import dev.portcullis.engine.eval.IndexedEvaluator;
-import dev.portcullis.engine.eval.InstanceState;
-import dev.portcullis.engine.eval.Verdict;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -84,74 +76,48 @@ public final class Ec2Simulator implements CloudPort {
     void sleep(Duration duration);
   }
 
-  private static final Sleeper THREAD_SLEEP =
-      d -> {
-        try {
-          Thread.sleep(d.toMillis(), (int) (d.toNanos() % 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      };
-
-  private static final int MIN_PAGE = 5;
-  private static final int MAX_PAGE = 1000;
-  private static final String DEFAULT_GROUP = Ec2Constraints.DEFAULT_GROUP;
-  private static final String DEFAULT_GROUP_DESCRIPTION = "default VPC security group";
-  private static final String TOKEN_VERSION = "sim1";
-
   private final Object lock = new Object();
 
-  // Everything below that is mutable is guarded by lock.
+  // Everything below that is mutable is guarded by lock, inside the objects too (but the traffic's
+  // counters, which are thread-safe).
   private final Map<String, RegionState> regions = new LinkedHashMap<>();
-  private final Set<String> usedIds = new HashSet<>();
-  private final SplittableRandom idRandom;
-  private final SplittableRandom faultRandom;
-  private final Map<String, FlowProgress> flowProgress = new HashMap<>();
-  private long version;
-  private long evaluatorVersion = -1;
-  private FlowEvaluator evaluator;
-  private long lastTickNanos;
+  private final IdSource idSource;
+  private final RequestGate gate;
+  private final SyntheticTraffic traffic;
+  private final EstateView view;
   private long callNanos;
 
   private final World world;
-  private final Throttling throttling;
-  private final Faults faults;
+  private final Duration consistencyWindow;
   private final Quotas quotas;
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
-  private final Function<Estate, FlowEvaluator> evaluatorFactory;
   private final CallCounters calls = new CallCounters();
-  private final TrafficCounters traffic = new TrafficCounters();
 
-  private Ec2Simulator(Builder b) {
+  Ec2Simulator(Ec2SimulatorBuilder b) {
     List<Problem> quotaProblems = b.quotas.validate();
     if (!quotaProblems.isEmpty()) {
       throw new IllegalArgumentException("invalid quotas: " + quotaProblems);
     }
     this.world = b.world;
-    this.throttling = b.throttling;
-    this.faults = b.faults;
+    this.consistencyWindow = b.faults.consistencyWindow();
     this.quotas = b.quotas;
     this.nanoTime = b.nanoTime;
     this.sleeper = b.sleeper;
-    this.evaluatorFactory = b.evaluatorFactory;
+    this.view = new EstateView(b.evaluatorFactory);
     SplittableRandom root = new SplittableRandom(b.seed);
-    this.idRandom = root.split();
-    this.faultRandom = root.split();
+    this.idSource = new IdSource(root.split());
+    this.gate = new RequestGate(b.throttling, b.faults, root.split());
     synchronized (lock) {
       this.callNanos = nanoTime.getAsLong();
-      this.lastTickNanos = callNanos;
-      world.instances().forEach(i -> i.interfaces().forEach(n -> reserve(n.id())));
-      world.regions().values().forEach(this::populate);
-      for (World.TrafficFlow f : world.traffic()) {
-        traffic.register(f.name());
-        flowProgress.put(f.name(), new FlowProgress());
-      }
+      regions.putAll(WorldSeeder.seed(world, quotas, idSource));
+      this.traffic = new SyntheticTraffic(world.traffic(), callNanos);
     }
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /** A simulator's settings, each with a default: {@code builder().build()} is an empty EC2. */
+  public static Ec2SimulatorBuilder builder() {
+    return new Ec2SimulatorBuilder();
   }
 
   /** Calls answered so far, per action and outcome. */
@@ -161,7 +127,7 @@ public final class Ec2Simulator implements CloudPort {
 
   /** Connections generated by the world's traffic flows so far, per flow and verdict. */
   public TrafficCounters traffic() {
-    return traffic;
+    return traffic.counters();
   }
 
   public World world() {
@@ -203,13 +169,13 @@ public final class Ec2Simulator implements CloudPort {
           }
           RegionState.Group g =
               new RegionState.Group(
-                  newId("sg-"),
+                  idSource.next("sg-"),
                   groupName,
                   description,
                   vpc.id(),
-                  callNanos + faults.consistencyWindow().toNanos());
+                  callNanos + consistencyWindow.toNanos());
           g.tags.putAll(newTags);
-          addRule(g, Rule.DEFAULT_EGRESS);
+          g.addRule(idSource, Rule.DEFAULT_EGRESS);
           r.groups.put(g.id, g);
           changed();
           return g.info();
@@ -226,57 +192,17 @@ public final class Ec2Simulator implements CloudPort {
         region,
         unfiltered,
         r -> {
-          checkMaxResults(maxResults);
-          String after = nextToken == null ? null : decodeToken(nextToken, "sg", r.name);
-          List<String> missing = new ArrayList<>();
-          for (String id : f.groupIds()) {
-            if (id == null || !Ec2Constraints.isGroupId(id)) {
-              throw Ec2Errors.groupIdMalformed(String.valueOf(id));
-            }
-            RegionState.Group g = r.groups.get(id);
-            if (g == null || !g.visibleAt(callNanos)) {
-              missing.add(id);
-            }
-          }
-          if (!missing.isEmpty()) {
-            throw Ec2Errors.groupNotFound(missing);
-          }
-          return page(
+          Pagination.checkMaxResults(maxResults);
+          String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "sg", r.name);
+          requireGroups(r, f.groupIds(), callNanos);
+          return Pagination.page(
               r.groups,
               after,
               maxResults,
               g -> g.visibleAt(callNanos) && matches(g, f),
               RegionState.Group::info,
-              id -> encodeToken("sg", r.name, id));
+              id -> Pagination.encodeToken("sg", r.name, id));
         });
-  }
-
-  /**
-   * One page of {@code all} (ordered by id), starting after the id {@code after}: at most {@code
-   * maxResults} items that {@code keep} accepts, and a token for the rest when there is more.
-   */
-  private static <T, R> Page<R> page(
-      NavigableMap<String, T> all,
-      String after,
-      Integer maxResults,
-      java.util.function.Predicate<T> keep,
-      Function<T, R> view,
-      Function<String, String> token) {
-    NavigableMap<String, T> from = after == null ? all : all.tailMap(after, false);
-    List<R> items = new ArrayList<>();
-    int limit = maxResults == null ? Integer.MAX_VALUE : maxResults;
-    String last = null;
-    for (Map.Entry<String, T> e : from.entrySet()) {
-      if (!keep.test(e.getValue())) {
-        continue;
-      }
-      if (items.size() == limit) {
-        return new Page<>(items, token.apply(last));
-      }
-      items.add(view.apply(e.getValue()));
-      last = e.getKey();
-    }
-    return new Page<>(items, null);
   }
 
   /**
@@ -307,7 +233,7 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
           if (g.isDefault()) {
             throw Ec2Errors.cannotDelete(g.id);
           }
@@ -323,21 +249,7 @@ public final class Ec2Simulator implements CloudPort {
                   .map(o -> o.id + " (" + o.name + ")")
                   .collect(Collectors.toList());
           if (!interfaces.isEmpty() || !referencing.isEmpty()) {
-            List<String> parts = new ArrayList<>();
-            if (!interfaces.isEmpty()) {
-              parts.add(
-                  "it is attached to network interface"
-                      + (interfaces.size() == 1 ? " " : "s ")
-                      + String.join(", ", interfaces));
-            }
-            if (!referencing.isEmpty()) {
-              parts.add(
-                  "rules of security group"
-                      + (referencing.size() == 1 ? " " : "s ")
-                      + String.join(", ", referencing)
-                      + " reference it");
-            }
-            throw Ec2Errors.dependencyViolation(g.id, String.join("; ", parts));
+            throw Ec2Errors.dependencyViolation(g.id, interfaces, referencing);
           }
           r.groups.remove(g.id);
           changed();
@@ -405,7 +317,7 @@ public final class Ec2Simulator implements CloudPort {
   /** The tags of a group ({@code sg-}) or an instance ({@code i-}), which must exist. */
   private Map<String, String> tagsOf(RegionState r, String resourceId) {
     if (resourceId.startsWith("sg-")) {
-      return requireGroup(r, resourceId).tags;
+      return requireGroup(r, resourceId, callNanos).tags;
     }
     if (resourceId.startsWith("i-")) {
       return requireInstance(r, resourceId).tags;
@@ -428,13 +340,11 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
-          if (rules.isEmpty()) {
-            throw Ec2Errors.missingParameter("IpPermissions");
-          }
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
+          requireRules(rules);
           Set<RuleKey> inRequest = new HashSet<>();
           for (Rule rule : rules) {
-            checkRule(r, g, rule);
+            checkRule(r, g, rule, callNanos);
             if (!inRequest.add(rule.key())) {
               throw Ec2Errors.permissionDuplicate(rule, true);
             }
@@ -451,7 +361,7 @@ public final class Ec2Simulator implements CloudPort {
           }
           List<String> ids = new ArrayList<>();
           for (Rule rule : rules) {
-            ids.add(addRule(g, rule));
+            ids.add(g.addRule(idSource, rule));
           }
           changed();
           return ids;
@@ -470,10 +380,8 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
-          if (rules.isEmpty()) {
-            throw Ec2Errors.missingParameter("IpPermissions");
-          }
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
+          requireRules(rules);
           // A rule named twice is revoked once: the request names a set of rules to remove.
           Set<RuleKey> keys = new LinkedHashSet<>();
           for (Rule rule : rules) {
@@ -501,10 +409,8 @@ public final class Ec2Simulator implements CloudPort {
         region,
         false,
         r -> {
-          RegionState.Group g = requireGroup(r, groupId);
-          if (rules.isEmpty()) {
-            throw Ec2Errors.missingParameter("IpPermissions");
-          }
+          RegionState.Group g = requireGroup(r, groupId, callNanos);
+          requireRules(rules);
           for (Rule rule : rules) {
             invalidIf(Ec2Constraints.ruleDescriptionProblem(rule.description()));
             if (!g.rules.containsKey(rule.key())) {
@@ -532,25 +438,14 @@ public final class Ec2Simulator implements CloudPort {
         region,
         unfiltered,
         r -> {
-          checkMaxResults(maxResults);
+          Pagination.checkMaxResults(maxResults);
           if (maxResults != null && !f.instanceIds().isEmpty()) {
             throw Ec2Errors.invalidParameterCombination(
                 "The parameter instancesSet cannot be used with the parameter maxResults");
           }
-          String after = nextToken == null ? null : decodeToken(nextToken, "i", r.name);
-          List<String> missing = new ArrayList<>();
-          for (String id : f.instanceIds()) {
-            if (id == null || !Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
-              throw Ec2Errors.instanceIdMalformed(String.valueOf(id));
-            }
-            if (!r.instances.containsKey(id)) {
-              missing.add(id);
-            }
-          }
-          if (!missing.isEmpty()) {
-            throw Ec2Errors.instanceNotFound(missing);
-          }
-          return page(
+          String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "i", r.name);
+          requireInstances(r, f.instanceIds());
+          return Pagination.page(
               r.instances,
               after,
               maxResults,
@@ -558,7 +453,7 @@ public final class Ec2Simulator implements CloudPort {
                   (f.instanceIds().isEmpty() || f.instanceIds().contains(i.id))
                       && tagsMatch(i.tags, f.tags()),
               RegionState.Instance::info,
-              id -> encodeToken("i", r.name, id));
+              id -> Pagination.encodeToken("i", r.name, id));
         });
   }
 
@@ -577,15 +472,16 @@ public final class Ec2Simulator implements CloudPort {
           if (groupId == null || groupId.isBlank()) {
             throw Ec2Errors.invalidParameterValue("The filter 'group-id' needs a value");
           }
-          checkMaxResults(maxResults);
-          String after = nextToken == null ? null : decodeToken(nextToken, "eni", r.name);
-          return page(
+          Pagination.checkMaxResults(maxResults);
+          String after =
+              nextToken == null ? null : Pagination.decodeToken(nextToken, "eni", r.name);
+          return Pagination.page(
               new TreeMap<>(r.interfaces),
               after,
               maxResults,
               ni -> ni.groupIds.contains(groupId),
               ni -> new NetworkInterfaceInfo(ni.id, ni.instanceId, "interface", "", ni.groupIds),
-              id -> encodeToken("eni", r.name, id));
+              id -> Pagination.encodeToken("eni", r.name, id));
         });
   }
 
@@ -671,7 +567,7 @@ public final class Ec2Simulator implements CloudPort {
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(groupIds));
     List<String> elsewhere = new ArrayList<>();
     for (String id : distinct) {
-      RegionState.Group g = requireGroup(r, id);
+      RegionState.Group g = requireGroup(r, id, callNanos);
       if (!g.vpcId.equals(ni.vpcId)) {
         elsewhere.add(id + " (in " + g.vpcId + ")");
       }
@@ -691,7 +587,7 @@ public final class Ec2Simulator implements CloudPort {
   /** Everything the simulator holds, every region, as the evaluator sees it. */
   public Estate estate() {
     synchronized (lock) {
-      return buildEstate(null);
+      return EstateView.estate(regions.values(), null);
     }
   }
 
@@ -699,7 +595,7 @@ public final class Ec2Simulator implements CloudPort {
   public Estate estate(String region) {
     Objects.requireNonNull(region, "region");
     synchronized (lock) {
-      return buildEstate(region);
+      return EstateView.estate(regions.values(), region);
     }
   }
 
@@ -709,7 +605,7 @@ public final class Ec2Simulator implements CloudPort {
    */
   public FlowEvaluator evaluator() {
     synchronized (lock) {
-      return currentEvaluator();
+      return view.evaluator(regions.values());
     }
   }
 
@@ -723,62 +619,15 @@ public final class Ec2Simulator implements CloudPort {
       throw new IllegalArgumentException("cannot advance by a negative duration " + elapsed);
     }
     synchronized (lock) {
-      if (world.traffic().isEmpty()) {
-        return;
-      }
-      FlowEvaluator ev = currentEvaluator();
-      for (World.TrafficFlow f : world.traffic()) {
-        FlowProgress progress = flowProgress.get(f.name());
-        progress.elapsedNanos += elapsed.toNanos();
-        // The tolerance absorbs rounding, so that 3 connections due never come out as 2.999...
-        long due = (long) Math.floor(progress.elapsedNanos / 1e9 * f.ratePerSecond() + 1e-9);
-        long n = due - progress.sent;
-        if (n > 0) {
-          Verdict v = ev.verdict(f.flow());
-          traffic.add(f.name(), v, n);
-          progress.sent = due;
-        }
-      }
+      traffic.advance(elapsed, () -> view.evaluator(regions.values()));
     }
   }
 
   /** Generates traffic for the time the clock moved since the last tick (or since creation). */
   public void tick() {
     synchronized (lock) {
-      long now = nanoTime.getAsLong();
-      long elapsed = now - lastTickNanos;
-      lastTickNanos = now;
-      if (elapsed > 0) {
-        advance(Duration.ofNanos(elapsed));
-      }
+      traffic.tick(nanoTime.getAsLong(), () -> view.evaluator(regions.values()));
     }
-  }
-
-  /** How far a traffic flow has run: simulated time, and connections generated in it. */
-  private static final class FlowProgress {
-    long elapsedNanos;
-    long sent;
-  }
-
-  private FlowEvaluator currentEvaluator() {
-    if (evaluator == null || evaluatorVersion != version) {
-      evaluator = evaluatorFactory.apply(buildEstate(null));
-      evaluatorVersion = version;
-    }
-    return evaluator;
-  }
-
-  private Estate buildEstate(String onlyRegion) {
-    List<GroupState> groups = new ArrayList<>();
-    List<InstanceState> instances = new ArrayList<>();
-    for (RegionState r : regions.values()) {
-      if (onlyRegion != null && !onlyRegion.equals(r.name)) {
-        continue;
-      }
-      r.groups.values().forEach(g -> groups.add(g.state(r.name)));
-      r.instances.values().forEach(i -> instances.add(i.state(r.name)));
-    }
-    return new Estate(groups, instances);
   }
 
   // ---------------------------------------------------------------- the call envelope
@@ -791,10 +640,10 @@ public final class Ec2Simulator implements CloudPort {
   private <T> T call(
       Ec2Action action, String region, boolean unfiltered, Function<RegionState, T> op) {
     checkRegion(region);
-    if (faults.addsLatency()) {
+    if (gate.addsLatency()) {
       Duration delay;
       synchronized (lock) {
-        delay = drawLatency();
+        delay = gate.drawLatency();
       }
       if (!delay.isZero()) {
         sleeper.sleep(delay);
@@ -803,13 +652,9 @@ public final class Ec2Simulator implements CloudPort {
     synchronized (lock) {
       callNanos = nanoTime.getAsLong();
       try {
-        if (faults.throttleRate() > 0 && faultRandom.nextDouble() < faults.throttleRate()) {
-          throw Ec2Errors.requestLimitExceeded(action);
-        }
+        gate.throttleFault(action);
         RegionState r = regions.computeIfAbsent(region, RegionState::new);
-        if (throttling.enabled() && !bucket(r, action, unfiltered).tryTake(callNanos)) {
-          throw Ec2Errors.requestLimitExceeded(action);
-        }
+        gate.takeToken(r, action, unfiltered, callNanos);
         T out = op.apply(r);
         calls.record(action, CallCounters.SUCCESS);
         return out;
@@ -820,29 +665,6 @@ public final class Ec2Simulator implements CloudPort {
     }
   }
 
-  private Duration drawLatency() {
-    Duration d = faults.latency();
-    long jitter = faults.latencyJitter().toNanos();
-    if (jitter > 0) {
-      d = d.plusNanos((long) (faultRandom.nextDouble() * jitter));
-    }
-    return d;
-  }
-
-  private TokenBucket bucket(RegionState r, Ec2Action action, boolean unfiltered) {
-    boolean small = unfiltered && action.hasUnfilteredBucket();
-    String key = action.apiName() + (small ? "/unfiltered" : "");
-    double factor = throttling.effectiveFactor();
-    return r.buckets.computeIfAbsent(
-        key,
-        k ->
-            new TokenBucket(
-                (small ? Ec2Action.UNFILTERED_CAPACITY : action.capacity()) * factor,
-                (small ? Ec2Action.UNFILTERED_REFILL_PER_SECOND : action.refillPerSecond())
-                    * factor,
-                callNanos));
-  }
-
   private static void checkRegion(String region) {
     Objects.requireNonNull(region, "region");
     if (!Ec2Constraints.REGION.matcher(region).matches()) {
@@ -851,394 +673,6 @@ public final class Ec2Simulator implements CloudPort {
   }
 
   private void changed() {
-    version++;
-  }
-
-  // ---------------------------------------------------------------- checks
-
-  /** Rules must be canonical and resolved before they reach EC2: anything else is a bug. */
-  private static void checkCanonical(Direction direction, List<Rule> rules) {
-    Objects.requireNonNull(direction, "direction");
-    Objects.requireNonNull(rules, "rules");
-    for (Rule r : rules) {
-      Objects.requireNonNull(r, "rule");
-      if (r.direction() != direction) {
-        throw new IllegalArgumentException(
-            "rule \""
-                + r.display()
-                + "\" is "
-                + r.direction().word()
-                + ", not "
-                + direction.word());
-      }
-      if (!r.peer().isResolved()) {
-        throw new IllegalArgumentException(
-            "rule \""
-                + r.display()
-                + "\" has an unresolved peer; resolve named groups and self to group ids first");
-      }
-    }
-  }
-
-  private void checkRule(RegionState r, RegionState.Group target, Rule rule) {
-    invalidIf(Ec2Constraints.portsProblem(rule));
-    invalidIf(Ec2Constraints.ruleDescriptionProblem(rule.description()));
-    Peer p = rule.peer();
-    if (p instanceof GroupPeer gp) {
-      String id = gp.groupId();
-      if (!Ec2Constraints.isGroupId(id)) {
-        throw Ec2Errors.groupIdMalformed(id);
-      }
-      RegionState.Group referenced = r.groups.get(id);
-      if (referenced == null || !referenced.visibleAt(callNanos)) {
-        throw Ec2Errors.groupNotFound(id);
-      }
-      if (!referenced.vpcId.equals(target.vpcId)) {
-        throw Ec2Errors.groupNotInVpc(id, target.vpcId);
-      }
-    } else if (p instanceof PrefixListPeer pl) {
-      if (!r.prefixLists.containsKey(pl.prefixListId())) {
-        throw Ec2Errors.prefixListNotFound(pl.prefixListId());
-      }
-    }
-  }
-
-  private RegionState.Group requireGroup(RegionState r, String id) {
-    if (id == null || id.isEmpty()) {
-      throw Ec2Errors.missingParameter("GroupId");
-    }
-    if (!Ec2Constraints.isGroupId(id)) {
-      throw Ec2Errors.groupIdMalformed(id);
-    }
-    RegionState.Group g = r.groups.get(id);
-    if (g == null || !g.visibleAt(callNanos)) {
-      throw Ec2Errors.groupNotFound(id);
-    }
-    return g;
-  }
-
-  private static RegionState.Instance requireInstance(RegionState r, String id) {
-    if (!Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
-      throw Ec2Errors.instanceIdMalformed(id);
-    }
-    RegionState.Instance i = r.instances.get(id);
-    if (i == null) {
-      throw Ec2Errors.instanceNotFound(List.of(id));
-    }
-    return i;
-  }
-
-  private static RegionState.Vpc requireVpc(RegionState r, String vpcId) {
-    if (vpcId == null || vpcId.isEmpty()) {
-      throw Ec2Errors.missingParameter("VpcId");
-    }
-    if (!Ec2Constraints.VPC_ID.matcher(vpcId).matches()) {
-      throw Ec2Errors.vpcIdMalformed(vpcId);
-    }
-    RegionState.Vpc vpc = r.vpcs.get(vpcId);
-    if (vpc == null) {
-      throw Ec2Errors.vpcNotFound(vpcId);
-    }
-    return vpc;
-  }
-
-  private static Map<String, String> mergedTags(
-      String resource, Map<String, String> existing, Map<String, String> adding) {
-    Map<String, String> merged = new LinkedHashMap<>(existing);
-    if (adding != null) {
-      for (Map.Entry<String, String> e : adding.entrySet()) {
-        invalidIf(Ec2Constraints.tagProblem(e.getKey(), e.getValue()));
-        merged.put(e.getKey(), e.getValue());
-      }
-    }
-    if (merged.size() > Ec2Constraints.MAX_TAGS) {
-      throw Ec2Errors.tagLimit(resource, merged.size(), Ec2Constraints.MAX_TAGS);
-    }
-    return merged;
-  }
-
-  private static void checkMaxResults(Integer maxResults) {
-    if (maxResults != null && (maxResults < MIN_PAGE || maxResults > MAX_PAGE)) {
-      throw Ec2Errors.invalidParameterValue(
-          "Value ("
-              + maxResults
-              + ") for parameter maxResults is invalid: expecting a value from "
-              + MIN_PAGE
-              + " to "
-              + MAX_PAGE);
-    }
-  }
-
-  private static void invalidIf(String problem) {
-    if (problem != null) {
-      throw Ec2Errors.invalidParameterValue(problem);
-    }
-  }
-
-  // ---------------------------------------------------------------- pagination tokens
-
-  /** Tokens carry where the previous page ended; they are bound to the action and region. */
-  private static String encodeToken(String kind, String region, String lastId) {
-    String raw = TOKEN_VERSION + "|" + kind + "|" + region + "|" + lastId;
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decodeToken(String token, String kind, String region) {
-    String raw;
-    try {
-      raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw Ec2Errors.paginationToken();
-    }
-    String[] parts = raw.split("\\|", -1);
-    if (parts.length != 4
-        || !parts[0].equals(TOKEN_VERSION)
-        || !parts[1].equals(kind)
-        || !parts[2].equals(region)
-        || parts[3].isEmpty()) {
-      throw Ec2Errors.paginationToken();
-    }
-    return parts[3];
-  }
-
-  // ---------------------------------------------------------------- world and ids
-
-  private void populate(World.Region wr) {
-    RegionState r = new RegionState(wr.name());
-    regions.put(wr.name(), r);
-    wr.prefixLists().forEach(pl -> r.prefixLists.put(pl.id(), pl.size()));
-    Map<String, Map<String, String>> groupIdsByVpc = new HashMap<>();
-    for (World.Vpc v : wr.vpcs()) {
-      Map<String, String> byName = new HashMap<>();
-      groupIdsByVpc.put(v.id(), byName);
-      RegionState.Group def =
-          new RegionState.Group(
-              newId("sg-"), DEFAULT_GROUP, DEFAULT_GROUP_DESCRIPTION, v.id(), Long.MIN_VALUE);
-      // EC2's default group: all traffic from its own members in, all traffic out (IPv6 too
-      // when the VPC has an IPv6 block).
-      addRule(def, new Rule(Direction.INGRESS, Protocol.ALL, -1, -1, new GroupPeer(def.id), ""));
-      addRule(def, Rule.DEFAULT_EGRESS);
-      if (v.ipv6Cidr() != null) {
-        addRule(def, new Rule(Direction.EGRESS, Protocol.ALL, -1, -1, Cidr6.ANY, ""));
-      }
-      r.groups.put(def.id, def);
-      byName.put(Ec2Constraints.nameKey(DEFAULT_GROUP), def.id);
-      r.vpcs.put(v.id(), new RegionState.Vpc(v.id(), v.cidr(), v.ipv6Cidr(), def.id));
-      List<RegionState.Group> declared = new ArrayList<>();
-      for (World.GroupSpec spec : v.groups()) {
-        // The loader refuses these; a world built in code must not hold them either.
-        if (byName.containsKey(Ec2Constraints.nameKey(spec.name()))) {
-          throw new IllegalArgumentException(
-              "the world gives "
-                  + v.id()
-                  + " a second group named '"
-                  + spec.name()
-                  + "' (group names are case-insensitive, and every VPC has 'default')");
-        }
-        RegionState.Group g =
-            new RegionState.Group(
-                newId("sg-"), spec.name(), spec.description(), v.id(), Long.MIN_VALUE);
-        g.tags.putAll(spec.tags());
-        r.groups.put(g.id, g);
-        byName.put(Ec2Constraints.nameKey(spec.name()), g.id);
-        declared.add(g);
-      }
-      for (int k = 0; k < declared.size(); k++) {
-        RegionState.Group g = declared.get(k);
-        World.GroupSpec spec = v.groups().get(k);
-        List<Rule> all = new ArrayList<>(spec.ingress());
-        all.addAll(spec.egress());
-        for (Rule rule : all) {
-          addRule(g, resolve(rule, byName, g.id));
-        }
-        for (Direction d : Direction.values()) {
-          RuleCounts c = RuleCounts.count(g.ruleList(), d, r.prefixLists);
-          if (c.exceeds(quotas.rulesPerDirection())) {
-            throw new IllegalArgumentException(
-                "the world gives group "
-                    + spec.name()
-                    + " of "
-                    + v.id()
-                    + " "
-                    + c.ipv4()
-                    + " IPv4 and "
-                    + c.ipv6()
-                    + " IPv6 "
-                    + d.word()
-                    + " rules, above the quota of "
-                    + quotas.rulesPerDirection());
-          }
-        }
-      }
-    }
-    for (World.Instance wi : wr.instances()) {
-      RegionState.Instance inst =
-          new RegionState.Instance(wi.id(), wi.vpcId(), wi.tags(), wi.listening());
-      Map<String, String> byName = groupIdsByVpc.get(wi.vpcId());
-      for (int device = 0; device < wi.interfaces().size(); device++) {
-        World.Interface n = wi.interfaces().get(device);
-        List<String> names = n.groups().isEmpty() ? List.of(DEFAULT_GROUP) : n.groups();
-        List<String> ids =
-            names.stream()
-                .map(name -> byName.get(Ec2Constraints.nameKey(name)))
-                .collect(Collectors.toList());
-        String eni = n.id() != null ? n.id() : newId("eni-");
-        if (ids.size() > quotas.groupsPerInterface()) {
-          throw new IllegalArgumentException(
-              "the world gives interface "
-                  + eni
-                  + " of "
-                  + wi.id()
-                  + " "
-                  + ids.size()
-                  + " groups, above the quota of "
-                  + quotas.groupsPerInterface());
-        }
-        long[] ipv6 = n.ipv6() == null ? null : Ip.parse6(n.ipv6()).orElseThrow();
-        RegionState.Interface ni =
-            new RegionState.Interface(
-                eni,
-                wi.id(),
-                wi.vpcId(),
-                device,
-                Ip.parse4(n.privateIp()).orElseThrow(),
-                n.publicIp() == null ? null : Ip.parse4(n.publicIp()).orElseThrow(),
-                ipv6,
-                ids);
-        inst.interfaces.add(ni);
-        r.interfaces.put(eni, ni);
-      }
-      r.instances.put(inst.id, inst);
-    }
-  }
-
-  /** Resolves a world rule's peer; {@code groupIds} is keyed by {@link Ec2Constraints#nameKey}. */
-  private static Rule resolve(Rule rule, Map<String, String> groupIds, String selfId) {
-    Peer p = rule.peer();
-    if (p instanceof NamedGroupPeer n) {
-      return rule.withPeer(new GroupPeer(groupIds.get(Ec2Constraints.nameKey(n.name()))));
-    }
-    if (p instanceof SelfPeer) {
-      return rule.withPeer(new GroupPeer(selfId));
-    }
-    return rule;
-  }
-
-  private String addRule(RegionState.Group g, Rule rule) {
-    String id = newId("sgr-");
-    g.rules.put(rule.key(), new ObservedRule(id, rule));
-    return id;
-  }
-
-  private void reserve(String id) {
-    if (id != null) {
-      usedIds.add(id);
-    }
-  }
-
-  /** A new id of EC2's long form: the prefix and 17 hex digits, from the seeded id stream. */
-  private String newId(String prefix) {
-    while (true) {
-      String id =
-          prefix
-              + Integer.toHexString(idRandom.nextInt(16))
-              + String.format("%016x", idRandom.nextLong());
-      if (usedIds.add(id)) {
-        return id;
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- builder
-
-  /** Configures a simulator; every setting has a default, so {@code build()} alone works. */
-  public static final class Builder {
-    private World world = World.empty();
-    private long seed;
-    private Throttling throttling = Throttling.ec2();
-    private Faults faults = Faults.none();
-    private Quotas quotas = Quotas.DEFAULT;
-    private LongSupplier nanoTime = System::nanoTime;
-    private Sleeper sleeper = THREAD_SLEEP;
-    private Function<Estate, FlowEvaluator> evaluatorFactory = Evaluators::indexed;
-
-    private Builder() {}
-
-    /** What exists from the start (default: nothing). */
-    public Builder world(World world) {
-      this.world = Objects.requireNonNull(world, "world");
-      return this;
-    }
-
-    /** Seeds ids and random faults (default 0). */
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Request throttling (default: EC2's buckets). */
-    public Builder throttling(Throttling throttling) {
-      this.throttling = Objects.requireNonNull(throttling, "throttling");
-      return this;
-    }
-
-    /** {@link ThrottlingMode#EC2} or {@link ThrottlingMode#OFF}; scaling needs a factor. */
-    public Builder throttling(ThrottlingMode mode) {
-      switch (Objects.requireNonNull(mode, "mode")) {
-        case EC2:
-          return throttling(Throttling.ec2());
-        case OFF:
-          return throttling(Throttling.off());
-        default:
-          throw new IllegalArgumentException("scaled throttling needs a factor: Throttling.scaled");
-      }
-    }
-
-    /** Injected faults (default: none). */
-    public Builder faults(Faults faults) {
-      this.faults = Objects.requireNonNull(faults, "faults");
-      return this;
-    }
-
-    /** The account's quotas (default: EC2's defaults). */
-    public Builder quotas(Quotas quotas) {
-      this.quotas = Objects.requireNonNull(quotas, "quotas");
-      return this;
-    }
-
-    /** The clock that refills token buckets, ends consistency windows and drives {@link #tick}. */
-    public Builder clock(Clock clock) {
-      Objects.requireNonNull(clock, "clock");
-      this.nanoTime =
-          () -> {
-            Instant i = clock.instant();
-            return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-          };
-      return this;
-    }
-
-    /** A monotonic time source in nanoseconds, instead of a {@link Clock}. */
-    public Builder nanoTime(LongSupplier nanoTime) {
-      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-      return this;
-    }
-
-    /** How injected latency pauses a caller (default: {@link Thread#sleep}). */
-    public Builder sleeper(Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-      return this;
-    }
-
-    /** Makes the evaluator behind {@link #evaluator()} (default: {@link IndexedEvaluator}). */
-    public Builder evaluatorFactory(Function<Estate, FlowEvaluator> factory) {
-      this.evaluatorFactory = Objects.requireNonNull(factory, "evaluatorFactory");
-      return this;
-    }
-
-    public Ec2Simulator build() {
-      return new Ec2Simulator(this);
-    }
+    view.changed();
   }
 }

@@ -70,6 +70,13 @@ final class RegionState {
       return nowNanos >= visibleFromNanos;
     }
 
+    /** Adds a rule under a new {@code sgr-} id; returns the id. */
+    String addRule(IdSource ids, Rule rule) {
+      String id = ids.next("sgr-");
+      rules.put(rule.key(), new ObservedRule(id, rule));
+      return id;
+    }
+
     List<Rule> ruleList() {
       List<Rule> out = new ArrayList<>();
       rules.values().forEach(o -> out.add(o.rule()));

@@ -481,6 +481,45 @@ class WorldLoaderTest {
         .containsExactly("regions.eu-west-1.vpcs[0].groups[0].ingress");
   }
 
+  @Test
+  void ruleQuotasHoldPerDirectionAndAddressFamily() {
+    // The simulator takes a world's groups as the loader leaves them: the loader is the one that
+    // holds both directions to the quota, IPv4 and IPv6 counted apart, a group reference as both.
+    Quotas two = new Quotas(2, 5);
+    String fits =
+        GROUPS
+            + """
+                    - name: web
+                      ingress:
+                        - {ports: [22, 80], from: [{cidr: 10.0.0.0/8}, {cidr: 2001:db8::/32}]}
+                      egress:
+                        - {ports: [443], to: [{self: true}, {cidr: 10.0.0.0/8}]}
+            """;
+    assertThat(onlyGroup(WorldLoader.parse(fits, "ok.yaml", two)).egress()).hasSize(2);
+    WorldFileException e =
+        assertThrows(
+            WorldFileException.class,
+            () ->
+                WorldLoader.parse(
+                    GROUPS
+                        + """
+                                - name: web
+                                  egress:
+                                    - {ports: [22, 80, 443], to: [{cidr: 2001:db8::/32}]}
+                        """,
+                    "small.yaml",
+                    two));
+    assertThat(e.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.field()).isEqualTo("regions.eu-west-1.vpcs[0].groups[0].egress");
+              assertThat(p.message())
+                  .startsWith("egress expands to 0 IPv4 and 3 IPv6 rules")
+                  .contains("quota of 2");
+            });
+  }
+
   /** A rule, twelve spaces in, for the single ports 1 to n: n EC2 rules. */
   private static String portsRule(int n) {
     StringBuilder ports = new StringBuilder();

@@ -20,7 +20,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -50,20 +49,7 @@ public final class AttachmentReconciler
   @Override
   public List<EventSource<?, SecurityGroupAttachment>> prepareEventSources(
       EventSourceContext<SecurityGroupAttachment> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            Triggers.ATTACHES,
-            a ->
-                a.getSpec() == null || a.getSpec().getSecurityGroups() == null
-                    ? List.of()
-                    : a.getSpec().getSecurityGroups().stream()
-                        .map(n -> Triggers.key(a.getMetadata().getNamespace(), n))
-                        .toList());
-    SimpleInboundEventSource<SecurityGroupAttachment> wake =
-        new SimpleInboundEventSource<>("attached-group-changes");
-    op.triggers().registerAttachments(wake, context.getPrimaryCache());
-    return List.of(wake);
+    return op.triggers().attachments(context);
   }
 
   /** The groups wanted, and the SecurityGroups that keep the attachment waiting. */

@@ -23,7 +23,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -50,15 +49,7 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
   @Override
   public List<EventSource<?, ReachabilityCheck>> prepareEventSources(
       EventSourceContext<ReachabilityCheck> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            Triggers.REGION,
-            c -> c.getSpec() == null ? List.of() : List.of(c.getSpec().getRegion()));
-    SimpleInboundEventSource<ReachabilityCheck> wake =
-        new SimpleInboundEventSource<>("region-changes");
-    op.triggers().registerChecks(wake, context.getPrimaryCache());
-    return List.of(wake);
+    return op.triggers().checks(context);
   }
 
   @Override

@@ -31,7 +31,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,17 +58,7 @@ public final class SecurityGroupReconciler
   @Override
   public List<EventSource<?, SecurityGroup>> prepareEventSources(
       EventSourceContext<SecurityGroup> context) {
-    context
-        .getPrimaryCache()
-        .addIndexer(
-            Triggers.REFERENCES,
-            sg ->
-                referencedNames(sg).stream()
-                    .map(n -> Triggers.key(sg.getMetadata().getNamespace(), n))
-                    .toList());
-    SimpleInboundEventSource<SecurityGroup> wake = new SimpleInboundEventSource<>("group-changes");
-    op.triggers().registerGroups(wake, context.getPrimaryCache());
-    return List.of(wake);
+    return op.triggers().groups(context);
   }
 
   /** The names of the SecurityGroups the spec's rules reference. */

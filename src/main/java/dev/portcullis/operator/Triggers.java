@@ -1,12 +1,19 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.api.v1alpha1.ReachabilityCheck;
+import dev.portcullis.api.v1alpha1.RuleSpecs;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Wakes the reconcilers that depend on a security group when its EC2 group appears, changes id or
@@ -33,12 +40,62 @@ public final class Triggers {
   }
 
   private volatile Registered<SecurityGroup> groups;
-  private volatile Registered<?> attachments;
-  private volatile Registered<?> checks;
+  private volatile Registered<SecurityGroupAttachment> attachments;
+  private volatile Registered<ReachabilityCheck> checks;
 
-  void registerGroups(
-      SimpleInboundEventSource<SecurityGroup> source, IndexedResourceCache<SecurityGroup> cache) {
-    groups = new Registered<>(source, cache);
+  /**
+   * Indexes the SecurityGroups by the names their rules reference, and returns the source through
+   * which their dependencies wake them.
+   */
+  List<EventSource<?, SecurityGroup>> groups(EventSourceContext<SecurityGroup> context) {
+    Registered<SecurityGroup> r =
+        register(
+            context,
+            REFERENCES,
+            "group-changes",
+            sg -> keys(sg, RuleSpecs.securityGroupNames(sg.getSpec())));
+    groups = r;
+    return List.of(r.source());
+  }
+
+  /** Indexes the attachments by the SecurityGroups they attach. */
+  List<EventSource<?, SecurityGroupAttachment>> attachments(
+      EventSourceContext<SecurityGroupAttachment> context) {
+    Registered<SecurityGroupAttachment> r =
+        register(
+            context,
+            ATTACHES,
+            "attached-group-changes",
+            a ->
+                keys(
+                    a,
+                    a.getSpec() == null || a.getSpec().getSecurityGroups() == null
+                        ? List.of()
+                        : a.getSpec().getSecurityGroups()));
+    attachments = r;
+    return List.of(r.source());
+  }
+
+  /** Indexes the reachability checks by region. */
+  List<EventSource<?, ReachabilityCheck>> checks(EventSourceContext<ReachabilityCheck> context) {
+    Registered<ReachabilityCheck> r =
+        register(
+            context,
+            REGION,
+            "region-changes",
+            c -> c.getSpec() == null ? List.of() : List.of(c.getSpec().getRegion()));
+    checks = r;
+    return List.of(r.source());
+  }
+
+  private static <P extends HasMetadata> Registered<P> register(
+      EventSourceContext<P> context, String index, String name, Function<P, List<String>> keys) {
+    context.getPrimaryCache().addIndexer(index, keys);
+    return new Registered<>(new SimpleInboundEventSource<>(name), context.getPrimaryCache());
+  }
+
+  private static List<String> keys(HasMetadata r, Collection<String> names) {
+    return names.stream().map(n -> key(r.getMetadata().getNamespace(), n)).toList();
   }
 
   /** A SecurityGroup as the SecurityGroup controller's cache holds it. */
@@ -48,16 +105,6 @@ public final class Triggers {
       return Optional.empty();
     }
     return g.cache().get(new ResourceID(name, namespace)).filter(sg -> sg.getSpec() != null);
-  }
-
-  <P extends HasMetadata> void registerAttachments(
-      SimpleInboundEventSource<P> source, IndexedResourceCache<P> cache) {
-    attachments = new Registered<>(source, cache);
-  }
-
-  <P extends HasMetadata> void registerChecks(
-      SimpleInboundEventSource<P> source, IndexedResourceCache<P> cache) {
-    checks = new Registered<>(source, cache);
   }
 
   static String key(String namespace, String name) {
@@ -79,7 +126,7 @@ public final class Triggers {
     if (g != null) {
       g.fire(REFERENCES, key(namespace, name));
     }
-    Registered<?> a = attachments;
+    Registered<SecurityGroupAttachment> a = attachments;
     if (a != null) {
       a.fire(ATTACHES, key(namespace, name));
     }
@@ -88,7 +135,7 @@ public final class Triggers {
 
   /** Rules or attachments changed in the region: verdicts there may have changed. */
   void regionChanged(String region) {
-    Registered<?> c = checks;
+    Registered<ReachabilityCheck> c = checks;
     if (c != null && region != null) {
       c.fire(REGION, region);
     }

@@ -1,8 +1,8 @@
 package dev.portcullis.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +15,13 @@ import java.util.stream.Stream;
 /**
  * An informer's cache for reconciler tests: resources by id, with the indexes a reconciler adds.
  */
-final class MapCache<T extends HasMetadata> implements IndexedResourceCache<T> {
+final class MapCache<T extends HasMetadata> implements IndexerResourceCache<T> {
   private final Map<ResourceID, T> resources = new LinkedHashMap<>();
   private final Map<String, Function<T, List<String>>> indexers = new LinkedHashMap<>();
 
-  MapCache<T> index(String name, Function<T, List<String>> indexer) {
-    indexers.put(name, indexer);
-    return this;
+  @Override
+  public void addIndexers(Map<String, Function<T, List<String>>> more) {
+    indexers.putAll(more);
   }
 
   T put(T resource) {

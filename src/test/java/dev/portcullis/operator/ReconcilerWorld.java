@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,17 +44,11 @@ final class ReconcilerWorld {
           Duration.ofSeconds(5),
           clock,
           OperatorContext.UNPACED_CREATES);
-  final MapCache<SecurityGroup> groups =
-      new MapCache<SecurityGroup>()
-          .index(
-              Triggers.REFERENCES,
-              sg ->
-                  SecurityGroupReconciler.referencedNames(sg).stream()
-                      .map(n -> Triggers.key(sg.getMetadata().getNamespace(), n))
-                      .toList());
+  final MapCache<SecurityGroup> groups = new MapCache<>();
 
   ReconcilerWorld() {
-    op.triggers().registerGroups(new SimpleInboundEventSource<>("test"), groups);
+    // as JOSDK does when the SecurityGroup controller starts: its cache, indexed by the triggers
+    op.triggers().groups(new EventSourceContext<>(groups, null, null, SecurityGroup.class));
   }
 
   /** A resource from YAML, as the API server would hand it over (namespace, uid, generation). */

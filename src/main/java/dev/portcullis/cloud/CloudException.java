@@ -25,11 +25,20 @@ public class CloudException extends RuntimeException {
 
   private final String code;
   private final Kind kind;
+  private final String detail;
 
   public CloudException(String code, Kind kind, String message) {
     super(code + ": " + message);
     this.code = code;
     this.kind = kind;
+    this.detail = message;
+  }
+
+  /** The same refusal, its message preceded by what was being done ({@code "authorizing ..."}). */
+  public CloudException doing(String what) {
+    CloudException e = new CloudException(code, kind, what + ": " + detail);
+    e.initCause(this);
+    return e;
   }
 
   public String code() {

@@ -22,8 +22,10 @@ import dev.portcullis.engine.Resolver;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.Validation;
+import dev.portcullis.engine.eval.Decision;
 import dev.portcullis.engine.eval.Flow;
 import dev.portcullis.engine.eval.FlowEvaluator;
+import dev.portcullis.engine.eval.Reason;
 import dev.portcullis.engine.eval.Source;
 import dev.portcullis.offline.Manifests.Loaded;
 import dev.portcullis.offline.OfflineReport.Answer;
@@ -234,7 +236,13 @@ public final class OfflineRunner {
               },
               problems);
       if (flow != null) {
-        answers.add(new Answer("--ask", describeFlow(flow), flow, evaluator.decide(flow), null));
+        Decision d = evaluator.decide(flow);
+        if (d.reason() == Reason.UNKNOWN_INSTANCE) {
+          // a typo is not a time-out: nothing can be said about an instance EC2 does not have
+          problems.add(Problem.error("--ask \"" + q + "\"", d.explanation()));
+        } else {
+          answers.add(new Answer("--ask", describeFlow(flow), flow, d, null));
+        }
       }
     }
     if (!problems.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.portcullis.sync;
 
+import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -10,7 +11,9 @@ import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Brings a group's rules to the desired set. */
 public final class GroupSync {
@@ -55,25 +58,40 @@ public final class GroupSync {
       return new Outcome(plan, false);
     }
     for (Plan.Step step : plan.steps()) {
-      switch (step.action()) {
-        case AUTHORIZE ->
-            retry.callAllowingNotFound(
-                () -> cloud.authorize(region, group.groupId(), step.direction(), step.rules()));
-        case UPDATE_DESCRIPTION ->
-            retry.callAllowingNotFound(
-                () -> {
-                  cloud.updateRuleDescriptions(
-                      region, group.groupId(), step.direction(), step.rules());
-                  return null;
-                });
-        case REVOKE ->
-            retry.callAllowingNotFound(
-                () -> {
-                  cloud.revoke(region, group.groupId(), step.direction(), step.rules());
-                  return null;
-                });
+      try {
+        apply(region, group, step);
+      } catch (CloudException e) {
+        if (e.retryable()) {
+          throw e;
+        }
+        // EC2's words name its own spelling of one rule, or none: say which rules were sent
+        throw e.doing(
+            step.action().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + " "
+                + step.rules().stream().map(Rule::display).collect(Collectors.joining(", ")));
       }
     }
     return new Outcome(plan, true);
+  }
+
+  private void apply(String region, SecurityGroupInfo group, Plan.Step step) {
+    switch (step.action()) {
+      case AUTHORIZE ->
+          retry.callAllowingNotFound(
+              () -> cloud.authorize(region, group.groupId(), step.direction(), step.rules()));
+      case UPDATE_DESCRIPTION ->
+          retry.callAllowingNotFound(
+              () -> {
+                cloud.updateRuleDescriptions(
+                    region, group.groupId(), step.direction(), step.rules());
+                return null;
+              });
+      case REVOKE ->
+          retry.callAllowingNotFound(
+              () -> {
+                cloud.revoke(region, group.groupId(), step.direction(), step.rules());
+                return null;
+              });
+    }
   }
 }

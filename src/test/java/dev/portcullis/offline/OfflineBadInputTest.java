@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -246,6 +247,23 @@ class OfflineBadInputTest {
             "--ask",
             "a/web i-5a000001 80");
     assertThat(exact.exitCode()).as(exact.out() + exact.err()).isZero();
+  }
+
+  @Test
+  void aQuestionAboutAnInstanceThatDoesNotExistIsAnErrorNotATimeOut() throws IOException {
+    Path f = dir.resolve("one.yaml");
+    Files.writeString(
+        f,
+        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
+    for (String question : List.of("192.0.2.10 i-0fffffff tcp/22", "i-0ffffffe i-5a000001 80")) {
+      OfflineRun r =
+          OfflineRun.of(
+              "offline", "--world", WORLD, "--manifests", f.toString(), "--ask", question);
+      assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.INVALID);
+      assertThat(r.err()).contains("--ask \"" + question + "\": there is no instance i-0fff");
+      assertThat(r.out()).doesNotContain("TimedOut");
+    }
   }
 
   /** Six SecurityGroups and an attachment that puts all six on one instance. */

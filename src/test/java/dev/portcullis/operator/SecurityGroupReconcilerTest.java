@@ -14,7 +14,10 @@ import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Direction;
+import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.Rule;
 import dev.portcullis.sync.OwnerTags;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -232,5 +235,25 @@ class SecurityGroupReconcilerTest {
     sg.getSpec().getIngress().get(0).getFrom().get(0).setCidr("10.0.0.0/8");
     sg.getMetadata().setGeneration(2L);
     assertThat(reconcile(sg).getWarnings()).isNull();
+  }
+
+  @Test
+  void aRuleEc2RefusesAsADuplicateIsNamedInTheCondition() {
+    SecurityGroup sg = group("web", WEB + "}");
+    String id = reconcile(sg).getGroupId();
+    // added outside while the operator's view of EC2 is still the one it wrote
+    world.sim.authorize(
+        EU,
+        id,
+        Direction.INGRESS,
+        List.of(new Rule(Direction.INGRESS, Protocol.TCP, 22, 22, Cidr4.ANY, "by hand")));
+    sg.getSpec().getIngress().get(0).setPorts(List.of("https", "ssh"));
+    sg.getMetadata().setGeneration(2L);
+    SecurityGroupStatus s = reconcile(sg);
+    assertThat(ready(s).getReason()).isEqualTo("InvalidPermission.Duplicate");
+    assertThat(ready(s).getMessage())
+        .startsWith(
+            "EC2 refused the change: InvalidPermission.Duplicate: authorize ingress tcp port 22"
+                + " from 0.0.0.0/0: ");
   }
 }

@@ -40,6 +40,9 @@ public final class AttachmentReconciler
     implements Reconciler<SecurityGroupAttachment>, Cleaner<SecurityGroupAttachment> {
   public static final String NAME = "securitygroupattachment";
 
+  /** The reason of Ready while a group to attach has no EC2 group yet. */
+  static final String GROUP_NOT_READY = "GroupNotReady";
+
   private final OperatorContext op;
 
   public AttachmentReconciler(OperatorContext op) {
@@ -98,7 +101,7 @@ public final class AttachmentReconciler
       if (e.retryable()) {
         throw e;
       }
-      draft.ready(false, e.code(), "EC2 refused: " + e.getMessage());
+      draft.ready(false, e.code(), "EC2 refused: " + e.getMessage(), false);
     }
     return draft.control();
   }
@@ -113,17 +116,18 @@ public final class AttachmentReconciler
                 + (spec.getSecurityGroupIds() == null ? 0 : spec.getSecurityGroupIds().size()),
             op.cloud().quotas());
     if (!quota.isEmpty()) {
-      draft.ready(false, "TooManyGroups", quota.get(0) + "; nothing was changed");
+      draft.ready(false, "TooManyGroups", quota.get(0) + "; nothing was changed", false);
       return;
     }
     Wanted wanted = wanted(a);
     if (!wanted.waiting().isEmpty()) {
       draft.ready(
           false,
-          "GroupNotReady",
+          GROUP_NOT_READY,
           "Waiting for SecurityGroup "
               + String.join(", ", wanted.waiting())
-              + "; nothing is attached until every group exists");
+              + "; nothing is attached until every group exists",
+          false);
       return;
     }
     SecurityGroupAttachmentStatus status = draft.status;
@@ -158,16 +162,18 @@ public final class AttachmentReconciler
       refusals.add(selected.missingMessage(region));
     }
     if (!refusals.isEmpty()) {
-      draft.ready(false, "Refused", String.join("; ", refusals));
+      draft.ready(false, "Refused", String.join("; ", refusals), false);
     } else if (selected.instances().isEmpty()) {
-      draft.ready(false, "NoInstances", "No instance in " + region + " matches spec.instances");
+      draft.ready(
+          false, "NoInstances", "No instance in " + region + " matches spec.instances", true);
     } else {
       draft.ready(
           true,
           "Attached",
           "Every selected instance carries the groups ("
               + outcome.attached().size()
-              + " instances)");
+              + " instances)",
+          true);
     }
   }
 
@@ -210,10 +216,17 @@ public final class AttachmentReconciler
       super(a, SecurityGroupAttachmentStatus::new, op);
     }
 
-    /** Sets Ready, with an event when it is news; Synced, as EC2 was reached. */
-    void ready(boolean ready, String reason, String message) {
+    /**
+     * Sets Ready, with an event when it is news, and Synced: True when EC2 was read and written as
+     * planned, else False with Ready's reason.
+     */
+    void ready(boolean ready, String reason, String message, boolean synced) {
       announce(ConditionTypes.READY, ready, reason, message);
-      condition(ConditionTypes.SYNCED, true, "Synced", "EC2 was read and written as planned");
+      condition(
+          ConditionTypes.SYNCED,
+          synced,
+          synced ? "Synced" : reason,
+          synced ? "EC2 was read and written as planned" : message);
     }
   }
 }

@@ -19,12 +19,25 @@ final class Conditions {
 
   static final String TRUE = "True";
   static final String FALSE = "False";
+  static final String UNKNOWN = "Unknown";
 
   /** Returns a new list with the condition of {@code type} set; the others are kept as they are. */
   static List<Condition> set(
       List<Condition> current,
       String type,
       boolean status,
+      String reason,
+      String message,
+      long generation,
+      Clock clock) {
+    return set(current, type, status ? TRUE : FALSE, reason, message, generation, clock);
+  }
+
+  /** As above, with the status as Kubernetes writes it: True, False or Unknown. */
+  static List<Condition> set(
+      List<Condition> current,
+      String type,
+      String value,
       String reason,
       String message,
       long generation,
@@ -40,7 +53,6 @@ final class Conditions {
         }
       }
     }
-    String value = status ? TRUE : FALSE;
     String since =
         old != null && value.equals(old.getStatus()) && old.getLastTransitionTime() != null
             ? old.getLastTransitionTime()

@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,6 +40,12 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = ReachabilityCheckReconciler.NAME)
 public final class ReachabilityCheckReconciler implements Reconciler<ReachabilityCheck> {
   public static final String NAME = "reachabilitycheck";
+
+  /** The reason of ExpectationMet=Unknown while the groups and attachments still converge. */
+  static final String CONVERGING = "Converging";
+
+  /** How soon a check whose expectation waits looks again. */
+  static final Duration CONVERGING_RECHECK = Duration.ofSeconds(3);
 
   private final OperatorContext op;
 
@@ -117,9 +124,22 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
         "Evaluated",
         "Evaluated against the security groups EC2 holds");
     Expectation expect = spec.getExpect();
+    List<String> converging =
+        expect == null ? List.of() : op.triggers().converging(ns, spec.getRegion());
     if (expect == null) {
       status.setConditions(
           Conditions.remove(status.getConditions(), ConditionTypes.EXPECTATION_MET));
+    } else if (!converging.isEmpty()) {
+      // the verdict may still change as they converge: judging it now would be a false alarm
+      draft.unknown(
+          ConditionTypes.EXPECTATION_MET,
+          CONVERGING,
+          "Not judged while "
+              + String.join(", ", converging)
+              + (converging.size() == 1 ? " is" : " are")
+              + " still being reconciled; the verdict so far is "
+              + verdictWord(verdict));
+      draft.recheckIn(CONVERGING_RECHECK);
     } else {
       boolean met =
           expect == Expectation.REACHABLE

@@ -41,7 +41,7 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
    */
   boolean rulesPending() {
     return specChanged()
-        || Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "ReferenceNotFound");
+        || Conditions.hasReason(status.getConditions(), ConditionTypes.READY, REFERENCE_NOT_FOUND);
   }
 
   boolean reportsDrift() {
@@ -113,7 +113,7 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
   void waitingFor(List<String> waiting) {
     observe();
     notReady(
-        "ReferenceNotFound",
+        REFERENCE_NOT_FOUND,
         "Waiting for SecurityGroup "
             + String.join(", ", waiting)
             + "; rules are applied once every referenced group exists",
@@ -126,6 +126,9 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
    * status write while the first turns are handed out, so the creates start at EC2's full burst.
    */
   static final Duration QUEUED_NOTICE = Duration.ofSeconds(10);
+
+  /** The reason of Ready while the group's rules wait for a group they reference. */
+  static final String REFERENCE_NOT_FOUND = "ReferenceNotFound";
 
   /** The reason of Ready and Synced while a group waits for its turn to be created. */
   static final String QUEUED = "CreationQueued";

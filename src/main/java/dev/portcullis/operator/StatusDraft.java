@@ -61,6 +61,19 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
             status.getConditions(), type, value, reason, message, generation, op.clock()));
   }
 
+  /** Sets a condition to Unknown (not decided yet), without an event. */
+  void unknown(String type, String reason, String message) {
+    status.setConditions(
+        Conditions.set(
+            status.getConditions(),
+            type,
+            Conditions.UNKNOWN,
+            reason,
+            message,
+            generation,
+            op.clock()));
+  }
+
   /**
    * Sets a condition, and says it in an event when it is news: its reason changed, or, while it is
    * False, its message did. A True condition is a Normal event, a False one a Warning.

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -96,6 +97,32 @@ public final class Triggers {
 
   private static List<String> keys(HasMetadata r, Collection<String> names) {
     return names.stream().map(n -> key(r.getMetadata().getNamespace(), n)).toList();
+  }
+
+  /**
+   * The SecurityGroups and attachments of a namespace and region that are still converging ({@link
+   * Convergence}), as the informers' caches hold them: what a reachability check's verdict may
+   * still change with.
+   */
+  List<String> converging(String namespace, String region) {
+    List<String> out = new ArrayList<>();
+    Registered<SecurityGroup> g = groups;
+    if (g != null) {
+      g.cache()
+          .list(namespace)
+          .filter(sg -> sg.getSpec() != null && region.equals(sg.getSpec().getRegion()))
+          .filter(sg -> Convergence.converging(sg, sg.getStatus()))
+          .forEach(sg -> out.add("SecurityGroup " + sg.getMetadata().getName()));
+    }
+    Registered<SecurityGroupAttachment> a = attachments;
+    if (a != null) {
+      a.cache()
+          .list(namespace)
+          .filter(x -> x.getSpec() != null && region.equals(x.getSpec().getRegion()))
+          .filter(x -> Convergence.converging(x, x.getStatus()))
+          .forEach(x -> out.add("SecurityGroupAttachment " + x.getMetadata().getName()));
+    }
+    return out;
   }
 
   /** A SecurityGroup as the SecurityGroup controller's cache holds it. */

@@ -31,6 +31,31 @@ class ReachabilityCheckIT {
   }
 
   @Test
+  void groupsAttachmentsAndChecksAppliedTogetherRaiseNoFalseAlarm() {
+    try (OperatorRun run = new OperatorRun("reach-together").start()) {
+      // all at once, checks first: until the group is on db, psql would time out
+      run.apply(ReachabilityCheck.class, check("psql", "{cidr: 10.0.1.10/32}", 5432, "Reachable"));
+      run.apply(
+          SecurityGroupAttachment.class,
+          "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n"
+              + "metadata: {name: db}\nspec:\n  region: eu-west-1\n  securityGroups: [db]\n"
+              + "  instances: {ids: ["
+              + DB
+              + "]}\n");
+      run.apply(
+          SecurityGroup.class,
+          "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: db}\n"
+              + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n  ingress:\n"
+              + "    - ports: [5432]\n      from: [{cidr: 10.0.1.10/32}]\n");
+      run.awaitCondition(ReachabilityCheck.class, "psql", "ExpectationMet", "True");
+      assertThat(run.events("psql"))
+          .as("no ExpectationNotMet while the group and attachment converged")
+          .noneMatch(e -> "ExpectationNotMet".equals(e.getReason()));
+      assertThat(run.events("psql")).anyMatch(e -> "ExpectationMet".equals(e.getReason()));
+    }
+  }
+
+  @Test
   void verdictsFollowRuleAndAttachmentChangesAndUnmetExpectationsWarn() {
     try (OperatorRun run = new OperatorRun("reach").start()) {
       // db (10.0.2.30) listens on 5432 only and carries its VPC's default group, which admits

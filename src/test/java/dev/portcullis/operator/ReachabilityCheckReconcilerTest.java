@@ -8,11 +8,14 @@ import dev.portcullis.api.v1alpha1.ConditionTypes;
 import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.ReachabilityCheckStatus;
 import dev.portcullis.api.v1alpha1.ReachabilityVerdict;
+import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,6 +113,52 @@ class ReachabilityCheckReconcilerTest {
     assertThat(condition(s.getConditions(), ConditionTypes.EXPECTATION_MET)).isNull();
     assertThat(s.getObservedGeneration()).isEqualTo(2L);
     assertThat(condition(s.getConditions(), ConditionTypes.EVALUATED).getStatus())
+        .isEqualTo("True");
+  }
+
+  @Test
+  void anExpectationIsNotJudgedWhileTheGroupsOfItsRegionStillConverge() {
+    SecurityGroup web = world.securityGroup("web", false);
+    ReachabilityCheck c = check("{cidr: 10.0.0.9/32}", "i-0a000003", 5432, "Reachable");
+    UpdateControl<ReachabilityCheck> control = reconciler.reconcile(c, null);
+    ReachabilityCheckStatus s = control.getResource().orElseThrow().getStatus();
+    c.setStatus(s);
+    assertThat(s.getVerdict())
+        .as("the verdict so far is shown")
+        .isEqualTo(ReachabilityVerdict.TIMED_OUT);
+    Condition met = condition(s.getConditions(), ConditionTypes.EXPECTATION_MET);
+    assertThat(met.getStatus()).isEqualTo("Unknown");
+    assertThat(met.getReason()).isEqualTo("Converging");
+    assertThat(met.getMessage())
+        .isEqualTo(
+            "Not judged while SecurityGroup web is still being reconciled; the verdict so far is"
+                + " TimedOut");
+    assertThat(control.getScheduleDelay()).contains(3_000L);
+    assertThat(world.events).as("no false alarm").isEmpty();
+
+    // the group is reconciled for its generation, and waits for nothing: the check judges
+    SecurityGroupStatus ready = new SecurityGroupStatus();
+    ready.setObservedGeneration(1L);
+    ready.setConditions(
+        Conditions.set(null, ConditionTypes.READY, true, "Ready", "fine", 1L, world.clock));
+    web.setStatus(ready);
+    s = reconcile(c);
+    assertThat(condition(s.getConditions(), ConditionTypes.EXPECTATION_MET).getStatus())
+        .isEqualTo("False");
+    assertThat(world.eventLines()).containsExactly("Warning ExpectationNotMet");
+  }
+
+  @Test
+  void aGroupRefusedForGoodDoesNotHoldTheJudgementBack() {
+    SecurityGroup web = world.securityGroup("web", false);
+    SecurityGroupStatus refused = new SecurityGroupStatus();
+    refused.setObservedGeneration(1L);
+    refused.setConditions(
+        Conditions.set(null, ConditionTypes.READY, false, "InvalidSpec", "no", 1L, world.clock));
+    web.setStatus(refused);
+    ReachabilityCheckStatus s =
+        reconcile(check("{cidr: 10.0.0.9/32}", "i-0a000003", 5432, "Blocked"));
+    assertThat(condition(s.getConditions(), ConditionTypes.EXPECTATION_MET).getStatus())
         .isEqualTo("True");
   }
 }

@@ -44,6 +44,9 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
   /** The reason of ExpectationMet=Unknown while the groups and attachments still converge. */
   static final String CONVERGING = "Converging";
 
+  /** The reason of ExpectationMet=Unknown while the flow cannot be evaluated. */
+  static final String NOT_EVALUATED = "NotEvaluated";
+
   /** How soon a check whose expectation waits looks again. */
   static final Duration CONVERGING_RECHECK = Duration.ofSeconds(3);
 
@@ -178,6 +181,10 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
       status.setExplanation(null);
       status.setDecidingRule(null);
       announce(ConditionTypes.EVALUATED, false, reason, message);
+      // an earlier judgement no longer stands without a verdict
+      if (condition(ConditionTypes.EXPECTATION_MET) != null) {
+        unknown(ConditionTypes.EXPECTATION_MET, NOT_EVALUATED, "Not judged: " + message);
+      }
     }
   }
 }

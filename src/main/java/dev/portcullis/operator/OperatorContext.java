@@ -39,6 +39,7 @@ public final class OperatorContext {
   private final Triggers triggers = new Triggers();
   private final Clock clock;
   private final Duration deleteRetry;
+  private final Duration resync;
 
   /**
    * @param creationSlots how many EC2 groups may be in creation at once ({@link CreationQueue}), or
@@ -82,6 +83,7 @@ public final class OperatorContext {
     this.retry = retry;
     this.clock = clock;
     this.deleteRetry = deleteRetry;
+    this.resync = resync;
     this.inventory = new GroupInventory(cloud.port(), retry, resync);
     this.groupSync = new GroupSync(cloud.port(), retry, cloud.quotas());
     this.attachments = new AttachmentSync(cloud.port(), retry, cloud.quotas());
@@ -142,6 +144,11 @@ public final class OperatorContext {
 
   Clock clock() {
     return clock;
+  }
+
+  /** How often every resource is reconciled again. */
+  Duration resync() {
+    return resync;
   }
 
   Duration deleteRetry() {

@@ -24,11 +24,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -111,16 +108,12 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
           case TIMED_OUT -> ReachabilityVerdict.TIMED_OUT;
         };
     ReachabilityCheckStatus status = draft.status;
-    boolean verdictChanged =
-        verdict != status.getVerdict() || !Objects.equals(d.explanation(), status.getExplanation());
     status.setVerdict(verdict);
     status.setExplanation(d.explanation());
     Match m = d.ingress();
     status.setDecidingRule(
         m == null ? null : new DecidingRule(m.groupId(), m.groupName(), m.rule().display()));
-    if (verdictChanged || status.getLastEvaluated() == null) {
-      status.setLastEvaluated(Instant.now(op.clock()).truncatedTo(ChronoUnit.SECONDS).toString());
-    }
+    draft.looked(status::setLastEvaluated, status.getLastEvaluated());
     draft.condition(
         ConditionTypes.EVALUATED,
         true,

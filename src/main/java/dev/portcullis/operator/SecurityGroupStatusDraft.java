@@ -15,8 +15,6 @@ import dev.portcullis.engine.Rule;
 import dev.portcullis.sync.ManagedRules;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -173,6 +171,7 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
       boolean applied,
       SecurityGroupSpec spec) {
     observe();
+    looked(status::setLastSyncTime, status.getLastSyncTime());
     status.setIngressRules(
         (int) now.stream().filter(r -> r.direction() == Direction.INGRESS).count());
     status.setEgressRules(
@@ -215,19 +214,11 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
         condition(ConditionTypes.DRIFTED, false, "InSync", "EC2 matches the spec");
       }
     }
-    boolean wasReady = Conditions.hasReason(status.getConditions(), ConditionTypes.READY, "Ready");
     condition(
         ConditionTypes.READY,
         true,
         "Ready",
         "EC2 group " + status.getGroupId() + " matches the spec");
-    if (!wasReady) {
-      status.setLastSyncTime(now());
-    }
-  }
-
-  private String now() {
-    return Instant.now(op.clock()).truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   private static DriftSummary summary(Plan plan) {

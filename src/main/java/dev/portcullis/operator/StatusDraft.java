@@ -10,8 +10,12 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +40,12 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
 
   /** When set, the resource is reconciled again after this long. */
   private Duration recheckIn;
+
+  /** Set by {@link #looked}: writes the time of this look into the status. */
+  private Consumer<String> stamp;
+
+  /** When the status says the resource was last looked at, or null. */
+  private String lastLooked;
 
   StatusDraft(R resource, Supplier<S> empty, OperatorContext op) {
     this.resource = resource;
@@ -115,6 +125,34 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
         "The last attempt failed: " + what + "; retrying with backoff");
   }
 
+  /**
+   * This reconciliation looked at the resource as a whole (compared EC2 with the spec, evaluated
+   * the flow): the time goes into the status through {@code stamp}, when the status is written
+   * anyway, or when the time it holds ({@code last}) is half a resync interval old. So the time
+   * moves at every resync, and the reconciliations in between write nothing for it.
+   */
+  void looked(Consumer<String> stamp, String last) {
+    this.stamp = stamp;
+    this.lastLooked = last;
+  }
+
+  /** The clock's time, to the second, as a status writes it (RFC 3339). */
+  String now() {
+    return Instant.now(op.clock()).truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private boolean lookIsDue() {
+    if (lastLooked == null) {
+      return true;
+    }
+    try {
+      Instant last = Instant.parse(lastLooked);
+      return !last.plus(op.resync().dividedBy(2)).isAfter(Instant.now(op.clock()));
+    } catch (DateTimeParseException e) {
+      return true; // written by hand: replace it
+    }
+  }
+
   void recheckIn(Duration delay) {
     recheckIn = delay;
   }
@@ -127,6 +165,9 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
 
   /** Patches the status when it changed, and asks to be reconciled again when a recheck is due. */
   UpdateControl<R> control() {
+    if (stamp != null && (changed() || lookIsDue())) {
+      stamp.accept(now());
+    }
     UpdateControl<R> control;
     if (changed()) {
       resource.setStatus(status);

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
@@ -332,7 +333,13 @@ public final class ConvergenceBenchmark {
 
     // One resync interval (and a little) with nothing to do: what does the operator ask of EC2?
     Duration window = o.resync().plusSeconds(10);
+    long writesAtConvergence = ready.writes();
     Thread.sleep(window.toMillis());
+    long resyncWrites = ready.writes() - writesAtConvergence;
+    say(
+        "status writes in the %s after convergence: %,d (%.2f per group; each status's"
+            + " lastSyncTime moves once per resync)",
+        window, resyncWrites, (double) resyncWrites / o.groups());
     Map<String, Map<String, Long>> afterResync = cloud.calls().snapshot();
     long resyncReads = operator.context().inventory().reads() - readsAtConvergence;
     watch.close();
@@ -753,6 +760,7 @@ public final class ConvergenceBenchmark {
     private final int expected;
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
     private final Object changed = new Object();
+    private final AtomicLong writes = new AtomicLong();
 
     ReadyWatch(int expected) {
       this.expected = expected;
@@ -760,6 +768,9 @@ public final class ConvergenceBenchmark {
 
     @Override
     public void eventReceived(Action action, SecurityGroup sg) {
+      if (action == Action.MODIFIED) {
+        writes.incrementAndGet();
+      }
       String name = sg.getMetadata().getName();
       if (action != Action.DELETED && isReady(sg)) {
         ready.add(name);
@@ -780,6 +791,11 @@ public final class ConvergenceBenchmark {
 
     int readyCount() {
       return ready.size();
+    }
+
+    /** Changes the API server made to the SecurityGroups (status writes, finalizers, specs). */
+    long writes() {
+      return writes.get();
     }
 
     boolean await(Duration timeout) throws InterruptedException {

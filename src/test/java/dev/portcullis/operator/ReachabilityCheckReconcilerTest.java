@@ -17,6 +17,7 @@ import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -160,5 +161,15 @@ class ReachabilityCheckReconcilerTest {
         reconcile(check("{cidr: 10.0.0.9/32}", "i-0a000003", 5432, "Blocked"));
     assertThat(condition(s.getConditions(), ConditionTypes.EXPECTATION_MET).getStatus())
         .isEqualTo("True");
+  }
+
+  @Test
+  void lastEvaluatedMovesOncePerResyncAndWhenTheVerdictDoes() {
+    ReachabilityCheck c = check("{cidr: 10.0.0.9/32}", "i-0a000003", 5432, "Blocked");
+    assertThat(reconcile(c).getLastEvaluated()).isEqualTo("2026-01-01T00:00:00Z");
+    world.clock.advance(Duration.ofMinutes(2));
+    assertThat(reconciler.reconcile(c, null).isPatchStatus()).isFalse();
+    world.clock.advance(Duration.ofMinutes(1));
+    assertThat(reconcile(c).getLastEvaluated()).isEqualTo("2026-01-01T00:03:00Z");
   }
 }

@@ -12,10 +12,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +31,7 @@ final class ReconcilerWorld {
   final Ec2Simulator sim = DemoWorld.unthrottled();
   final List<Event> events = new ArrayList<>();
   final List<SecurityGroup> statuses = new ArrayList<>();
-  final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+  final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final OperatorContext op =
       new OperatorContext(
           new EventRecorder(events::add, clock),

@@ -20,7 +20,9 @@ import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.sync.OwnerTags;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -255,5 +257,22 @@ class SecurityGroupReconcilerTest {
         .startsWith(
             "EC2 refused the change: InvalidPermission.Duplicate: authorize ingress tcp port 22"
                 + " from 0.0.0.0/0: ");
+  }
+
+  @Test
+  void lastSyncTimeMovesOncePerResyncAndNotInBetween() {
+    SecurityGroup sg = group("web", WEB + "}");
+    assertThat(reconcile(sg).getLastSyncTime()).isEqualTo("2026-01-01T00:00:00Z");
+    Context<SecurityGroup> ctx = new CacheOnlyContext<>(sg, world.groups);
+
+    world.clock.advance(Duration.ofMinutes(1)); // woken by a dependency: nothing to write
+    assertThat(reconciler.reconcile(sg, ctx).isPatchStatus()).isFalse();
+
+    world.clock.advance(Duration.ofMinutes(4)); // the next resync, 5 minutes on
+    UpdateControl<SecurityGroup> resync = reconciler.reconcile(sg, ctx);
+    assertThat(resync.isPatchStatus()).isTrue();
+    SecurityGroupStatus s = resync.getResource().orElseThrow().getStatus();
+    assertThat(s.getLastSyncTime()).isEqualTo("2026-01-01T00:05:00Z");
+    assertThat(ready(s).getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
   }
 }

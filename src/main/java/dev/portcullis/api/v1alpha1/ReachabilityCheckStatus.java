@@ -24,7 +24,9 @@ public class ReachabilityCheckStatus implements ConditionedStatus {
           + " none did.")
   private DecidingRule decidingRule;
 
-  @JsonPropertyDescription("When the connection was last evaluated (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the connection was last evaluated (RFC 3339). It moves at every resync interval,"
+          + " and whenever the verdict or the status changes; not on each look in between.")
   private String lastEvaluated;
 
   @JsonPropertyDescription("The metadata.generation of the spec this status describes.")

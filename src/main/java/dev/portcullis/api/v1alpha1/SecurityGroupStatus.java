@@ -47,7 +47,9 @@ public class SecurityGroupStatus implements ConditionedStatus {
       "The group ids that securityGroup peers resolved to, by SecurityGroup name.")
   private Map<String, String> resolvedReferences;
 
-  @JsonPropertyDescription("When the operator last compared EC2 with the spec (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the operator last compared EC2 with the spec (RFC 3339). It moves at every resync"
+          + " interval, and whenever the status changes; not on each look in between.")
   private String lastSyncTime;
 
   @JsonPropertyDescription(

@@ -1,6 +1,7 @@
 package dev.portcullis.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
@@ -362,34 +363,55 @@ class CrdSchemaTest {
     }
   }
 
+  /**
+   * The columns, in the order {@code kubectl get} shows them: how the resource stands, what it is,
+   * what it holds, its age; the long sentence only in {@code -o wide} (priority 1), last.
+   */
   @Test
   void printerColumns() {
+    String ready = ".status.conditions[?(@.type==\"Ready\")]";
     assertThat(columns("SecurityGroup"))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "Group ID", ".status.groupId",
-                "Region", ".spec.region",
-                "Ingress", ".status.ingressRules",
-                "Egress", ".status.egressRules",
-                "Drifted", ".status.conditions[?(@.type==\"Drifted\")].status",
-                "Ready", ".status.conditions[?(@.type==\"Ready\")].status",
-                "Age", ".metadata.creationTimestamp"));
+        .containsExactly(
+            entry("Ready", ready + ".status"),
+            entry("Reason", ready + ".reason"),
+            entry("Group ID", ".status.groupId"),
+            entry("Region", ".spec.region"),
+            entry("Ingress", ".status.ingressRules"),
+            entry("Egress", ".status.egressRules"),
+            entry("Drifted", ".status.conditions[?(@.type==\"Drifted\")].status"),
+            entry("Age", ".metadata.creationTimestamp"),
+            entry("Message", ready + ".message"));
     assertThat(columns("SecurityGroupAttachment"))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "Region", ".spec.region",
-                "Instances", ".status.instanceCount",
-                "Ready", ".status.conditions[?(@.type==\"Ready\")].status",
-                "Age", ".metadata.creationTimestamp"));
+        .containsExactly(
+            entry("Ready", ready + ".status"),
+            entry("Reason", ready + ".reason"),
+            entry("Region", ".spec.region"),
+            entry("Instances", ".status.instanceCount"),
+            entry("Age", ".metadata.creationTimestamp"),
+            entry("Message", ready + ".message"));
     assertThat(columns("ReachabilityCheck"))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "From", ".spec.from.*",
-                "To", ".spec.to.instanceId",
-                "Port", ".spec.port",
-                "Verdict", ".status.verdict",
-                "Expected", ".spec.expect",
-                "Age", ".metadata.creationTimestamp"));
+        .containsExactly(
+            entry("Met", ".status.conditions[?(@.type==\"ExpectationMet\")].status"),
+            entry("Verdict", ".status.verdict"),
+            entry("Expected", ".spec.expect"),
+            entry("From", ".spec.from.*"),
+            entry("To", ".spec.to.instanceId"),
+            entry("Protocol", ".spec.protocol"),
+            entry("Port", ".spec.port"),
+            entry("Age", ".metadata.creationTimestamp"),
+            entry("Explanation", ".status.explanation"));
+  }
+
+  @Test
+  void onlyTheSentencesWaitForWide() {
+    for (String kind : KINDS) {
+      for (CustomResourceColumnDefinition c :
+          GeneratedCrds.crd(kind).getSpec().getVersions().get(0).getAdditionalPrinterColumns()) {
+        assertThat(c.getPriority())
+            .as("%s column %s: priority 1 shows it only with -o wide", kind, c.getName())
+            .isEqualTo(c.getName().equals("Message") || c.getName().equals("Explanation") ? 1 : 0);
+      }
+    }
   }
 
   @Test

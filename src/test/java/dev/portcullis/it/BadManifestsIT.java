@@ -45,6 +45,8 @@ class BadManifestsIT {
   void theBadManifestsIncludeAnUnknownFieldAndUpdates() {
     assertThat(bad()).anyMatch(b -> b.expect().startsWith("unknown field"));
     assertThat(bad()).anyMatch(Bad::update);
+    assertThat(bad()).anyMatch(b -> b.rejectedBy().equals("pattern"));
+    assertThat(bad()).anyMatch(b -> b.expectServer() != null);
   }
 
   @ParameterizedTest
@@ -87,6 +89,12 @@ class BadManifestsIT {
             ? List.of()
             : status.getDetails().getCauses();
     assertThat(message).as("%s: the message", bad).contains(bad.expect());
+    assertThat(message)
+        .as("%s: the message says in words what is wrong, never only which regex failed", bad)
+        .doesNotContain("should match");
+    if (bad.expectServer() != null) {
+      assertThat(message).as("%s: the message names the value", bad).contains(bad.expectServer());
+    }
     if (e.getCode() == 422) {
       // Invalid: the schema's and the CEL rules' verdicts, one cause per field
       assertThat(causes)

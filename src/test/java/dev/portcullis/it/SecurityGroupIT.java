@@ -132,6 +132,11 @@ class SecurityGroupIT {
           run.awaitCondition(SecurityGroup.class, "app", "Ready", "False", "ReferenceNotFound");
       assertThat(waiting.getMessage()).contains("lb").contains("no such SecurityGroup");
       run.awaitEvent("app", "ReferenceNotFound");
+      // The group exists before its references resolve (docs/api.md says why), as EC2 makes every
+      // new group: none of the spec's rules yet, only the default egress rule.
+      String early = run.groupId("app");
+      assertThat(early).startsWith("sg-");
+      assertThat(rules(run.group(early))).containsExactly("egress all traffic to 0.0.0.0/0");
 
       // lb references app back: a cycle.
       run.apply(
@@ -150,6 +155,9 @@ class SecurityGroupIT {
       run.awaitCondition(SecurityGroup.class, "lb", "Ready", "True");
       String app = run.groupId("app");
       String lb = run.groupId("lb");
+      assertThat(app)
+          .as("the group made while waiting is the one that gets the rules")
+          .isEqualTo(early);
       assertThat(rules(run.group(app)))
           .contains("ingress tcp port 8080 from " + lb, "ingress tcp port 8080 from " + app);
       assertThat(rules(run.group(lb))).contains("egress tcp port 8080 to " + app);

@@ -187,6 +187,24 @@ class OfflineBadInputTest {
         apply(HEADER + "spec: {region: eu-west-1, vpcId: vpc-0a1b2c3d4}\n"), "spec.vpcId");
   }
 
+  /** The schema's rejections read as words offline too, never as the pattern that failed. */
+  @Test
+  void patternRejectionsSayWhatTheFieldTakes() throws IOException {
+    OfflineRun r =
+        apply(
+            HEADER
+                + "spec:\n  region: eu-west-1a\n  vpcId: vpc-5a000001\n"
+                + "  ingress:\n    - ports: [\"-1\", ssh-http]\n      from: [{securityGroup: c2/g1}]\n");
+    assertRejected(
+        r,
+        "spec.region: region must be an AWS region such as eu-west-1",
+        "spec.ingress[0].ports: each port must be a number from 0 to 65535 (443), a range of two"
+            + " numbers (8000-8080)",
+        "spec.ingress[0].from[0].securityGroup: securityGroup must be the name of a SecurityGroup"
+            + " in this namespace");
+    assertThat(r.err()).doesNotContain("should match");
+  }
+
   @Test
   void emptyGroupDescription() throws IOException {
     assertRejected(

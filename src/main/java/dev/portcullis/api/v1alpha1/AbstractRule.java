@@ -2,7 +2,6 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
@@ -18,7 +17,7 @@ public abstract class AbstractRule {
       "The IP protocol: tcp (the default), udp, icmp, icmpv6, all (every protocol; -1 is the"
           + " same), or a protocol number from 0 to 255 such as 50 for ESP. Lower case.")
   @Default("tcp")
-  @Pattern(Schema.RULE_PROTOCOL)
+  @ValidationRule(value = Schema.RULE_PROTOCOL_RULE, message = Schema.RULE_PROTOCOL_MESSAGE)
   @Size(max = 6)
   private String protocol;
 
@@ -31,9 +30,13 @@ public abstract class AbstractRule {
           + " winrm-https, redis, http-alt, https-alt, memcached, mongodb, kube-apiserver, etcd,"
           + " kafka, elasticsearch, prometheus. Each item becomes its own EC2 rule per peer.")
   @Size(min = 1, max = 20)
+  @ValidationRule(
+      value = Schema.PORTS_RULE,
+      message = Schema.PORTS_MESSAGE,
+      messageExpression = Schema.PORTS_MESSAGE_EXPRESSION)
   @ValidationRule(value = Schema.PORTS_AT_MOST_65535, message = Schema.PORTS_AT_MOST_65535_MESSAGE)
   @ValidationRule(value = Schema.PORT_RANGES_ORDERED, message = Schema.PORT_RANGES_ORDERED_MESSAGE)
-  private List<@Pattern(Schema.PORT) @Size(max = Schema.PORT_MAX_LENGTH) String> ports;
+  private List<@Size(max = Schema.PORT_MAX_LENGTH) String> ports;
 
   @JsonPropertyDescription(
       "For icmp and icmpv6 rules only: the ICMP type and code to allow. Leave it out to allow"
@@ -43,7 +46,7 @@ public abstract class AbstractRule {
   @JsonPropertyDescription(
       "A description EC2 stores on each rule made from this one: up to 255 letters, digits,"
           + " spaces and ._-:/()#,@[]+=&;{}!$* characters. It can be changed in place.")
-  @Pattern(Schema.EC2_TEXT)
+  @ValidationRule(value = Schema.EC2_TEXT_RULE, message = "description" + Schema.EC2_TEXT_ONLY)
   @Size(max = Schema.EC2_TEXT_MAX)
   private String description;
 

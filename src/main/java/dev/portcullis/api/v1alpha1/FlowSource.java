@@ -2,7 +2,6 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
@@ -18,28 +17,31 @@ public class FlowSource {
   @JsonPropertyDescription(
       "Addresses outside the estate, such as 203.0.113.7/32 for one laptop: the connection is"
           + " Reachable only when it is for every address of the block.")
-  @Pattern(Schema.CIDR)
   @Size(max = Schema.CIDR_MAX)
-  @ValidationRule(value = "isCIDR(self)", message = "cidr must be an IPv4 or IPv6 CIDR block")
+  @ValidationRule(value = Schema.CIDR_RULE, message = Schema.CIDR_MESSAGE)
   private String cidr;
 
   @JsonPropertyDescription(
       "An instance (i-...): its own groups' egress rules apply as well as the target's ingress"
           + " rules.")
-  @Pattern(Schema.INSTANCE_ID)
+  @ValidationRule(
+      value = Schema.INSTANCE_ID_RULE,
+      message = "instanceId" + Schema.IS_AN_INSTANCE_ID)
   @Size(max = Schema.ID_MAX)
   private String instanceId;
 
   @JsonPropertyDescription(
       "The name of a SecurityGroup in this namespace: a hypothetical instance that carries only"
           + " that group.")
-  @Pattern(Schema.OBJECT_NAME)
+  @ValidationRule(
+      value = Schema.OBJECT_NAME_RULE,
+      message = "securityGroup" + Schema.IS_AN_OBJECT_NAME)
   @Size(max = Schema.OBJECT_NAME_MAX)
   private String securityGroup;
 
   @JsonPropertyDescription(
       "A security group id (sg-...): a hypothetical instance that carries only that group.")
-  @Pattern(Schema.GROUP_ID)
+  @ValidationRule(value = Schema.GROUP_ID_RULE, message = "securityGroupId" + Schema.IS_A_GROUP_ID)
   @Size(max = Schema.ID_MAX)
   private String securityGroupId;
 

@@ -2,9 +2,9 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
 /** Where a checked connection goes to. */
@@ -14,7 +14,9 @@ public class FlowTarget {
       "The destination instance (i-...): its groups' ingress rules decide, and whether anything"
           + " listens on the port tells Reachable from ConnectionRefused.")
   @Required
-  @Pattern(Schema.INSTANCE_ID)
+  @ValidationRule(
+      value = Schema.INSTANCE_ID_RULE,
+      message = "instanceId" + Schema.IS_AN_INSTANCE_ID)
   @Size(max = Schema.ID_MAX)
   private String instanceId;
 

@@ -2,7 +2,6 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
@@ -16,7 +15,11 @@ import java.util.Objects;
 public class InstanceTargets {
   @JsonPropertyDescription("Instance ids (i- followed by 8 or 17 hex digits): 1 to 100.")
   @Size(min = 1, max = 100)
-  private List<@Pattern(Schema.INSTANCE_ID) @Size(max = Schema.ID_MAX) String> ids;
+  @ValidationRule(
+      value = Schema.INSTANCE_IDS_RULE,
+      message = Schema.INSTANCE_IDS_MESSAGE,
+      messageExpression = Schema.INSTANCE_IDS_MESSAGE_EXPRESSION)
+  private List<@Size(max = Schema.ID_MAX) String> ids;
 
   @JsonPropertyDescription(
       "Instances chosen by their tags, in the attachment's region. Together with ids, the"

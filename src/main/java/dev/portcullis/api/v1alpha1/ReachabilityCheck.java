@@ -15,6 +15,23 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(SecurityGroup.GROUP)
 @Version(SecurityGroup.VERSION)
 @ShortNames({"prc", "reach"})
+// kubectl get shows the columns in this order (the build keeps it: PrinterColumnOrder): the
+// answer first, then the question; the explanation only with -o wide.
+@AdditionalPrinterColumn(
+    name = "Met",
+    jsonPath = ".status.conditions[?(@.type==\"ExpectationMet\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Whether the verdict is the expected one; empty without expect.")
+@AdditionalPrinterColumn(
+    name = "Verdict",
+    jsonPath = ".status.verdict",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "What a client would see: Reachable, TimedOut or ConnectionRefused.")
+@AdditionalPrinterColumn(
+    name = "Expected",
+    jsonPath = ".spec.expect",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "The expected outcome, if any.")
 @AdditionalPrinterColumn(
     name = "From",
     jsonPath = ".spec.from.*",
@@ -26,20 +43,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "The destination instance.")
 @AdditionalPrinterColumn(
+    name = "Protocol",
+    jsonPath = ".spec.protocol",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "The IP protocol of the connection.")
+@AdditionalPrinterColumn(
     name = "Port",
     jsonPath = ".spec.port",
     type = AdditionalPrinterColumn.Type.INTEGER,
     getDescription = "The destination port, or the ICMP type.")
 @AdditionalPrinterColumn(
-    name = "Expected",
-    jsonPath = ".spec.expect",
-    type = AdditionalPrinterColumn.Type.STRING,
-    getDescription = "The expected outcome, if any.")
-@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE,
     getDescription = "Time since the resource was created.")
+@AdditionalPrinterColumn(
+    name = "Explanation",
+    jsonPath = ".status.explanation",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1,
+    getDescription = "Why the verdict is what it is, in a sentence.")
 public class ReachabilityCheck
     extends CustomResource<ReachabilityCheckSpec, ReachabilityCheckStatus> implements Namespaced {
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -28,7 +27,7 @@ import java.util.Objects;
 public class ReachabilityCheckSpec {
   @JsonPropertyDescription("The AWS region of the instances and groups, such as eu-west-1.")
   @Required
-  @Pattern(Schema.REGION)
+  @ValidationRule(value = Schema.REGION_RULE, message = Schema.REGION_MESSAGE)
   @Size(max = Schema.REGION_MAX)
   private String region;
 
@@ -46,7 +45,7 @@ public class ReachabilityCheckSpec {
       "The IP protocol of the connection: tcp (the default), udp, icmp, icmpv6 or a protocol"
           + " number from 0 to 255. Not all: a connection has one protocol.")
   @Default("tcp")
-  @Pattern(Schema.FLOW_PROTOCOL)
+  @ValidationRule(value = Schema.FLOW_PROTOCOL_RULE, message = Schema.FLOW_PROTOCOL_MESSAGE)
   @Size(max = 6)
   private String protocol;
 

@@ -2,7 +2,6 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -13,7 +12,6 @@ public class ReachabilityCheckStatus implements ConditionedStatus {
   @JsonPropertyDescription(
       "What a client would see: Reachable (the connection opens), TimedOut (a security group"
           + " drops it) or ConnectionRefused (the groups allow it, nothing listens).")
-  @PrinterColumn(name = "Verdict")
   private ReachabilityVerdict verdict;
 
   @JsonPropertyDescription("Why, in a sentence: which rules allowed or which leg was dropped.")

@@ -2,7 +2,6 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
@@ -21,30 +20,31 @@ public class RulePeer {
   @JsonPropertyDescription(
       "An IPv4 or IPv6 CIDR block, such as 10.0.0.0/16, 203.0.113.7/32 or 2001:db8::/32. Host"
           + " bits are masked (10.1.2.3/16 means 10.1.0.0/16) and reported as a warning.")
-  @Pattern(Schema.CIDR)
   @Size(max = Schema.CIDR_MAX)
-  @ValidationRule(value = "isCIDR(self)", message = "cidr must be an IPv4 or IPv6 CIDR block")
+  @ValidationRule(value = Schema.CIDR_RULE, message = Schema.CIDR_MESSAGE)
   private String cidr;
 
   @JsonPropertyDescription(
       "The name of another SecurityGroup in this namespace. The rule matches traffic from (or"
           + " to) the network interfaces that carry that group; the operator resolves the name"
           + " to the group's id, and waits while that group has none.")
-  @Pattern(Schema.OBJECT_NAME)
+  @ValidationRule(
+      value = Schema.OBJECT_NAME_RULE,
+      message = "securityGroup" + Schema.IS_AN_OBJECT_NAME)
   @Size(max = Schema.OBJECT_NAME_MAX)
   private String securityGroup;
 
   @JsonPropertyDescription(
       "The id of a security group not managed in this namespace (sg- followed by 8 or 17 hex"
           + " digits), for instance one in a peered VPC.")
-  @Pattern(Schema.GROUP_ID)
+  @ValidationRule(value = Schema.GROUP_ID_RULE, message = "securityGroupId" + Schema.IS_A_GROUP_ID)
   @Size(max = Schema.ID_MAX)
   private String securityGroupId;
 
   @JsonPropertyDescription(
       "The id of a managed prefix list (pl-...). EC2 counts it against the group's rule quota"
           + " as its maximum number of entries.")
-  @Pattern(Schema.PREFIX_LIST_ID)
+  @ValidationRule(value = Schema.PREFIX_LIST_ID_RULE, message = Schema.PREFIX_LIST_ID_MESSAGE)
   @Size(max = Schema.ID_MAX)
   private String prefixListId;
 

@@ -3,6 +3,7 @@ package dev.portcullis.api.v1alpha1;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,16 +12,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The OpenAPI part of what the API server checks on a custom resource: types, unknown fields (as
- * with strict field validation), required fields, patterns, lengths, bounds, enums and sizes. CEL
- * rules are left to a real API server. Messages and field paths follow the API server's wording, so
- * that one expected fragment serves both. The offline command checks manifests with it, so bad
- * input gets the same answer with or without a cluster.
+ * with strict field validation), required fields, patterns, lengths, bounds, enums and sizes; and
+ * of the CEL rules, those that only match a pattern ({@code self.matches(r'...')}, or {@code
+ * self.all(x, x.matches(r'...'))} on a list), which is how the spec's fields state their patterns
+ * (see {@link Schema}). Other CEL rules are left to a real API server. Messages and field paths
+ * follow the API server's wording, a pattern rule's message included, so that one expected fragment
+ * serves both. The offline command checks manifests with it, so bad input gets the same answer with
+ * or without a cluster.
  */
 public final class SchemaValidator {
   /** One failed check: the field ({@code spec.ingress[0].ports[1]}) and the message. */
@@ -82,6 +90,7 @@ public final class SchemaValidator {
     if (v == null || v.isNull()) {
       return; // the API server prunes nulls of fields that are not nullable
     }
+    checkPatternRules(s, v, path, out);
     switch (s.getType()) {
       case "object" -> checkObject(s, v, path, out);
       case "array" -> checkArray(s, v, path, out);
@@ -205,6 +214,57 @@ public final class SchemaValidator {
               path,
               path + " in body should be greater than or equal to " + s.getMinimum().longValue()));
     }
+  }
+
+  /** {@code self.matches(r'RE')}: the whole rule, with the pattern as a CEL raw string. */
+  private static final Pattern MATCHES = Pattern.compile("self\\.matches\\(r'([^']*)'\\)");
+
+  /** {@code self.all(x, x.matches(r'RE'))}: every item of a list of strings matches. */
+  private static final Pattern ALL_MATCH =
+      Pattern.compile("self\\.all\\((\\w+), \\1\\.matches\\(r'([^']*)'\\)\\)");
+
+  /**
+   * The pattern a CEL rule requires of a string, or of every string of a list, when the rule says
+   * nothing else; empty for any other rule.
+   */
+  static Optional<String> patternOf(String rule) {
+    Matcher m = MATCHES.matcher(rule);
+    if (m.matches()) {
+      return Optional.of(m.group(1));
+    }
+    m = ALL_MATCH.matcher(rule);
+    return m.matches() ? Optional.of(m.group(2)) : Optional.empty();
+  }
+
+  /**
+   * Evaluates the pattern rules of a field as the API server would, and reports a failed one with
+   * its message. A value of the wrong type is left to the type check.
+   */
+  private static void checkPatternRules(
+      JSONSchemaProps s, JsonNode v, String path, List<Violation> out) {
+    if (s.getXKubernetesValidations() == null) {
+      return;
+    }
+    for (ValidationRule r : s.getXKubernetesValidations()) {
+      Optional<String> pattern = patternOf(r.getRule());
+      if (pattern.isEmpty()) {
+        continue;
+      }
+      boolean ok =
+          v.isArray()
+              ? stream(v)
+                  .allMatch(i -> !i.isTextual() || GoRegex.matches(pattern.get(), i.asText()))
+              : !v.isTextual() || GoRegex.matches(pattern.get(), v.asText());
+      if (!ok) {
+        out.add(new Violation(path, r.getMessage()));
+      }
+    }
+  }
+
+  private static Stream<JsonNode> stream(JsonNode array) {
+    List<JsonNode> items = new ArrayList<>();
+    array.forEach(items::add);
+    return items.stream();
   }
 
   private static Violation typeError(String path, JsonNode v, String type) {

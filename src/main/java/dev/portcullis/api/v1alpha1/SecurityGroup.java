@@ -16,26 +16,54 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("securitygroup")
 @Plural("securitygroups")
 @ShortNames({"psg", "portsg"})
-@AdditionalPrinterColumn(
-    name = "Region",
-    jsonPath = ".spec.region",
-    type = AdditionalPrinterColumn.Type.STRING,
-    getDescription = "The AWS region.")
-@AdditionalPrinterColumn(
-    name = "Drifted",
-    jsonPath = ".status.conditions[?(@.type==\"Drifted\")].status",
-    type = AdditionalPrinterColumn.Type.STRING,
-    getDescription = "Whether the rules in EC2 differ from the spec.")
+// kubectl get shows the columns in this order (the build keeps it: PrinterColumnOrder): how
+// it stands first, then which group it is, then its contents; the message only with -o wide.
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING,
     getDescription = "Whether EC2 matches the spec.")
 @AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Why the group is or is not Ready, in one word.")
+@AdditionalPrinterColumn(
+    name = "Group ID",
+    jsonPath = ".status.groupId",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "The id of the EC2 group (sg-...), once it exists.")
+@AdditionalPrinterColumn(
+    name = "Region",
+    jsonPath = ".spec.region",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "The AWS region.")
+@AdditionalPrinterColumn(
+    name = "Ingress",
+    jsonPath = ".status.ingressRules",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    getDescription = "Atomic inbound rules in EC2: one per protocol, port range and peer.")
+@AdditionalPrinterColumn(
+    name = "Egress",
+    jsonPath = ".status.egressRules",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    getDescription = "Atomic outbound rules in EC2, counted as for Ingress.")
+@AdditionalPrinterColumn(
+    name = "Drifted",
+    jsonPath = ".status.conditions[?(@.type==\"Drifted\")].status",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Whether the rules in EC2 differ from the spec.")
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE,
     getDescription = "Time since the resource was created.")
+@AdditionalPrinterColumn(
+    name = "Message",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].message",
+    type = AdditionalPrinterColumn.Type.STRING,
+    priority = 1,
+    getDescription = "What the Ready condition says, in a sentence.")
 public class SecurityGroup extends CustomResource<SecurityGroupSpec, SecurityGroupStatus>
     implements Namespaced {
   public static final String GROUP = "ec2.portcullis.dev";

@@ -3,7 +3,6 @@ package dev.portcullis.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -23,7 +22,7 @@ public class SecurityGroupAttachmentSpec {
   @JsonPropertyDescription(
       "The AWS region of the instances and groups, such as eu-west-1. Immutable.")
   @Required
-  @Pattern(Schema.REGION)
+  @ValidationRule(value = Schema.REGION_RULE, message = Schema.REGION_MESSAGE)
   @Size(max = Schema.REGION_MAX)
   @ValidationRule(value = Schema.IMMUTABLE, message = "region is immutable")
   private String region;
@@ -33,14 +32,21 @@ public class SecurityGroupAttachmentSpec {
           + " each has a group id.")
   @Required
   @Size(min = 1, max = 16)
-  private List<@Pattern(Schema.OBJECT_NAME) @Size(max = Schema.OBJECT_NAME_MAX) String>
-      securityGroups;
+  @ValidationRule(
+      value = Schema.OBJECT_NAMES_RULE,
+      message = Schema.OBJECT_NAMES_MESSAGE,
+      messageExpression = Schema.OBJECT_NAMES_MESSAGE_EXPRESSION)
+  private List<@Size(max = Schema.OBJECT_NAME_MAX) String> securityGroups;
 
   @JsonPropertyDescription(
       "Ids of further groups not managed in this namespace (sg-...), attached as well: up to"
           + " 15, 16 in all with securityGroups.")
   @Size(max = 15)
-  private List<@Pattern(Schema.GROUP_ID) @Size(max = Schema.ID_MAX) String> securityGroupIds;
+  @ValidationRule(
+      value = Schema.GROUP_IDS_RULE,
+      message = Schema.GROUP_IDS_MESSAGE,
+      messageExpression = Schema.GROUP_IDS_MESSAGE_EXPRESSION)
+  private List<@Size(max = Schema.ID_MAX) String> securityGroupIds;
 
   @JsonPropertyDescription("The instances to attach the groups to: ids, a tag selector or both.")
   @Required

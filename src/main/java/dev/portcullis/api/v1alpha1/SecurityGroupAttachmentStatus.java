@@ -2,7 +2,6 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -20,7 +19,6 @@ public class SecurityGroupAttachmentStatus implements ConditionedStatus {
   private List<Condition> conditions;
 
   @JsonPropertyDescription("How many instances carry the groups (the Instances column).")
-  @PrinterColumn(name = "Instances")
   private Integer instanceCount;
 
   @JsonPropertyDescription("The network interfaces that carry the groups, one entry each.")

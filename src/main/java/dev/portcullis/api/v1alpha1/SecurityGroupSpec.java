@@ -3,7 +3,6 @@ package dev.portcullis.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -31,7 +30,7 @@ public class SecurityGroupSpec {
   @JsonPropertyDescription(
       "The AWS region of the group, such as eu-west-1. Immutable: a security group cannot move.")
   @Required
-  @Pattern(Schema.REGION)
+  @ValidationRule(value = Schema.REGION_RULE, message = Schema.REGION_MESSAGE)
   @Size(max = Schema.REGION_MAX)
   @ValidationRule(value = Schema.IMMUTABLE, message = "region is immutable")
   private String region;
@@ -40,7 +39,7 @@ public class SecurityGroupSpec {
       "The VPC of the group (vpc- followed by 8 or 17 hex digits). Immutable: EC2 cannot move a"
           + " group to another VPC.")
   @Required
-  @Pattern(Schema.VPC_ID)
+  @ValidationRule(value = Schema.VPC_ID_RULE, message = Schema.VPC_ID_MESSAGE)
   @Size(max = Schema.ID_MAX)
   @ValidationRule(value = Schema.IMMUTABLE, message = "vpcId is immutable")
   private String vpcId;
@@ -52,7 +51,7 @@ public class SecurityGroupSpec {
           + " namespace and the name of this resource. Immutable, and it cannot be added or"
           + " removed later: EC2 cannot rename a group.")
   @Size(min = 1, max = Schema.EC2_TEXT_MAX)
-  @Pattern(Schema.EC2_TEXT)
+  @ValidationRule(value = Schema.EC2_TEXT_RULE, message = "groupName" + Schema.EC2_TEXT_ONLY)
   @ValidationRule(
       value = "!self.lowerAscii().startsWith('sg-')",
       message = "groupName must not start with sg-, which EC2 reserves for group ids")
@@ -70,7 +69,7 @@ public class SecurityGroupSpec {
           + " a group's description. An adopted group keeps its own description.")
   @Default("Managed by Portcullis")
   @Size(min = 1, max = Schema.EC2_TEXT_MAX)
-  @Pattern(Schema.EC2_TEXT)
+  @ValidationRule(value = Schema.EC2_TEXT_RULE, message = "description" + Schema.EC2_TEXT_ONLY)
   @ValidationRule(
       value = Schema.IMMUTABLE,
       message = "description is immutable: EC2 cannot change a security group's description")
@@ -80,7 +79,7 @@ public class SecurityGroupSpec {
       "The id of an existing group in vpcId to take over instead of creating one. Its rules are"
           + " then managed as ruleOwnership says. Cannot be added, changed or removed after"
           + " creation.")
-  @Pattern(Schema.GROUP_ID)
+  @ValidationRule(value = Schema.GROUP_ID_RULE, message = "adoptGroupId" + Schema.IS_A_GROUP_ID)
   @Size(max = Schema.ID_MAX)
   @ValidationRule(value = Schema.IMMUTABLE, message = "adoptGroupId is immutable")
   private String adoptGroupId;

@@ -2,7 +2,6 @@ package dev.portcullis.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.crd.generator.annotation.PrinterColumn;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -12,7 +11,6 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecurityGroupStatus implements ConditionedStatus {
   @JsonPropertyDescription("The id of the EC2 group (sg-...), once it exists.")
-  @PrinterColumn(name = "Group ID")
   private String groupId;
 
   @JsonPropertyDescription(
@@ -31,11 +29,9 @@ public class SecurityGroupStatus implements ConditionedStatus {
 
   @JsonPropertyDescription(
       "Atomic inbound rules in EC2: one per protocol, port range and peer, as EC2 counts them.")
-  @PrinterColumn(name = "Ingress")
   private Integer ingressRules;
 
   @JsonPropertyDescription("Atomic outbound rules in EC2, counted as for ingressRules.")
-  @PrinterColumn(name = "Egress")
   private Integer egressRules;
 
   @JsonPropertyDescription(

@@ -1,6 +1,7 @@
 package dev.portcullis.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
@@ -176,7 +177,8 @@ class CrdSchemaTest {
               Schema.RULE_PORTS_ONLY_TCP_UDP,
               Schema.RULE_ICMP_ONLY_ICMP);
       assertThat(rules("SecurityGroup", rule + ".ports"))
-          .containsExactlyInAnyOrder(Schema.PORTS_AT_MOST_65535, Schema.PORT_RANGES_ORDERED);
+          .containsExactlyInAnyOrder(
+              Schema.PORTS_RULE, Schema.PORTS_AT_MOST_65535, Schema.PORT_RANGES_ORDERED);
       assertThat(rules("SecurityGroup", rule + ".icmp"))
           .containsExactly("self.type != -1 || self.code == -1");
     }
@@ -225,7 +227,7 @@ class CrdSchemaTest {
     }
   }
 
-  @ParameterizedTest(name = "{0} {1} has a pattern")
+  @ParameterizedTest(name = "{0} {1} has a pattern rule with a message")
   @CsvSource({
     "SecurityGroup, spec.region",
     "SecurityGroup, spec.vpcId",
@@ -233,29 +235,46 @@ class CrdSchemaTest {
     "SecurityGroup, spec.description",
     "SecurityGroup, spec.adoptGroupId",
     "SecurityGroup, spec.ingress[].protocol",
-    "SecurityGroup, spec.ingress[].ports[]",
+    "SecurityGroup, spec.ingress[].ports",
     "SecurityGroup, spec.ingress[].description",
-    "SecurityGroup, spec.ingress[].from[].cidr",
     "SecurityGroup, spec.ingress[].from[].securityGroup",
     "SecurityGroup, spec.ingress[].from[].securityGroupId",
     "SecurityGroup, spec.ingress[].from[].prefixListId",
     "SecurityGroup, spec.egress[].protocol",
-    "SecurityGroup, spec.egress[].ports[]",
-    "SecurityGroup, spec.egress[].to[].cidr",
+    "SecurityGroup, spec.egress[].ports",
     "SecurityGroupAttachment, spec.region",
-    "SecurityGroupAttachment, spec.securityGroups[]",
-    "SecurityGroupAttachment, spec.securityGroupIds[]",
-    "SecurityGroupAttachment, spec.instances.ids[]",
+    "SecurityGroupAttachment, spec.securityGroups",
+    "SecurityGroupAttachment, spec.securityGroupIds",
+    "SecurityGroupAttachment, spec.instances.ids",
     "ReachabilityCheck, spec.region",
     "ReachabilityCheck, spec.protocol",
-    "ReachabilityCheck, spec.from.cidr",
     "ReachabilityCheck, spec.from.instanceId",
     "ReachabilityCheck, spec.from.securityGroup",
     "ReachabilityCheck, spec.from.securityGroupId",
     "ReachabilityCheck, spec.to.instanceId",
   })
-  void validatedStringsHaveAPattern(String kind, String path) {
-    assertThat(GeneratedCrds.at(kind, path).getPattern()).startsWith("^").endsWith("$");
+  void validatedStringsHaveAPatternRule(String kind, String path) {
+    JSONSchemaProps s = GeneratedCrds.at(kind, path);
+    assertThat(GeneratedCrds.patterns(s)).singleElement().asString().startsWith("^").endsWith("$");
+    assertThat(s.getXKubernetesValidations())
+        .filteredOn(r -> SchemaValidator.patternOf(r.getRule()).isPresent())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getMessage()).isNotBlank().doesNotContain("^"));
+  }
+
+  /**
+   * The API server's rejection of an OpenAPI pattern quotes the pattern, and a user who got a port
+   * wrong learns nothing from 400 characters of regex: the spec states its patterns as CEL rules,
+   * whose messages say in words what the field takes.
+   */
+  @Test
+  void noSpecFieldHasAnOpenApiPattern() {
+    for (String kind : KINDS) {
+      GeneratedCrds.walk(
+          GeneratedCrds.at(kind, "spec"),
+          "spec",
+          (path, s) -> assertThat(s.getPattern()).as("%s %s", kind, path).isNull());
+    }
   }
 
   /**
@@ -362,34 +381,55 @@ class CrdSchemaTest {
     }
   }
 
+  /**
+   * The columns, in the order {@code kubectl get} shows them: how the resource stands, what it is,
+   * what it holds, its age; the long sentence only in {@code -o wide} (priority 1), last.
+   */
   @Test
   void printerColumns() {
+    String ready = ".status.conditions[?(@.type==\"Ready\")]";
     assertThat(columns("SecurityGroup"))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "Group ID", ".status.groupId",
-                "Region", ".spec.region",
-                "Ingress", ".status.ingressRules",
-                "Egress", ".status.egressRules",
-                "Drifted", ".status.conditions[?(@.type==\"Drifted\")].status",
-                "Ready", ".status.conditions[?(@.type==\"Ready\")].status",
-                "Age", ".metadata.creationTimestamp"));
+        .containsExactly(
+            entry("Ready", ready + ".status"),
+            entry("Reason", ready + ".reason"),
+            entry("Group ID", ".status.groupId"),
+            entry("Region", ".spec.region"),
+            entry("Ingress", ".status.ingressRules"),
+            entry("Egress", ".status.egressRules"),
+            entry("Drifted", ".status.conditions[?(@.type==\"Drifted\")].status"),
+            entry("Age", ".metadata.creationTimestamp"),
+            entry("Message", ready + ".message"));
     assertThat(columns("SecurityGroupAttachment"))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "Region", ".spec.region",
-                "Instances", ".status.instanceCount",
-                "Ready", ".status.conditions[?(@.type==\"Ready\")].status",
-                "Age", ".metadata.creationTimestamp"));
+        .containsExactly(
+            entry("Ready", ready + ".status"),
+            entry("Reason", ready + ".reason"),
+            entry("Region", ".spec.region"),
+            entry("Instances", ".status.instanceCount"),
+            entry("Age", ".metadata.creationTimestamp"),
+            entry("Message", ready + ".message"));
     assertThat(columns("ReachabilityCheck"))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "From", ".spec.from.*",
-                "To", ".spec.to.instanceId",
-                "Port", ".spec.port",
-                "Verdict", ".status.verdict",
-                "Expected", ".spec.expect",
-                "Age", ".metadata.creationTimestamp"));
+        .containsExactly(
+            entry("Met", ".status.conditions[?(@.type==\"ExpectationMet\")].status"),
+            entry("Verdict", ".status.verdict"),
+            entry("Expected", ".spec.expect"),
+            entry("From", ".spec.from.*"),
+            entry("To", ".spec.to.instanceId"),
+            entry("Protocol", ".spec.protocol"),
+            entry("Port", ".spec.port"),
+            entry("Age", ".metadata.creationTimestamp"),
+            entry("Explanation", ".status.explanation"));
+  }
+
+  @Test
+  void onlyTheSentencesWaitForWide() {
+    for (String kind : KINDS) {
+      for (CustomResourceColumnDefinition c :
+          GeneratedCrds.crd(kind).getSpec().getVersions().get(0).getAdditionalPrinterColumns()) {
+        assertThat(c.getPriority())
+            .as("%s column %s: priority 1 shows it only with -o wide", kind, c.getName())
+            .isEqualTo(c.getName().equals("Message") || c.getName().equals("Explanation") ? 1 : 0);
+      }
+    }
   }
 
   @Test

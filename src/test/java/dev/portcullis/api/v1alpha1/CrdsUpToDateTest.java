@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CRDs committed in {@code crds/} are exactly the ones the build generates from the Java types
- * in this package. A change to the API without regenerating them fails here, so that what is
- * installed in a cluster never differs from what the operator was built against.
+ * in this package, printer columns ordered by {@link PrinterColumnOrder}. A change to the API
+ * without regenerating them fails here, so that what is installed in a cluster never differs from
+ * what the operator was built against.
  */
 class CrdsUpToDateTest {
   private static final String HOW_TO_FIX =
       "crds/ is out of date with the Java types in dev.portcullis.api.v1alpha1. Regenerate it"
-          + " with ./scripts/update-crds.sh (or: mvn -q process-classes && rm crds/*.yml && cp"
-          + " target/crds/*.yml crds/), review the diff and commit it. A file in target/crds"
+          + " with ./scripts/update-crds.sh (or: mvn -q process-test-classes && rm crds/*.yml"
+          + " && cp target/crds/*.yml crds/), review the diff and commit it. A file in target/crds"
           + " for a kind that no longer exists is left over from an earlier build: mvn clean.";
 
   @Test
@@ -29,8 +30,8 @@ class CrdsUpToDateTest {
     List<Path> generated = GeneratedCrds.files(GeneratedCrds.GENERATED);
     assertThat(generated)
         .as(
-            "no CRDs in target/crds: the crd-generator plugin runs in process-classes; run the"
-                + " tests with mvn")
+            "no CRDs in target/crds: the crd-generator plugin runs in process-classes (and"
+                + " PrinterColumnOrder in process-test-classes); run the tests with mvn")
         .isNotEmpty();
 
     Set<String> generatedNames = names(generated);

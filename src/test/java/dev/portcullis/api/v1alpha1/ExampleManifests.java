@@ -27,12 +27,18 @@ public final class ExampleManifests {
 
   /**
    * A bad manifest: its header ({@code # field:}, {@code # expect:}, {@code # rejected-by:} and
-   * optionally {@code # operation:}) and its documents (two for an update: before and after).
+   * optionally {@code # operation:} and {@code # expect-server:}) and its documents (two for an
+   * update: before and after).
    *
    * @param field the field the API server names in its rejection ({@code spec.ingress[0].ports})
    * @param expect a fragment of the rejection's message
-   * @param rejectedBy {@code schema} (OpenAPI) or {@code cel} (an x-kubernetes-validations rule)
+   * @param rejectedBy {@code schema} (OpenAPI), {@code pattern} (a CEL rule that only matches a
+   *     pattern, which the offline {@link SchemaValidator} evaluates too) or {@code cel} (any other
+   *     x-kubernetes-validations rule, left to the API server)
    * @param update whether the rejection is of an update from the first document to the second
+   * @param expectServer optionally ({@code # expect-server:}), a fragment only the API server's
+   *     message holds: the words of a rule's {@code messageExpression}, which names the value that
+   *     failed, where the offline command gives the rule's fixed {@code message}
    */
   public record Bad(
       String file,
@@ -40,6 +46,7 @@ public final class ExampleManifests {
       String expect,
       String rejectedBy,
       boolean update,
+      String expectServer,
       List<JsonNode> docs) {
     /** The document the API server must reject: the only one, or the update's second. */
     public JsonNode rejected() {
@@ -84,6 +91,7 @@ public final class ExampleManifests {
         header.get("expect"),
         header.get("rejected-by"),
         header.getOrDefault("operation", "create").startsWith("update"),
+        header.get("expect-server"),
         docs);
   }
 }

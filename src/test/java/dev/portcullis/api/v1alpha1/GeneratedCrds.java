@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
@@ -70,6 +71,31 @@ final class GeneratedCrds {
       }
     }
     return s;
+  }
+
+  /**
+   * The pattern a string must match: that of its pattern rule ({@code self.matches(r'...')}, see
+   * {@link Schema}), or its OpenAPI pattern (status fields keep those). A path ending in {@code []}
+   * names the items of a list of strings, whose rule is on the list: {@code self.all(x,
+   * x.matches(r'...'))}. Null when there is none.
+   */
+  static String pattern(String kind, String path) {
+    boolean items = path.endsWith("[]");
+    JSONSchemaProps s = at(kind, items ? path.substring(0, path.length() - 2) : path);
+    if (!items && s.getPattern() != null) {
+      return s.getPattern();
+    }
+    return patterns(s).stream().findFirst().orElse(null);
+  }
+
+  /** The patterns of a node's pattern rules. */
+  static List<String> patterns(JSONSchemaProps s) {
+    return s.getXKubernetesValidations() == null
+        ? List.of()
+        : s.getXKubernetesValidations().stream()
+            .map(r -> SchemaValidator.patternOf(r.getRule()))
+            .flatMap(Optional::stream)
+            .toList();
   }
 
   /**

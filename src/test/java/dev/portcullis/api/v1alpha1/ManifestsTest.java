@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The example manifests. Good ones pass the OpenAPI schema and read into the Java types. Each bad
  * one names, in its header, the field the API server must reject and a fragment of the message: the
- * ones the OpenAPI schema rejects are checked here; for the ones a CEL rule rejects, this test
- * checks that they pass the OpenAPI schema (so that the rule is what rejects them) and that the CRD
- * holds a rule with that message on that field. An API-server test applies them all.
+ * ones the OpenAPI schema or a pattern rule rejects are checked here, as the offline command checks
+ * them; for the ones another CEL rule rejects, this test checks that they pass the offline checks
+ * (so that the rule is what rejects them). Either kind of rule must be in the CRD, with that
+ * message on that field. An API-server test applies them all.
  */
 class ManifestsTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -65,7 +66,10 @@ class ManifestsTest {
     for (Bad b : all) {
       assertThat(b.field()).as("%s names a field", b).isNotBlank();
       assertThat(b.expect()).as("%s names a message", b).isNotBlank();
-      assertThat(b.rejectedBy()).as("%s says what rejects it", b).isIn("schema", "cel");
+      assertThat(b.rejectedBy()).as("%s says what rejects it", b).isIn("schema", "pattern", "cel");
+      assertThat(b.expect())
+          .as("%s: a rejection says in words what is wrong, never only which regex failed", b)
+          .doesNotContain("should match");
       assertThat(b.docs()).as("%s documents", b).hasSize(b.update() ? 2 : 1);
     }
   }
@@ -82,16 +86,21 @@ class ManifestsTest {
           .isEmpty();
     }
     List<SchemaValidator.Violation> violations = SchemaValidator.validate(root, last);
-    if (bad.rejectedBy().equals("schema")) {
+    assertThat(violations)
+        .as("no offline message quotes a regex")
+        .noneSatisfy(v -> assertThat(v.message()).contains("should match"));
+    if (!bad.rejectedBy().equals("cel")) {
       assertThat(violations)
-          .as("OpenAPI violations")
+          .as("violations the offline command finds")
           .anySatisfy(
               v -> {
                 assertThat(v.field()).isEqualTo(bad.field());
                 assertThat(v.message()).contains(bad.expect());
               });
     } else {
-      assertThat(violations).as("passes the OpenAPI schema, so that CEL rejects it").isEmpty();
+      assertThat(violations).as("passes the offline checks, so that CEL rejects it").isEmpty();
+    }
+    if (!bad.rejectedBy().equals("schema")) {
       List<ValidationRule> rules =
           GeneratedCrds.at(kind, bad.field().replaceAll("\\[[0-9]+]", "[]"))
               .getXKubernetesValidations();
@@ -102,6 +111,14 @@ class ManifestsTest {
               r -> {
                 assertThat(r.getMessage()).contains(bad.expect());
                 assertThat(r.getRule().contains("oldSelf")).isEqualTo(bad.update());
+                assertThat(SchemaValidator.patternOf(r.getRule()).isPresent())
+                    .as("a pattern rule")
+                    .isEqualTo(bad.rejectedBy().equals("pattern"));
+                if (bad.expectServer() != null) {
+                  assertThat(r.getMessageExpression())
+                      .as("the messageExpression that names the value")
+                      .isNotBlank();
+                }
               });
     }
   }

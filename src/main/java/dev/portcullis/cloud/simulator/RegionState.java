@@ -45,6 +45,9 @@ final class RegionState {
 
   /** A security group; {@code visibleFromNanos} implements the eventual-consistency window. */
   static final class Group {
+    /** When a group the world file declares is visible: it existed before anyone asked. */
+    static final long ALWAYS_VISIBLE = Long.MIN_VALUE;
+
     final String id;
     final String name;
     final String description;

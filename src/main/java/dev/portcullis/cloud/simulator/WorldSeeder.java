@@ -78,7 +78,11 @@ final class WorldSeeder {
     Map<String, String> byName = new HashMap<>();
     RegionState.Group def =
         new RegionState.Group(
-            idSource.next("sg-"), DEFAULT_GROUP, DEFAULT_GROUP_DESCRIPTION, v.id(), Long.MIN_VALUE);
+            idSource.next("sg-"),
+            DEFAULT_GROUP,
+            DEFAULT_GROUP_DESCRIPTION,
+            v.id(),
+            RegionState.Group.ALWAYS_VISIBLE);
     // EC2's default group: all traffic from its own members in, all traffic out (IPv6 too
     // when the VPC has an IPv6 block).
     def.addRule(
@@ -104,7 +108,11 @@ final class WorldSeeder {
       }
       RegionState.Group g =
           new RegionState.Group(
-              idSource.next("sg-"), spec.name(), spec.description(), v.id(), Long.MIN_VALUE);
+              idSource.next("sg-"),
+              spec.name(),
+              spec.description(),
+              v.id(),
+              RegionState.Group.ALWAYS_VISIBLE);
       g.tags.putAll(spec.tags());
       r.groups.put(g.id, g);
       byName.put(Ec2Constraints.nameKey(spec.name()), g.id);

@@ -284,6 +284,14 @@ class OfflineBadInputTest {
     }
   }
 
+  @Test
+  void aWorldFileThatIsNotThereIsNamedOnce() {
+    String missing = dir.resolve("no-world.yaml").toString();
+    OfflineRun r = OfflineRun.of("offline", "--world", missing, "--manifests", dir.toString());
+    assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(r.err().strip()).isEqualTo("cannot read world file " + missing + ": no such file");
+  }
+
   /** Six SecurityGroups and an attachment that puts all six on one instance. */
   private static String sixGroupsOnOneInstance() {
     StringBuilder y = new StringBuilder();

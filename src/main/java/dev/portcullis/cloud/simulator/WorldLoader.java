@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -68,15 +69,25 @@ public final class WorldLoader {
     return load(file, Quotas.DEFAULT);
   }
 
+  /** A world file's text, or why it cannot be read (the file named once). */
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("cannot read world file " + file + ": no such file", e);
+    } catch (IOException e) {
+      String why = e.getMessage();
+      // the JDK's messages often are the path alone: say the kind of failure instead
+      if (why == null || why.equals(file.toString())) {
+        why = e.getClass().getSimpleName();
+      }
+      throw new UncheckedIOException("cannot read world file " + file + ": " + why, e);
+    }
+  }
+
   /** Reads and checks a world file against the account's quotas (the simulator's). */
   public static World load(Path file, Quotas quotas) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read world file " + file + ": " + e.getMessage(), e);
-    }
-    return parse(text, file.toString(), quotas);
+    return parse(read(file), file.toString(), quotas);
   }
 
   /**
@@ -100,12 +111,7 @@ public final class WorldLoader {
     Map<String, World.Region> regions = new LinkedHashMap<>();
     List<World.TrafficFlow> traffic = new ArrayList<>();
     for (Path file : files) {
-      String text;
-      try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read world file " + file + ": " + e.getMessage(), e);
-      }
+      String text = read(file);
       loader.doc.startFile(file.toString());
       loader.readInto(loader.tree(text), regions, traffic);
       if (!loader.doc.problems.isEmpty()) {

@@ -21,6 +21,8 @@ import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.sync.OwnerTags;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -293,6 +295,28 @@ class SecurityGroupIT {
           .filteredOn(e -> "SpecWarning".equals(e.getReason()))
           .singleElement()
           .satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+    }
+  }
+
+  @Test
+  void lastSyncTimeMovesWithEachResync() {
+    try (OperatorRun run =
+        new OperatorRun("sg-resync").tuned(s -> s.withResync(Duration.ofSeconds(3))).start()) {
+      run.apply(SecurityGroup.class, sg("web", ""));
+      run.awaitCondition(SecurityGroup.class, "web", "Ready", "True");
+      String first = run.get(SecurityGroup.class, "web").getStatus().getLastSyncTime();
+      assertThat(first).isNotNull();
+      await()
+          .atMost(20, SECONDS)
+          .pollInterval(500, MILLISECONDS)
+          .until(
+              () ->
+                  Instant.parse(run.get(SecurityGroup.class, "web").getStatus().getLastSyncTime())
+                      .isAfter(Instant.parse(first)));
+      Condition ready = OperatorRun.condition(run.get(SecurityGroup.class, "web"), "Ready");
+      assertThat(Instant.parse(ready.getLastTransitionTime()))
+          .as("the condition did not change, so its transition time stays")
+          .isBeforeOrEqualTo(Instant.parse(first));
     }
   }
 

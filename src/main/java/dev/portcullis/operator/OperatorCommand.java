@@ -103,6 +103,16 @@ public final class OperatorCommand implements Callable<Integer> {
   String metricsAddress;
 
   @Option(
+      names = "--metrics-per-resource",
+      defaultValue = "${env:PORTCULLIS_METRICS_PER_RESOURCE:-true}",
+      arity = "1",
+      description =
+          "Series labelled with a resource's namespace and name (drift per SecurityGroup): true,"
+              + " or false for estates of tens of thousands of groups; the counts stay"
+              + " [PORTCULLIS_METRICS_PER_RESOURCE].")
+  boolean metricsPerResource;
+
+  @Option(
       names = "--rate-limit",
       defaultValue = "${env:PORTCULLIS_RATE_LIMIT:-on}",
       description =
@@ -247,6 +257,9 @@ public final class OperatorCommand implements Callable<Integer> {
             .withNamespaces(new HashSet<>(namespaces == null ? List.of() : namespaces))
             .withThreads(threads)
             .withRequestLimits(limits);
+    if (metrics != null) {
+      settings = settings.withMeters(metrics.registry(), metricsPerResource);
+    }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings);
     out.println(
         "portcullis operator: watching "

@@ -36,7 +36,8 @@ public final class OperatorContext {
   private final GroupDeleter deleter;
   private final PrefixListSizes prefixLists;
   private final EventRecorder events;
-  private final Triggers triggers = new Triggers();
+  private final Triggers triggers;
+  private final OperatorMetrics metrics;
   private final Clock clock;
   private final Duration deleteRetry;
   private final Duration resync;
@@ -52,7 +53,8 @@ public final class OperatorContext {
       Duration resync,
       Duration deleteRetry,
       Clock clock,
-      int creationSlots) {
+      int creationSlots,
+      OperatorMetrics metrics) {
     this(
         new EventRecorder(client, clock),
         sg -> client.resource(sg).updateStatus(),
@@ -61,7 +63,8 @@ public final class OperatorContext {
         resync,
         deleteRetry,
         clock,
-        creationSlots);
+        creationSlots,
+        metrics);
   }
 
   /**
@@ -76,7 +79,10 @@ public final class OperatorContext {
       Duration resync,
       Duration deleteRetry,
       Clock clock,
-      int creationSlots) {
+      int creationSlots,
+      OperatorMetrics metrics) {
+    this.metrics = metrics;
+    this.triggers = new Triggers(metrics);
     this.statusWriter = statusWriter;
     this.events = events;
     this.cloud = cloud;
@@ -144,6 +150,10 @@ public final class OperatorContext {
 
   Clock clock() {
     return clock;
+  }
+
+  OperatorMetrics metrics() {
+    return metrics;
   }
 
   /** How often every resource is reconciled again. */

@@ -12,6 +12,8 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,7 +41,9 @@ public final class PortcullisOperator implements AutoCloseable {
       Duration resync,
       Duration deleteRetry,
       int threads,
-      RequestLimits requestLimits) {
+      RequestLimits requestLimits,
+      MeterRegistry meters,
+      boolean perResourceMetrics) {
     public Settings {
       namespaces = Set.copyOf(namespaces);
       if (threads < 1) {
@@ -47,31 +51,54 @@ public final class PortcullisOperator implements AutoCloseable {
       }
     }
 
-    /** All namespaces, resync 5 minutes, 10 threads, EC2 calls paced by the default limits. */
+    /**
+     * All namespaces, resync 5 minutes, 10 threads, EC2 calls paced by the default limits, meters
+     * (per resource) in a registry nothing scrapes.
+     */
     public static Settings defaults() {
       return new Settings(
-          Set.of(), Duration.ofMinutes(5), Duration.ofSeconds(5), 10, RequestLimits.defaults());
+          Set.of(),
+          Duration.ofMinutes(5),
+          Duration.ofSeconds(5),
+          10,
+          RequestLimits.defaults(),
+          new SimpleMeterRegistry(),
+          true);
     }
 
     public Settings withResync(Duration d) {
-      return new Settings(namespaces, d, deleteRetry, threads, requestLimits);
+      return new Settings(
+          namespaces, d, deleteRetry, threads, requestLimits, meters, perResourceMetrics);
     }
 
     public Settings withNamespaces(Set<String> ns) {
-      return new Settings(ns, resync, deleteRetry, threads, requestLimits);
+      return new Settings(
+          ns, resync, deleteRetry, threads, requestLimits, meters, perResourceMetrics);
     }
 
     public Settings withDeleteRetry(Duration d) {
-      return new Settings(namespaces, resync, d, threads, requestLimits);
+      return new Settings(
+          namespaces, resync, d, threads, requestLimits, meters, perResourceMetrics);
     }
 
     public Settings withThreads(int n) {
-      return new Settings(namespaces, resync, deleteRetry, n, requestLimits);
+      return new Settings(
+          namespaces, resync, deleteRetry, n, requestLimits, meters, perResourceMetrics);
     }
 
     /** Paces EC2 calls by {@code limits}; null turns client-side pacing off. */
     public Settings withRequestLimits(RequestLimits limits) {
-      return new Settings(namespaces, resync, deleteRetry, threads, limits);
+      return new Settings(
+          namespaces, resync, deleteRetry, threads, limits, meters, perResourceMetrics);
+    }
+
+    /**
+     * The operator's meters go into {@code registry}; {@code perResource} false drops the series
+     * labelled with a resource's namespace and name (docs/metrics.md).
+     */
+    public Settings withMeters(MeterRegistry registry, boolean perResource) {
+      return new Settings(
+          namespaces, resync, deleteRetry, threads, requestLimits, registry, perResource);
     }
   }
 
@@ -110,7 +137,8 @@ public final class PortcullisOperator implements AutoCloseable {
             settings.resync(),
             settings.deleteRetry(),
             Clock.systemUTC(),
-            settings.requestLimits() == null ? OperatorContext.UNPACED_CREATES : CREATION_SLOTS);
+            settings.requestLimits() == null ? OperatorContext.UNPACED_CREATES : CREATION_SLOTS,
+            new OperatorMetrics(settings.meters(), settings.perResourceMetrics()));
     Operator operator =
         new Operator(
             o ->

@@ -174,12 +174,14 @@ public final class SecurityGroupReconciler
     String what = group.groupId() + " (" + group.groupName() + ")";
     switch (k.how()) {
       case CREATED -> op.events().normal(sg, "Created", "Created " + what);
-      case RECREATED ->
-          op.events()
-              .warning(
-                  sg,
-                  "GroupRecreated",
-                  knownId + " was deleted outside Portcullis; created " + what);
+      case RECREATED -> {
+        op.metrics()
+            .driftFound(
+                SecurityGroupStatusDraft.CORRECT, OperatorMetrics.DriftOutcome.GROUP_DELETED);
+        op.events()
+            .warning(
+                sg, "GroupRecreated", knownId + " was deleted outside Portcullis; created " + what);
+      }
       case ADOPTED -> op.events().normal(sg, "Adopted", "Took over " + what);
       case FOUND -> {}
     }
@@ -272,6 +274,7 @@ public final class SecurityGroupReconciler
       }
       op.inventory().remove(region, g.groupId());
       op.triggers().groupChanged(meta.getNamespace(), meta.getName(), region);
+      op.metrics().gone(sg);
       return DeleteControl.defaultDelete();
     } catch (CloudException e) {
       if (e.retryable()) {

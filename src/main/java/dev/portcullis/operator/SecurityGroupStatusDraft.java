@@ -15,6 +15,7 @@ import dev.portcullis.engine.Rule;
 import dev.portcullis.sync.ManagedRules;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -97,6 +98,10 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
 
   void groupDeleted(String id) {
     observe();
+    if (!Conditions.hasReason(status.getConditions(), ConditionTypes.DRIFTED, "GroupDeleted")) {
+      op.metrics().driftFound(REPORT, OperatorMetrics.DriftOutcome.GROUP_DELETED);
+      op.metrics().driftSeen(resource, resource.getSpec().getRegion(), Instant.now(op.clock()));
+    }
     condition(
         ConditionTypes.DRIFTED,
         true,
@@ -124,6 +129,11 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
    * status write while the first turns are handed out, so the creates start at EC2's full burst.
    */
   static final Duration QUEUED_NOTICE = Duration.ofSeconds(10);
+
+  /** The drift policies as the spec writes them, for the meters' {@code policy} label. */
+  static final String CORRECT = "Correct";
+
+  static final String REPORT = "Report";
 
   /** The reason of Ready while the group's rules wait for a group they reference. */
   static final String REFERENCE_NOT_FOUND = "ReferenceNotFound";
@@ -180,6 +190,8 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
     condition(ConditionTypes.SYNCED, true, "Synced", "EC2 was read and written as planned");
     DriftSummary summary = drift ? summary(plan) : null;
     if (drift && applied) {
+      op.metrics().driftFound(CORRECT, OperatorMetrics.DriftOutcome.CORRECTED);
+      op.metrics().driftSeen(resource, spec.getRegion(), Instant.now(op.clock()));
       op.events()
           .warning(
               resource,
@@ -202,8 +214,11 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
           "EC2 differs from the spec (driftPolicy: Report): "
               + String.join("; ", summary.getRules()));
       if (changed) {
+        op.metrics().driftFound(REPORT, OperatorMetrics.DriftOutcome.REPORTED);
         op.events().warning(resource, "DriftDetected", String.join("; ", summary.getRules()));
       }
+      op.metrics().drift(resource, spec.getRegion(), summary);
+      op.metrics().driftSeen(resource, spec.getRegion(), Instant.now(op.clock()));
       notReady("DriftDetected", "EC2 differs from the spec and driftPolicy is Report", true);
       return;
     } else if (plan.isEmpty() || applied) {
@@ -214,6 +229,7 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
         condition(ConditionTypes.DRIFTED, false, "InSync", "EC2 matches the spec");
       }
     }
+    op.metrics().drift(resource, spec.getRegion(), null);
     condition(
         ConditionTypes.READY,
         true,

@@ -168,6 +168,7 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
     if (stamp != null && (changed() || lookIsDue())) {
       stamp.accept(now());
     }
+    op.metrics().status(resource, status);
     UpdateControl<R> control;
     if (changed()) {
       resource.setStatus(status);
@@ -180,6 +181,7 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
 
   /** The same after a failed reconciliation. */
   ErrorStatusUpdateControl<R> errorControl() {
+    op.metrics().status(resource, status);
     if (!changed()) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }

@@ -40,6 +40,12 @@ public final class Triggers {
     }
   }
 
+  private final OperatorMetrics metrics;
+
+  Triggers(OperatorMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   private volatile Registered<SecurityGroup> groups;
   private volatile Registered<SecurityGroupAttachment> attachments;
   private volatile Registered<ReachabilityCheck> checks;
@@ -89,9 +95,11 @@ public final class Triggers {
     return List.of(r.source());
   }
 
-  private static <P extends HasMetadata> Registered<P> register(
+  private <P extends HasMetadata> Registered<P> register(
       EventSourceContext<P> context, String index, String name, Function<P, List<String>> keys) {
     context.getPrimaryCache().addIndexer(index, keys);
+    metrics.watch(
+        HasMetadata.getKind(context.getPrimaryResourceClass()), context.getPrimaryCache());
     return new Registered<>(new SimpleInboundEventSource<>(name), context.getPrimaryCache());
   }
 

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ final class ReconcilerWorld {
   final Ec2Simulator sim = DemoWorld.unthrottled();
   final List<Event> events = new ArrayList<>();
   final List<SecurityGroup> statuses = new ArrayList<>();
+  final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final OperatorContext op =
       new OperatorContext(
@@ -41,7 +44,8 @@ final class ReconcilerWorld {
           Duration.ofMinutes(5),
           Duration.ofSeconds(5),
           clock,
-          OperatorContext.UNPACED_CREATES);
+          OperatorContext.UNPACED_CREATES,
+          new OperatorMetrics(meters, true));
   final MapCache<SecurityGroup> groups = new MapCache<>();
 
   ReconcilerWorld() {

@@ -10,6 +10,7 @@ import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,8 @@ class SecurityGroupStatusDraftTest {
           Duration.ofMinutes(5),
           Duration.ofSeconds(5),
           Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
-          4);
+          4,
+          new OperatorMetrics(new SimpleMeterRegistry(), true));
 
   static SecurityGroup resource(long generation, SecurityGroupStatus status) {
     SecurityGroup sg = new SecurityGroup();

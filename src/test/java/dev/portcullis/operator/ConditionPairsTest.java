@@ -12,8 +12,6 @@ import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.cloud.CloudException;
-import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Protocol;
@@ -87,11 +85,7 @@ class ConditionPairsTest {
   }
 
   void group(SecurityGroup sg) {
-    UpdateControl<SecurityGroup> c = groups.reconcile(sg, new CacheOnlyContext<>(sg, world.groups));
-    if (c.isPatchStatus()) {
-      sg.setStatus(c.getResource().orElseThrow().getStatus());
-    }
-    record(sg, sg.getStatus(), ConditionTypes.READY, ConditionTypes.SYNCED);
+    record(sg, world.reconcile(groups, sg), ConditionTypes.READY, ConditionTypes.SYNCED);
   }
 
   void attachment(SecurityGroupAttachment a) {
@@ -186,7 +180,7 @@ class ConditionPairsTest {
                     + " 0.0.0.0/0}]}]}"));
     group(report);
     String reportId = report.getStatus().getGroupId();
-    revokeIngress(reportId);
+    world.removeIngressOutOfBand(reportId);
     group(report);
     world.sim.deleteSecurityGroup(EU, reportId);
     world.op.inventory().expire(EU);
@@ -261,19 +255,6 @@ class ConditionPairsTest {
             g.getMetadata().getGeneration(),
             Clock.systemUTC()));
     return s;
-  }
-
-  private void revokeIngress(String groupId) {
-    var g = world.sim.describeAllSecurityGroups(EU, GroupFilter.ids(groupId)).get(0);
-    world.sim.revoke(
-        EU,
-        groupId,
-        Direction.INGRESS,
-        g.rules().stream()
-            .map(ObservedRule::rule)
-            .filter(r -> r.direction() == Direction.INGRESS)
-            .toList());
-    world.op.inventory().expire(EU);
   }
 
   /**

@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.api.v1alpha1.DriftSummary;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
-import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.ObservedRule;
-import dev.portcullis.engine.Direction;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -39,37 +35,15 @@ class OperatorMetricsTest {
                 + "}\n"));
   }
 
-  void reconcile(SecurityGroup sg) {
-    UpdateControl<SecurityGroup> c =
-        reconciler.reconcile(sg, new CacheOnlyContext<>(sg, world.groups));
-    if (c.isPatchStatus()) {
-      sg.setStatus(c.getResource().orElseThrow().getStatus());
-    }
-  }
-
-  void removeIngressOutOfBand(SecurityGroup sg) {
-    String id = sg.getStatus().getGroupId();
-    var g = world.sim.describeAllSecurityGroups(EU, GroupFilter.ids(id)).get(0);
-    world.sim.revoke(
-        EU,
-        id,
-        Direction.INGRESS,
-        g.rules().stream()
-            .map(ObservedRule::rule)
-            .filter(r -> r.direction() == Direction.INGRESS)
-            .toList());
-    world.op.inventory().expire(EU);
-  }
-
   String scrape() {
     return world.meters.scrape();
   }
 
   @Test
   void resourcesAreCountedByConditionAsTheCacheHoldsThem() {
-    reconcile(group("web", ""));
-    reconcile(group("bad", ", groupName: sg-bad"));
-    reconcile(group("db", ""));
+    world.reconcile(reconciler, group("web", ""));
+    world.reconcile(reconciler, group("bad", ", groupName: sg-bad"));
+    world.reconcile(reconciler, group("db", ""));
     assertThat(scrape())
         .contains(
             "portcullis_resource_conditions{kind=\"SecurityGroup\",reason=\"Ready\",status=\"True\",type=\"Ready\"} 2.0")
@@ -80,10 +54,10 @@ class OperatorMetricsTest {
   @Test
   void driftReportedIsAGaugeWhileItLastsAndCountedOnce() {
     SecurityGroup sg = group("web", ", driftPolicy: Report");
-    reconcile(sg);
-    removeIngressOutOfBand(sg);
-    reconcile(sg);
-    reconcile(sg);
+    world.reconcile(reconciler, sg);
+    world.removeIngressOutOfBand(sg.getStatus().getGroupId());
+    world.reconcile(reconciler, sg);
+    world.reconcile(reconciler, sg);
     assertThat(scrape())
         .contains(
             "portcullis_security_group_drift_rules{drift=\"missing\",name=\"web\",namespace=\"shop\",region=\"eu-west-1\"} 1.0")
@@ -97,11 +71,11 @@ class OperatorMetricsTest {
   @Test
   void driftSomeoneKeepsMakingIsARisingCounterAndTheGaugeFallsBackOnceCorrected() {
     SecurityGroup sg = group("web", "");
-    reconcile(sg);
+    world.reconcile(reconciler, sg);
     for (int i = 0; i < 3; i++) {
       world.clock.advance(Duration.ofMinutes(5));
-      removeIngressOutOfBand(sg);
-      reconcile(sg);
+      world.removeIngressOutOfBand(sg.getStatus().getGroupId());
+      world.reconcile(reconciler, sg);
     }
     assertThat(scrape())
         .contains("portcullis_drift_found_total{outcome=\"corrected\",policy=\"Correct\"} 3.0")
@@ -114,7 +88,7 @@ class OperatorMetricsTest {
   @Test
   void aDeletedGroupTakesItsOwnSeriesWithIt() {
     SecurityGroup sg = group("web", "");
-    reconcile(sg);
+    world.reconcile(reconciler, sg);
     assertThat(scrape()).contains("namespace=\"shop\"");
     reconciler.cleanup(sg, new CacheOnlyContext<>(sg, world.groups));
     assertThat(scrape()).doesNotContain("name=\"web\"");
@@ -135,9 +109,9 @@ class OperatorMetricsTest {
   @Test
   void everyMetricIsInDocsMetricsMdAndEveryDocumentedOneIsServed() throws Exception {
     SecurityGroup sg = group("web", "");
-    reconcile(sg);
-    removeIngressOutOfBand(sg);
-    reconcile(sg);
+    world.reconcile(reconciler, sg);
+    world.removeIngressOutOfBand(sg.getStatus().getGroupId());
+    world.reconcile(reconciler, sg);
     Set<String> served = new TreeSet<>();
     Matcher m = Pattern.compile("(?m)^(portcullis_\\w+)[{ ]").matcher(scrape());
     while (m.find()) {

@@ -1,10 +1,15 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.MovableClock;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.InstanceFilter;
+import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.DemoWorld;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.engine.Direction;
 import dev.portcullis.sync.OwnerTags;
 import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -12,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -105,5 +111,32 @@ final class ReconcilerWorld {
 
   List<String> eventLines() {
     return events.stream().map(e -> e.getType() + " " + e.getReason()).toList();
+  }
+
+  /** Takes every ingress rule off an EC2 group outside the operator, and lets it read again. */
+  void removeIngressOutOfBand(String groupId) {
+    SecurityGroupInfo g = sim.describeAllSecurityGroups(EU, GroupFilter.ids(groupId)).get(0);
+    sim.revoke(
+        EU,
+        groupId,
+        Direction.INGRESS,
+        g.rules().stream()
+            .map(ObservedRule::rule)
+            .filter(r -> r.direction() == Direction.INGRESS)
+            .toList());
+    op.inventory().expire(EU);
+  }
+
+  /**
+   * Reconciles a SecurityGroup as JOSDK does: the status returned is what the next reconciliation
+   * reads.
+   */
+  SecurityGroupStatus reconcile(SecurityGroupReconciler reconciler, SecurityGroup sg) {
+    UpdateControl<SecurityGroup> control =
+        reconciler.reconcile(sg, new CacheOnlyContext<>(sg, groups));
+    if (control.isPatchStatus()) {
+      sg.setStatus(control.getResource().orElseThrow().getStatus());
+    }
+    return sg.getStatus();
   }
 }

@@ -12,7 +12,6 @@ import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
-import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Direction;
@@ -44,12 +43,7 @@ class SecurityGroupReconcilerTest {
   }
 
   SecurityGroupStatus reconcile(SecurityGroup sg) {
-    UpdateControl<SecurityGroup> control =
-        reconciler.reconcile(sg, new CacheOnlyContext<>(sg, world.groups));
-    if (control.isPatchStatus()) {
-      sg.setStatus(control.getResource().orElseThrow().getStatus());
-    }
-    return sg.getStatus();
+    return world.reconcile(reconciler, sg);
   }
 
   /** A group whose rule names SecurityGroup app. */
@@ -130,24 +124,11 @@ class SecurityGroupReconcilerTest {
     assertThat(s.getGroupId()).as("its own group is created early").isNotNull();
   }
 
-  void removeTheRuleOutOfBand(String groupId) {
-    SecurityGroupInfo g = inEc2(groupId);
-    world.sim.revoke(
-        EU,
-        groupId,
-        Direction.INGRESS,
-        g.rules().stream()
-            .map(ObservedRule::rule)
-            .filter(r -> r.direction() == Direction.INGRESS)
-            .toList());
-    world.op.inventory().expire(EU);
-  }
-
   @Test
   void driftIsReportedUnderReportAndLeftAsItIs() {
     SecurityGroup sg = group("web", WEB + ", driftPolicy: Report}");
     String id = reconcile(sg).getGroupId();
-    removeTheRuleOutOfBand(id);
+    world.removeIngressOutOfBand(id);
 
     SecurityGroupStatus s = reconcile(sg);
     assertThat(ready(s).getReason()).isEqualTo("DriftDetected");
@@ -163,7 +144,7 @@ class SecurityGroupReconcilerTest {
   void driftIsCorrectedByDefault() {
     SecurityGroup sg = group("web", WEB + "}");
     String id = reconcile(sg).getGroupId();
-    removeTheRuleOutOfBand(id);
+    world.removeIngressOutOfBand(id);
 
     SecurityGroupStatus s = reconcile(sg);
     assertThat(ready(s).getReason()).isEqualTo("Ready");

@@ -10,6 +10,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.tcpIn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portcullis.MovableClock;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
@@ -17,13 +18,14 @@ import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.GroupPeer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class Ec2SimulatorFaultsTest {
-  private final FakeClock clock = new FakeClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T00:00:00Z"));
 
   private Ec2Simulator sim(long seed, Faults faults, Ec2Simulator.Sleeper sleeper) {
     return Ec2Simulator.builder()

@@ -14,6 +14,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.defaultGroupId;
 import static dev.portcullis.cloud.simulator.Fixtures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.MovableClock;
 import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
@@ -23,6 +24,7 @@ import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.NetworkInterfaceInfo;
 import dev.portcullis.cloud.Page;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -321,7 +323,7 @@ class Ec2SimulatorInstancesTest {
     Ec2Simulator slow =
         Ec2Simulator.builder()
             .world(Fixtures.DEMO)
-            .clock(new FakeClock())
+            .clock(new MovableClock(Instant.parse("2030-01-01T00:00:00Z")))
             .throttling(ThrottlingMode.OFF)
             .faults(Faults.none().withConsistencyWindow(Duration.ofSeconds(5)))
             .build();

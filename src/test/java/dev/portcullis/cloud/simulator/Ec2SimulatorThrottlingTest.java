@@ -10,12 +10,14 @@ import static dev.portcullis.cloud.simulator.Fixtures.failure;
 import static dev.portcullis.cloud.simulator.Fixtures.tcpIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.MovableClock;
 import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.engine.Direction;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +25,7 @@ import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 class Ec2SimulatorThrottlingTest {
-  private final FakeClock clock = new FakeClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final AtomicInteger names = new AtomicInteger();
 
   private Ec2Simulator sim(Throttling throttling) {

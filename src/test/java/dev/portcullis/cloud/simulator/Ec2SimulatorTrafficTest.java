@@ -11,6 +11,7 @@ import static dev.portcullis.cloud.simulator.Fixtures.defaultGroupId;
 import static dev.portcullis.cloud.simulator.Fixtures.tcpIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.MovableClock;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Protocol;
@@ -23,12 +24,13 @@ import dev.portcullis.engine.eval.Reason;
 import dev.portcullis.engine.eval.Source;
 import dev.portcullis.engine.eval.Verdict;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class Ec2SimulatorTrafficTest {
-  private final FakeClock clock = new FakeClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final Ec2Simulator sim = Fixtures.demo(clock);
 
   @Test

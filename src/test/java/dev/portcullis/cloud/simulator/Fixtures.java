@@ -1,5 +1,6 @@
 package dev.portcullis.cloud.simulator;
 
+import dev.portcullis.MovableClock;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -8,6 +9,7 @@ import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +33,7 @@ final class Fixtures {
   static final World DEMO = WorldLoader.loadResource("/worlds/demo.yaml");
 
   /** A simulator of the demo world with a fake clock and no throttling. */
-  static Ec2Simulator demo(FakeClock clock) {
+  static Ec2Simulator demo(MovableClock clock) {
     return Ec2Simulator.builder()
         .world(DEMO)
         .seed(42)
@@ -41,7 +43,7 @@ final class Fixtures {
   }
 
   static Ec2Simulator demo() {
-    return demo(new FakeClock());
+    return demo(new MovableClock(Instant.parse("2030-01-01T00:00:00Z")));
   }
 
   static Rule tcpIn(int port, String cidr) {

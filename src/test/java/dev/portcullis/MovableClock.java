@@ -1,4 +1,4 @@
-package dev.portcullis.operator;
+package dev.portcullis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it. */
-final class MovableClock extends Clock {
+/** A clock for tests: it stands still until the test moves it. */
+public final class MovableClock extends Clock {
   private Instant now;
 
-  MovableClock(Instant start) {
+  public MovableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -145,6 +146,7 @@ public final class PortcullisOperator implements AutoCloseable {
                 o.withKubernetesClient(client)
                     .withResourceCloner(new TreeCloner(client.getKubernetesSerialization()))
                     .withCloseClientOnStop(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meters()))
                     .withConcurrentReconciliationThreads(settings.threads()));
     register(operator, new SecurityGroupReconciler(context), settings);
     register(operator, new AttachmentReconciler(context), settings);

@@ -228,6 +228,13 @@ say "Applying the examples: SecurityGroups, then SecurityGroupAttachments, then 
 apply_and_wait SecurityGroup psg 'jsonpath={.status.observedGeneration}'
 apply_and_wait SecurityGroupAttachment psga 'jsonpath={.status.observedGeneration}'
 apply_and_wait ReachabilityCheck prc condition=Evaluated
+# A check judges its expectation once what it depends on has converged (ExpectationMet is
+# Unknown, reason Converging, until then): wait for every judgement.
+for _ in $(seq 1 120); do
+  "$kubectl" get prc -A -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="ExpectationMet")].status}{"\n"}{end}' |
+    grep -q Unknown || break
+  sleep 1
+done
 
 # 5. What the operator made of them.
 demo_namespace() { [[ ",$ns_list," == *",$1,"* ]]; }

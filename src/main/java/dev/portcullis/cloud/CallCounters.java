@@ -1,11 +1,14 @@
 package dev.portcullis.cloud;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * How many EC2 calls were made, per operation and outcome. The operation is its name in the EC2 API
@@ -19,20 +22,46 @@ public final class CallCounters {
   /** The outcome of a call that succeeded. */
   public static final String SUCCESS = "Success";
 
+  /** The region of a call whose region is not known. */
+  public static final String UNKNOWN_REGION = "unknown";
+
+  /** One region's calls of one operation that ended one way, counted as they happen. */
+  public record Series(String region, String operation, String outcome, LongAdder calls) {}
+
   private final ConcurrentMap<String, ConcurrentMap<String, LongAdder>> counts =
       new ConcurrentHashMap<>();
+  private final ConcurrentMap<List<String>, Series> series = new ConcurrentHashMap<>();
+  private final List<Consumer<Series>> listeners = new CopyOnWriteArrayList<>();
 
-  /** Counts one call of {@code operation} that ended with {@code outcome}. */
-  public void record(String operation, String outcome) {
+  /** Counts one call of {@code operation} in {@code region} that ended with {@code outcome}. */
+  public void record(String region, String operation, String outcome) {
     counts
         .computeIfAbsent(operation, a -> new ConcurrentHashMap<>())
         .computeIfAbsent(outcome, o -> new LongAdder())
         .increment();
+    Series s =
+        series.computeIfAbsent(
+            List.of(region, operation, outcome),
+            k -> {
+              Series made = new Series(region, operation, outcome, new LongAdder());
+              listeners.forEach(l -> l.accept(made));
+              return made;
+            });
+    s.calls().increment();
   }
 
-  /** Counts one call of {@code action} that ended with {@code outcome}. */
-  public void record(Ec2Action action, String outcome) {
-    record(action.apiName(), outcome);
+  /** Counts one call of {@code action} in {@code region} that ended with {@code outcome}. */
+  public void record(String region, Ec2Action action, String outcome) {
+    record(region, action.apiName(), outcome);
+  }
+
+  /**
+   * Hands {@code listener} every series counted so far and each new one as it appears (a region,
+   * operation and outcome not seen before): how meters follow the counts.
+   */
+  public void onSeries(Consumer<Series> listener) {
+    listeners.add(listener);
+    series.values().forEach(listener);
   }
 
   /** Calls of {@code operation} that ended with {@code outcome}. */

@@ -82,6 +82,7 @@ public final class OperatorContext {
       int creationSlots,
       OperatorMetrics metrics) {
     this.metrics = metrics;
+    metrics.ec2(cloud.calls());
     this.triggers = new Triggers(metrics);
     this.statusWriter = statusWriter;
     this.events = events;

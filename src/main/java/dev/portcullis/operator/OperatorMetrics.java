@@ -2,11 +2,13 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.ConditionedStatus;
 import dev.portcullis.api.v1alpha1.DriftSummary;
+import dev.portcullis.cloud.CallCounters;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -19,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The operator's own meters, fed by the one status writer ({@link StatusDraft}) and the drift
@@ -32,6 +35,7 @@ public final class OperatorMetrics {
   static final String DRIFT_RULES = "portcullis.security.group.drift.rules";
   static final String DRIFT_LAST_SEEN = "portcullis.security.group.drift.last.seen.timestamp";
   static final String DRIFT_FOUND = "portcullis.drift.found";
+  static final String EC2_REQUESTS = "portcullis.ec2.requests";
 
   /** How drift ended, the {@code outcome} label of {@value #DRIFT_FOUND}. */
   public enum DriftOutcome {
@@ -209,5 +213,16 @@ public final class OperatorMetrics {
         .tags("policy", policy, "outcome", outcome.label())
         .register(registry)
         .increment();
+  }
+
+  /** Follows the EC2 calls counted in {@code calls}: one counter per region, action and outcome. */
+  void ec2(CallCounters calls) {
+    calls.onSeries(
+        c ->
+            FunctionCounter.builder(EC2_REQUESTS, c.calls(), LongAdder::sum)
+                .description(
+                    "EC2 requests by region, action and outcome (Success, or EC2's error code)")
+                .tags("region", c.region(), "action", c.operation(), "outcome", c.outcome())
+                .register(registry));
   }
 }

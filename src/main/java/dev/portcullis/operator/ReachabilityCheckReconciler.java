@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,12 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
 
   /** The reason of ExpectationMet=Unknown while the flow cannot be evaluated. */
   static final String NOT_EVALUATED = "NotEvaluated";
+
+  /**
+   * How long a new check waits before it judges: groups and attachments applied in the same {@code
+   * kubectl apply} reach the operator's caches within this time.
+   */
+  static final Duration SETTLING = Duration.ofSeconds(5);
 
   /** How soon a check whose expectation waits looks again. */
   static final Duration CONVERGING_RECHECK = Duration.ofSeconds(3);
@@ -121,7 +128,9 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
         "Evaluated against the security groups EC2 holds");
     Expectation expect = spec.getExpect();
     List<String> converging =
-        expect == null ? List.of() : op.triggers().converging(ns, spec.getRegion());
+        expect == null
+            ? List.of()
+            : converging(check, op.triggers().converging(ns, spec.getRegion()));
     if (expect == null) {
       status.setConditions(
           Conditions.remove(status.getConditions(), ConditionTypes.EXPECTATION_MET));
@@ -152,6 +161,21 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
               + ": "
               + d.explanation());
     }
+  }
+
+  /**
+   * What the check's verdict may still change with: the groups and attachments that converge and,
+   * in its first seconds, those applied with it that the informers may not have seen yet.
+   */
+  private List<String> converging(ReachabilityCheck check, List<String> resources) {
+    String created = check.getMetadata().getCreationTimestamp();
+    if (created == null
+        || !Instant.parse(created).plus(SETTLING).isAfter(Instant.now(op.clock()))) {
+      return resources;
+    }
+    List<String> out = new ArrayList<>(resources);
+    out.add("what was applied with this check (it is " + SETTLING.toSeconds() + " s old at most)");
+    return out;
   }
 
   static String verdictWord(ReachabilityVerdict v) {

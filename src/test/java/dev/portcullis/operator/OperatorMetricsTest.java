@@ -48,7 +48,9 @@ class OperatorMetricsTest {
         .contains(
             "portcullis_resource_conditions{kind=\"SecurityGroup\",reason=\"Ready\",status=\"True\",type=\"Ready\"} 2.0")
         .contains(
-            "portcullis_resource_conditions{kind=\"SecurityGroup\",reason=\"InvalidSpec\",status=\"False\",type=\"Ready\"} 1.0");
+            "portcullis_resource_conditions{kind=\"SecurityGroup\",reason=\"InvalidSpec\",status=\"False\",type=\"Ready\"} 1.0")
+        .contains(
+            "portcullis_ec2_requests_total{action=\"CreateSecurityGroup\",outcome=\"Success\",region=\"eu-west-1\"} 2.0");
   }
 
   @Test

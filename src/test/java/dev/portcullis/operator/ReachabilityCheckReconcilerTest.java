@@ -172,4 +172,20 @@ class ReachabilityCheckReconcilerTest {
     world.clock.advance(Duration.ofMinutes(1));
     assertThat(reconcile(c).getLastEvaluated()).isEqualTo("2026-01-01T00:03:00Z");
   }
+
+  @Test
+  void aNewCheckWaitsAMomentForWhatWasAppliedWithIt() {
+    ReachabilityCheck c = check("{cidr: 10.0.0.9/32}", "i-0a000003", 5432, "Reachable");
+    c.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+    ReachabilityCheckStatus s = reconcile(c);
+    Condition met = condition(s.getConditions(), ConditionTypes.EXPECTATION_MET);
+    assertThat(met.getReason()).isEqualTo("Converging");
+    assertThat(met.getMessage()).contains("what was applied with this check");
+    assertThat(world.events).isEmpty();
+
+    world.clock.advance(ReachabilityCheckReconciler.SETTLING);
+    s = reconcile(c);
+    assertThat(condition(s.getConditions(), ConditionTypes.EXPECTATION_MET).getReason())
+        .isEqualTo("ExpectationNotMet");
+  }
 }

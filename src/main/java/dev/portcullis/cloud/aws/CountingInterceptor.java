@@ -10,11 +10,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.AwsExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Counts every request an {@code Ec2Client} sends, by operation and outcome, each attempt of the
@@ -61,7 +63,7 @@ final class CountingInterceptor implements ExecutionInterceptor {
     int status = context.httpResponse().statusCode();
     Optional<InputStream> body = context.responseBody();
     if (status / 100 == 2) {
-      counters.record(operation(attrs), CallCounters.SUCCESS);
+      counters.record(region(attrs), operation(attrs), CallCounters.SUCCESS);
       return body;
     }
     // An error document is small: read it for its code and hand the SDK a copy.
@@ -71,7 +73,10 @@ final class CountingInterceptor implements ExecutionInterceptor {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    counters.record(operation(attrs), errorCode(status, new String(bytes, StandardCharsets.UTF_8)));
+    counters.record(
+        region(attrs),
+        operation(attrs),
+        errorCode(status, new String(bytes, StandardCharsets.UTF_8)));
     return body.isPresent() ? Optional.of(new ByteArrayInputStream(bytes)) : body;
   }
 
@@ -91,9 +96,14 @@ final class CountingInterceptor implements ExecutionInterceptor {
       return; // failed before anything was sent (a bad parameter the SDK refused)
     }
     for (int i = n[1]; i < n[0]; i++) {
-      counters.record(operation(attrs), NO_ANSWER);
+      counters.record(region(attrs), operation(attrs), NO_ANSWER);
     }
     n[1] = n[0];
+  }
+
+  private static String region(ExecutionAttributes attrs) {
+    Region r = attrs.getAttribute(AwsExecutionAttribute.AWS_REGION);
+    return r == null ? CallCounters.UNKNOWN_REGION : r.id();
   }
 
   static String errorCode(int status, String body) {

@@ -656,10 +656,10 @@ public final class Ec2Simulator implements CloudPort {
         RegionState r = regions.computeIfAbsent(region, RegionState::new);
         gate.takeToken(r, action, unfiltered, callNanos);
         T out = op.apply(r);
-        calls.record(action, CallCounters.SUCCESS);
+        calls.record(region, action, CallCounters.SUCCESS);
         return out;
       } catch (CloudException e) {
-        calls.record(action, e.code());
+        calls.record(region, action, e.code());
         throw e;
       }
     }

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -105,6 +106,13 @@ class AwsCloudErrorsTest {
             Map.entry("DeleteSecurityGroup", Map.of("InvalidGroup.NotFound", 1L)),
             Map.entry("DescribeSecurityGroups", Map.of("InvalidGroup.NotFound", 1L)));
     assertThat(cloud.calls().total()).isEqualTo(requests.get());
+    List<CallCounters.Series> series = new ArrayList<>();
+    cloud.calls().onSeries(series::add);
+    assertThat(series)
+        .extracting(x -> x.region() + " " + x.operation() + " " + x.outcome() + " " + x.calls())
+        .containsExactlyInAnyOrder(
+            "us-east-1 DeleteSecurityGroup InvalidGroup.NotFound 1",
+            "eu-west-1 DescribeSecurityGroups InvalidGroup.NotFound 1");
   }
 
   @Test

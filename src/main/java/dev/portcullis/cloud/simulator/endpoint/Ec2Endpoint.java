@@ -107,6 +107,18 @@ public final class Ec2Endpoint implements AutoCloseable {
     }
   }
 
+  /**
+   * The AWS CLI command that lists the groups of {@code region} through the endpoint at {@code
+   * uri}; any key signs (the CLI needs one), and the region of the signature chooses the region.
+   */
+  public static String exampleCommand(URI uri, String region) {
+    return "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws ec2 describe-security-groups"
+        + " --endpoint-url "
+        + uri
+        + " --region "
+        + region;
+  }
+
   /** The URL clients use: {@code http://127.0.0.1:PORT}. */
   public URI uri() {
     InetSocketAddress a = server.getAddress();

@@ -267,8 +267,8 @@ public final class Ec2QueryService {
   /**
    * The HTTP status of an error code: 503 for throttling and unavailability (EC2 answers
    * RequestLimitExceeded so), 500 for internal errors, 401 and 403 for authentication and
-   * authorisation, 412 for a dry run, 413 for an oversized body, and 400 for every other client
-   * error.
+   * authorisation, 412 for a dry run, 413 for an oversized body, 404 for a malformed query string
+   * (AWS's common errors give it so), and 400 for every other client error.
    */
   static int status(String code) {
     return switch (code) {
@@ -278,6 +278,7 @@ public final class Ec2QueryService {
       case "MissingAuthenticationToken", "UnauthorizedOperation", "OptInRequired", "Blocked" -> 403;
       case "DryRunOperation" -> 412;
       case "RequestEntityTooLarge" -> 413;
+      case "MalformedQueryString" -> 404; // as AWS's common errors document it
       default -> 400;
     };
   }

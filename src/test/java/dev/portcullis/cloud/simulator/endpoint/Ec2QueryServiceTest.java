@@ -6,12 +6,15 @@ import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.cloud.simulator.Faults;
+import dev.portcullis.cloud.simulator.Throttling;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.engine.Direction;
 import java.io.StringReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,6 +201,38 @@ class Ec2QueryServiceTest {
             null, mars, "Action=DescribeVpcs&Version=2016-11-15".getBytes(StandardCharsets.UTF_8));
     assertThat(refused.status()).isEqualTo(401);
     assertThat(text(xml(refused.body()), "//Code")).isEqualTo("AuthFailure");
+  }
+
+  @Test
+  void throttlingAndEventualConsistencyAnswerOverTheWireAsInProcess() throws Exception {
+    long[] now = {0};
+    Ec2Simulator slow =
+        Ec2Simulator.builder()
+            .world(WorldLoader.loadResource("/worlds/demo.yaml"))
+            .throttling(Throttling.scaled(0.02)) // one token per mutating bucket
+            .faults(Faults.none().withConsistencyWindow(Duration.ofSeconds(2)))
+            .nanoTime(() -> now[0])
+            .build();
+    Ec2QueryService s = new Ec2QueryService(slow, Ec2QueryService.Settings.open());
+    String create = "Action=CreateSecurityGroup&Version=2016-11-15&GroupDescription=d&VpcId=" + VPC;
+    Ec2QueryService.Response first =
+        s.answer(null, AUTH, (create + "&GroupName=a").getBytes(StandardCharsets.UTF_8));
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    String id = text(xml(first.body()), "//groupId");
+
+    Ec2QueryService.Response second =
+        s.answer(null, AUTH, (create + "&GroupName=b").getBytes(StandardCharsets.UTF_8));
+    assertThat(second.status()).isEqualTo(503);
+    assertThat(text(xml(second.body()), "//Code")).isEqualTo("RequestLimitExceeded");
+
+    String describe = "Action=DescribeSecurityGroups&Version=2016-11-15&GroupId.1=" + id;
+    Ec2QueryService.Response hidden =
+        s.answer(null, AUTH, describe.getBytes(StandardCharsets.UTF_8));
+    assertThat(text(xml(hidden.body()), "//Code")).isEqualTo("InvalidGroup.NotFound");
+    now[0] += Duration.ofSeconds(3).toNanos();
+    Ec2QueryService.Response seen = s.answer(null, AUTH, describe.getBytes(StandardCharsets.UTF_8));
+    assertThat(seen.status()).as(seen.body()).isEqualTo(200);
+    assertThat(slow.calls().count("CreateSecurityGroup", "RequestLimitExceeded")).isEqualTo(1);
   }
 
   @Test

@@ -254,7 +254,7 @@ public final class Ec2Api {
           Ec2Filters.Compiled<RuleEntry> f = RULE_FILTERS.compile(filters);
           String after = decode(nextToken, "sgr", r.name);
           TreeMap<String, RuleEntry> all = new TreeMap<>();
-          for (RegionState.Group g : r.groups.values()) {
+          for (RegionState.Group g : candidates(r, filters)) {
             if (g.visibleAt(now)) {
               for (ObservedRule o : g.rules.values()) {
                 all.put(g.id + "/" + o.ruleId(), new RuleEntry(g.id, o.ruleId(), o.rule()));
@@ -277,6 +277,29 @@ public final class Ec2Api {
               e -> e,
               key -> encode("sgr", r.name, key));
         });
+  }
+
+  /**
+   * The groups a {@code group-id} filter of plain ids (no wildcards) can match, or every group: the
+   * adapter asks for the rules of 200 groups at a time, which need not walk the region's rules.
+   */
+  private static Collection<RegionState.Group> candidates(RegionState r, List<Filter> filters) {
+    for (Filter f : orEmpty(filters)) {
+      if ("group-id".equals(f.name())
+          && !f.values().isEmpty()
+          && f.values().stream()
+              .noneMatch(v -> v.contains("*") || v.contains("?") || v.contains("\\"))) {
+        List<RegionState.Group> out = new ArrayList<>();
+        for (String id : new java.util.TreeSet<>(f.values())) {
+          RegionState.Group g = r.groups.get(id);
+          if (g != null) {
+            out.add(g);
+          }
+        }
+        return out;
+      }
+    }
+    return r.groups.values();
   }
 
   /**

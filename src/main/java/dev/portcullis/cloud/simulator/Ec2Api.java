@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -76,7 +77,10 @@ public final class Ec2Api {
   /** A rule as DescribeSecurityGroupRules gives it: its group, its id, the rule. */
   public record RuleEntry(String groupId, String ruleId, Rule rule) {}
 
-  /** A network interface with everything DescribeNetworkInterfaces tells of it. */
+  /**
+   * A network interface with everything DescribeNetworkInterfaces tells of it; {@code groupNames}
+   * are its groups' names, by id.
+   */
   public record InterfaceEntry(
       String interfaceId,
       String instanceId,
@@ -85,9 +89,18 @@ public final class Ec2Api {
       String privateIp,
       String publicIp,
       String ipv6,
-      List<String> groupIds) {
+      List<String> groupIds,
+      Map<String, String> groupNames) {
     public InterfaceEntry {
       groupIds = List.copyOf(groupIds);
+      groupNames = Map.copyOf(groupNames);
+    }
+  }
+
+  /** An instance as DescribeInstances tells of it, with its interfaces' groups' names by id. */
+  public record InstanceEntry(InstanceInfo instance, Map<String, String> groupNames) {
+    public InstanceEntry {
+      groupNames = Map.copyOf(groupNames);
     }
   }
 
@@ -290,7 +303,7 @@ public final class Ec2Api {
           && f.values().stream()
               .noneMatch(v -> v.contains("*") || v.contains("?") || v.contains("\\"))) {
         List<RegionState.Group> out = new ArrayList<>();
-        for (String id : new java.util.TreeSet<>(f.values())) {
+        for (String id : new TreeSet<>(f.values())) {
           RegionState.Group g = r.groups.get(id);
           if (g != null) {
             out.add(g);
@@ -572,7 +585,7 @@ public final class Ec2Api {
    * DescribeInstances: instances by id (each must exist; not together with {@code maxResults}, as
    * EC2 refuses) that every filter matches, in pages.
    */
-  public Page<InstanceInfo> describeInstances(
+  public Page<InstanceEntry> describeInstances(
       String region,
       List<String> instanceIds,
       List<Filter> filters,
@@ -611,7 +624,7 @@ public final class Ec2Api {
               after,
               maxResults,
               i -> (ids.isEmpty() || ids.contains(i.id)) && f.matches(i),
-              RegionState.Instance::info,
+              i -> new InstanceEntry(i.info(), groupNames(r, interfaceValues(i, n -> n.groupIds))),
               id -> encode("i", r.name, id));
         });
   }
@@ -666,12 +679,24 @@ public final class Ec2Api {
               after,
               maxResults,
               n -> (ids.isEmpty() || ids.contains(n.id)) && f.matches(n),
-              Ec2Api::entry,
+              n -> entry(n, groupNames(r, n.groupIds)),
               id -> encode("eni", r.name, id));
         });
   }
 
-  private static InterfaceEntry entry(RegionState.Interface n) {
+  /** The names of groups by id (a group deleted meanwhile has none). */
+  private static Map<String, String> groupNames(RegionState r, Collection<String> ids) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String id : ids) {
+      RegionState.Group g = r.groups.get(id);
+      if (g != null) {
+        out.put(id, g.name);
+      }
+    }
+    return out;
+  }
+
+  private static InterfaceEntry entry(RegionState.Interface n, Map<String, String> names) {
     return new InterfaceEntry(
         n.id,
         n.instanceId,
@@ -680,7 +705,8 @@ public final class Ec2Api {
         Ip.format4(n.privateIp),
         n.publicIp == null ? null : Ip.format4(n.publicIp),
         n.ipv6 == null ? null : Ip.format6(n.ipv6[0], n.ipv6[1]),
-        n.groupIds);
+        n.groupIds,
+        names);
   }
 
   // ---------------------------------------------------------------- VPCs and prefix lists

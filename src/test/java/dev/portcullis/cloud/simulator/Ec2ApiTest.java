@@ -219,6 +219,10 @@ class Ec2ApiTest {
                 .items())
         .extracting(Ec2Api.InterfaceEntry::deviceIndex)
         .containsExactly(0, 1);
+    assertThat(api.describeInstances(EU, List.of("i-0a000002"), null, null, null).items())
+        .singleElement()
+        .satisfies(
+            e -> assertThat(e.groupNames()).containsValues("default", "monitoring").hasSize(2));
     assertCode(
         () -> api.describeVpcs(EU, List.of("vpc-0fffffff"), null, null, null),
         "InvalidVpcID.NotFound");

@@ -6,6 +6,7 @@ import dev.portcullis.cloud.simulator.Ec2Api;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -231,7 +232,7 @@ public final class Ec2QueryService {
     return region;
   }
 
-  private static java.util.List<String> sorted(Set<String> s) {
+  private static List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
   }
 

@@ -4,6 +4,7 @@ import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.Page;
 import dev.portcullis.cloud.simulator.Ec2Api;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,7 +67,7 @@ final class InstanceActions {
   }
 
   private void describeInstances(String region, QueryRequest req, Xml out) {
-    Page<InstanceInfo> page =
+    Page<Ec2Api.InstanceEntry> page =
         api.describeInstances(
             region,
             req.list("InstanceId"),
@@ -74,7 +75,9 @@ final class InstanceActions {
             GroupActions.emptyToNull(req.get("NextToken")),
             req.integer("MaxResults"));
     out.start("reservationSet");
-    for (InstanceInfo i : page.items()) {
+    for (Ec2Api.InstanceEntry entry : page.items()) {
+      InstanceInfo i = entry.instance();
+      Map<String, String> names = entry.groupNames();
       InstanceInfo.InterfaceInfo primary = i.interfaces().isEmpty() ? null : i.interfaces().get(0);
       out.start("item")
           .leaf("reservationId", "r-" + i.instanceId().substring(2))
@@ -91,7 +94,7 @@ final class InstanceActions {
           .leaf("vpcId", i.vpcId());
       if (primary != null) {
         out.leaf("privateIpAddress", primary.privateIp()).leaf("ipAddress", primary.publicIp());
-        groupSet(out, primary.groupIds());
+        groupSet(out, primary.groupIds(), names);
       }
       WireRules.writeTags(out, i.tags());
       out.start("networkInterfaceSet");
@@ -104,7 +107,7 @@ final class InstanceActions {
             .leaf("privateIpAddress", n.privateIp())
             .leaf("sourceDestCheck", true)
             .leaf("interfaceType", "interface");
-        groupSet(out, n.groupIds());
+        groupSet(out, n.groupIds(), names);
         out.start("attachment")
             .leaf("attachmentId", "eni-attach-" + n.interfaceId().substring(4))
             .leaf("deviceIndex", n.deviceIndex())
@@ -145,7 +148,7 @@ final class InstanceActions {
           .leaf("sourceDestCheck", true)
           .leaf("interfaceType", "interface")
           .leaf("description", "");
-      groupSet(out, n.groupIds());
+      groupSet(out, n.groupIds(), n.groupNames());
       out.start("attachment")
           .leaf("attachmentId", "eni-attach-" + n.interfaceId().substring(4))
           .leaf("instanceId", n.instanceId())
@@ -165,9 +168,10 @@ final class InstanceActions {
     out.end().leaf("nextToken", page.nextToken());
   }
 
-  private static void groupSet(Xml out, List<String> groupIds) {
+  private static void groupSet(Xml out, List<String> groupIds, Map<String, String> names) {
     out.start("groupSet");
-    groupIds.forEach(id -> out.start("item").leaf("groupId", id).end());
+    groupIds.forEach(
+        id -> out.start("item").leaf("groupId", id).leaf("groupName", names.get(id)).end());
     out.end();
   }
 

@@ -4,6 +4,7 @@ import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudException.Kind;
 import dev.portcullis.cloud.simulator.Ec2Api;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ final class QueryRequest {
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
           .toString();
     } catch (CharacterCodingException e) {
       throw malformed("a parameter is not UTF-8");

@@ -10,6 +10,7 @@ import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,11 @@ final class RuleActions {
 
   static void register(Actions actions, Ec2Api api) {
     RuleActions a = new RuleActions(api);
-    Set<String> authorize = new java.util.HashSet<>(PERMISSION_PARAMETERS);
+    Set<String> authorize = new HashSet<>(PERMISSION_PARAMETERS);
     authorize.add("TagSpecification");
-    Set<String> revoke = new java.util.HashSet<>(PERMISSION_PARAMETERS);
+    Set<String> revoke = new HashSet<>(PERMISSION_PARAMETERS);
     revoke.add("SecurityGroupRuleId");
-    Set<String> describe = new java.util.HashSet<>(PERMISSION_PARAMETERS);
+    Set<String> describe = new HashSet<>(PERMISSION_PARAMETERS);
     describe.add("SecurityGroupRuleDescription");
     for (Direction d : Direction.values()) {
       String suffix = d == Direction.INGRESS ? "Ingress" : "Egress";

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -91,8 +92,7 @@ class BadRequestsIT {
                 .withAccessKeys(Set.of(KEY)),
             false);
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    groupId =
-        sim.createSecurityGroup(REGION, VPC, "target", "target", java.util.Map.of()).groupId();
+    groupId = sim.createSecurityGroup(REGION, VPC, "target", "target", Map.of()).groupId();
     defaultGroupId =
         sim.describeAllSecurityGroups(REGION, new GroupFilter(null, List.of("default"), VPC, null))
             .get(0)

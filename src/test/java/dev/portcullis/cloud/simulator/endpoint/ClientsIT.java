@@ -290,6 +290,9 @@ class ClientsIT {
                     .isEqualTo("env=test"));
     JsonNode nic = instance.get("NetworkInterfaces").get(0);
     assertThat(nic.get("Groups").get(0).get("GroupId").asText()).isEqualTo(web);
+    assertThat(nic.get("Groups").get(0).get("GroupName").asText()).isEqualTo("cli-web");
+    assertThat(instance.get("SecurityGroups").get(0).get("GroupName").asText())
+        .isEqualTo("cli-web");
     assertThat(nic.get("PrivateIpAddress").asText()).isEqualTo("10.0.2.30");
     assertThat(nic.get("Attachment").get("DeviceIndex").asInt()).isZero();
     assertThat(

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -65,9 +66,7 @@ public final class EndpointBenchmark {
             .region(Region.of(REGION))
             .endpointOverride(uri)
             .credentialsProvider(creds)
-            .httpClientBuilder(
-                software.amazon.awssdk.http.apache.ApacheHttpClient.builder()
-                    .maxConnections(threads * 2))
+            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2))
             .build()) {
       String vpc = VPC;
       if (external != null) {

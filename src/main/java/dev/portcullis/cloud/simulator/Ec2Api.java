@@ -354,6 +354,44 @@ public final class Ec2Api {
   }
 
   /**
+   * Revoke{Ingress,Egress} by permission, as the port's {@code revoke} (every rule must be the
+   * group's; a rule named twice is revoked once), answering the rules revoked with their ids, as
+   * EC2's {@code revokedSecurityGroupRuleSet} does.
+   */
+  public List<RuleEntry> revokeRules(
+      String region, String groupId, Direction direction, List<Rule> rules) {
+    Ec2Action action =
+        direction == Direction.INGRESS
+            ? Ec2Action.REVOKE_SECURITY_GROUP_INGRESS
+            : Ec2Action.REVOKE_SECURITY_GROUP_EGRESS;
+    return sim.run(
+        action,
+        region,
+        false,
+        true,
+        (r, now) -> {
+          RegionState.Group g = group(r, groupId, now);
+          if (orEmpty(rules).isEmpty()) {
+            throw Ec2Errors.missingParameter("IpPermissions");
+          }
+          Map<RuleKey, RuleEntry> removed = new LinkedHashMap<>();
+          for (Rule rule : rules) {
+            if (rule.direction() != direction) {
+              throw new IllegalArgumentException(
+                  "rule \"" + rule.display() + "\" is not " + direction.word());
+            }
+            ObservedRule o = g.rules.get(rule.key());
+            if (o == null) {
+              throw Ec2Errors.permissionNotFound(rule);
+            }
+            removed.put(rule.key(), new RuleEntry(g.id, o.ruleId(), o.rule()));
+          }
+          removed.keySet().forEach(g.rules::remove);
+          return List.copyOf(removed.values());
+        });
+  }
+
+  /**
    * UpdateSecurityGroupRuleDescriptions{Ingress,Egress} by rule ids: each must be a rule of the
    * group in that direction; a null or empty description removes it.
    */

@@ -149,6 +149,27 @@ class Ec2ApiTest {
   }
 
   @Test
+  void revokingByPermissionAnswersTheRulesWithTheirIds() {
+    String g = group("p", Map.of());
+    List<String> ids = sim.authorize(EU, g, Direction.INGRESS, List.of(tcpIn(22, "10.0.0.0/8")));
+    assertCode(
+        () ->
+            api.revokeRules(
+                EU,
+                g,
+                Direction.INGRESS,
+                List.of(tcpIn(22, "10.0.0.0/8"), tcpIn(23, "10.0.0.0/8"))),
+        "InvalidPermission.NotFound");
+    List<Ec2Api.RuleEntry> removed =
+        api.revokeRules(
+            EU, g, Direction.INGRESS, List.of(tcpIn(22, "10.0.0.0/8"), tcpIn(22, "10.0.0.0/8")));
+    assertThat(removed)
+        .singleElement()
+        .satisfies(e -> assertThat(e.ruleId()).isEqualTo(ids.get(0)));
+    assertThat(sim.describeAllSecurityGroups(EU, GroupFilter.ids(g)).get(0).rules()).hasSize(1);
+  }
+
+  @Test
   void modifiedRulesKeepTheirIdsAndAreCheckedAsAnAuthorize() {
     String g = group("m", Map.of());
     List<String> ids =

@@ -100,15 +100,13 @@ final class RuleActions {
           Kind.INVALID,
           "The parameter SecurityGroupRuleIds cannot be used with the parameter IpPermissions");
     }
-    out.leaf("return", true);
-    if (!ruleIds.isEmpty()) {
-      List<Ec2Api.RuleEntry> removed = api.revokeRuleIds(region, groupId, d, ruleIds);
-      out.start("revokedSecurityGroupRuleSet");
-      removed.forEach(e -> WireRules.writeRevoked(out, e.groupId(), e.ruleId(), e.rule()));
-      out.end();
-    } else {
-      api.simulator().revoke(region, groupId, d, rules);
-    }
+    List<Ec2Api.RuleEntry> removed =
+        ruleIds.isEmpty()
+            ? api.revokeRules(region, groupId, d, rules)
+            : api.revokeRuleIds(region, groupId, d, ruleIds);
+    out.leaf("return", true).start("revokedSecurityGroupRuleSet");
+    removed.forEach(e -> WireRules.writeRevoked(out, e.groupId(), e.ruleId(), e.rule()));
+    out.end();
   }
 
   private void descriptions(String region, QueryRequest req, Xml out, Direction d) {

@@ -185,8 +185,9 @@ worlds=$(find examples -mindepth 2 -maxdepth 2 -name world.yaml | sort | paste -
 say "Starting the operator on the EC2 simulator (worlds: ${worlds//,/ })"
 ns_list=$(IFS=,; echo "${namespaces[*]}")
 metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+ec2_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 java -jar "$jar" operator --world "$worlds" --namespaces "$ns_list" --resync PT30S \
-  --metrics-address 127.0.0.1 --metrics-port "$metrics_port" \
+  --metrics-address 127.0.0.1 --metrics-port "$metrics_port" --serve-ec2 "127.0.0.1:$ec2_port" \
   >"$state/operator.log" 2>&1 &
 operator_pid=$!
 await_line "$state/operator.log" '^portcullis operator: watching' "$operator_pid" 120 "The operator"
@@ -285,6 +286,17 @@ else
   echo "  kubectl get psg,psga,prc -A"
 fi
 echo "  kubectl describe prc -n scenario-5-refused nothing-listens-on-8080"
+# The operator's simulator is an EC2 endpoint too: a rule added with the AWS CLI is drift, which
+# the operator revokes at its next resync (30 s here).
+sg=$("$kubectl" get psg -n scenario-1-ssh ssh-from-laptop -o jsonpath='{.status.groupId}' 2>/dev/null || true)
+if [ -n "$sg" ]; then
+  echo "Change EC2 behind the operator's back (its simulator answers EC2 clients on" \
+    "http://127.0.0.1:$ec2_port), and watch the rule go within 30 s:"
+  echo "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws ec2 authorize-security-group-ingress" \
+    "--endpoint-url http://127.0.0.1:$ec2_port --region eu-west-1 --group-id $sg" \
+    "--protocol tcp --port 3389 --cidr 0.0.0.0/0"
+  echo "  kubectl get events -n scenario-1-ssh --field-selector reason=DriftCorrected -w"
+fi
 echo "Press Ctrl-C to stop the operator$($current_cluster || echo ' and the local API server')."
 wait -n $operator_pid $cluster_pid || true
 fail "a process of the demo stopped; see $state/operator.log and $state/cluster.log"

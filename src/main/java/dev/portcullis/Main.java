@@ -1,6 +1,7 @@
 package dev.portcullis;
 
 import dev.portcullis.offline.OfflineCommand;
+import dev.portcullis.offline.SimulatorCommand;
 import dev.portcullis.operator.OperatorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "portcullis 0.1.0",
     description = "AWS EC2 security groups as Kubernetes resources.",
-    subcommands = {OfflineCommand.class, OperatorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      OfflineCommand.class,
+      OperatorCommand.class,
+      SimulatorCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

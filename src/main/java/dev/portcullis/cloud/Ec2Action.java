@@ -1,9 +1,9 @@
 package dev.portcullis.cloud;
 
 /**
- * The EC2 API actions Portcullis calls, each with the request token bucket EC2 gives it. The
- * simulator throttles by these buckets; {@link RateLimitedCloud} paces the operator's calls a
- * little under them.
+ * The EC2 API actions Portcullis calls, and those the simulator's EC2 endpoint serves besides, each
+ * with the request token bucket EC2 gives it. The simulator throttles by these buckets; {@link
+ * RateLimitedCloud} paces the operator's calls a little under them.
  *
  * <p>EC2 throttles per account, per region and per API action with a token bucket: each request
  * takes one token, an empty bucket answers {@code RequestLimitExceeded}, and the bucket refills at
@@ -28,8 +28,9 @@ package dev.portcullis.cloud;
  *       <td>5</td></tr>
  *   <tr><td>ModifyInstanceAttribute</td><td>uncategorized (own bucket)</td><td>100</td>
  *       <td>5</td></tr>
- *   <tr><td>DescribeSecurityGroups, DescribeInstances, DescribeNetworkInterfaces,
- *       DescribeManagedPrefixLists</td>
+ *   <tr><td>ModifySecurityGroupRules</td><td>mutating</td><td>50</td><td>5</td></tr>
+ *   <tr><td>DescribeSecurityGroups, DescribeSecurityGroupRules, DescribeInstances,
+ *       DescribeNetworkInterfaces, DescribeManagedPrefixLists, DescribeVpcs</td>
  *       <td>non-mutating</td><td>100</td><td>20</td></tr>
  *   <tr><td>DescribeSecurityGroups and DescribeInstances with no filter and no pagination</td>
  *       <td>unfiltered and unpaginated non-mutating</td><td>50</td><td>10</td></tr>
@@ -59,7 +60,10 @@ public enum Ec2Action {
       "ModifyNetworkInterfaceAttribute", Category.UNCATEGORIZED, 100, 5),
   MODIFY_INSTANCE_ATTRIBUTE("ModifyInstanceAttribute", Category.UNCATEGORIZED, 100, 5),
   DESCRIBE_NETWORK_INTERFACES("DescribeNetworkInterfaces", Category.NON_MUTATING, 100, 20),
-  DESCRIBE_MANAGED_PREFIX_LISTS("DescribeManagedPrefixLists", Category.NON_MUTATING, 100, 20);
+  DESCRIBE_MANAGED_PREFIX_LISTS("DescribeManagedPrefixLists", Category.NON_MUTATING, 100, 20),
+  DESCRIBE_SECURITY_GROUP_RULES("DescribeSecurityGroupRules", Category.NON_MUTATING, 100, 20),
+  MODIFY_SECURITY_GROUP_RULES("ModifySecurityGroupRules", Category.MUTATING, 50, 5),
+  DESCRIBE_VPCS("DescribeVpcs", Category.NON_MUTATING, 100, 20);
 
   /** EC2's throttling categories. */
   public enum Category {

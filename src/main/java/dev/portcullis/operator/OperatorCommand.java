@@ -7,6 +7,8 @@ import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.World;
 import dev.portcullis.cloud.simulator.WorldFileException;
 import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.cloud.simulator.endpoint.Ec2Endpoint;
+import dev.portcullis.cloud.simulator.endpoint.Ec2QueryService;
 import dev.portcullis.engine.Quotas;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -58,6 +60,22 @@ public final class OperatorCommand implements Callable<Integer> {
               + " separate files with commas, to join several worlds into one EC2; their ids must"
               + " not repeat [PORTCULLIS_WORLD].")
   List<Path> worlds = new ArrayList<>();
+
+  @Option(
+      names = "--serve-ec2",
+      defaultValue = "${env:PORTCULLIS_SERVE_EC2}",
+      description =
+          "With --cloud simulator: also serve the simulator as an EC2 endpoint on this host:port"
+              + " (a loopback address, such as 127.0.0.1:8773), so that the AWS CLI or any EC2"
+              + " client can change the operator's EC2 while it runs [PORTCULLIS_SERVE_EC2].")
+  String serveEc2;
+
+  @Option(
+      names = "--serve-ec2-allow-non-loopback",
+      description =
+          "Allow --serve-ec2 on an address other than a loopback one. Whoever reaches it can"
+              + " change the simulator's state.")
+  boolean serveEc2AllowNonLoopback;
 
   @Option(
       names = "--namespaces",
@@ -187,6 +205,10 @@ public final class OperatorCommand implements Callable<Integer> {
     CloudBackend backend;
     String described;
     AutoCloseable cloudClients = () -> {};
+    if (serveEc2 != null && !serveEc2.isBlank() && !cloud.equals("simulator")) {
+      err.println("--serve-ec2: only with --cloud simulator");
+      return INVALID;
+    }
     if (cloud.equals("aws")) {
       if (awsMaxAttempts < 1 || awsMaxAttempts > 10) {
         err.println("--aws-max-attempts: must be from 1 to 10, not " + awsMaxAttempts);
@@ -246,6 +268,28 @@ public final class OperatorCommand implements Callable<Integer> {
           "cloud simulator ("
               + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
               + ")";
+      if (serveEc2 != null && !serveEc2.isBlank()) {
+        Ec2Endpoint endpoint;
+        try {
+          endpoint =
+              Ec2Endpoint.start(
+                  sim,
+                  Ec2Endpoint.parseAddress(serveEc2),
+                  Ec2QueryService.Settings.open().withRegions(w.regions().keySet()),
+                  serveEc2AllowNonLoopback);
+        } catch (IllegalArgumentException e) {
+          err.println("--serve-ec2: " + e.getMessage());
+          return INVALID;
+        }
+        cloudClients = endpoint;
+        described += ", served as an EC2 endpoint at " + endpoint.uri();
+        String region = w.regions().keySet().stream().findFirst().orElse("eu-west-1");
+        out.println(
+            "portcullis operator: the simulator's EC2 endpoint is "
+                + endpoint.uri()
+                + "; try: "
+                + Ec2Endpoint.exampleCommand(endpoint.uri(), region));
+      }
     }
     AtomicBoolean running = new AtomicBoolean(true);
     MetricsServer metrics =

@@ -11,6 +11,8 @@ import dev.portcullis.cloud.aws.MotoServer;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.cloud.simulator.endpoint.Ec2Endpoint;
+import dev.portcullis.cloud.simulator.endpoint.Ec2QueryService;
 import dev.portcullis.engine.Quotas;
 import dev.portcullis.it.TestCluster;
 import dev.portcullis.operator.CloudBackend;
@@ -23,6 +25,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +98,7 @@ public final class ConvergenceBenchmark {
   record Options(
       int groups,
       boolean aws,
+      boolean endpoint,
       boolean throttling,
       boolean rateLimit,
       int threads,
@@ -104,7 +108,7 @@ public final class ConvergenceBenchmark {
       Path histogram) {
     static Options parse(String[] args) {
       int groups = 1000;
-      boolean aws = false;
+      String cloud = "simulator";
       boolean throttling = false;
       Boolean rateLimit = null;
       int threads = PortcullisOperator.Settings.defaults().threads();
@@ -117,7 +121,7 @@ public final class ConvergenceBenchmark {
         String v = i + 1 < args.length ? args[i + 1] : null;
         switch (a) {
           case "--groups" -> groups = Integer.parseInt(Objects.requireNonNull(v, a));
-          case "--cloud" -> aws = cloud(a, v);
+          case "--cloud" -> cloud = cloud(a, v);
           case "--throttling" -> throttling = onOff(a, v);
           case "--rate-limit" -> rateLimit = onOff(a, v);
           case "--threads" -> threads = Integer.parseInt(Objects.requireNonNull(v, a));
@@ -129,9 +133,11 @@ public final class ConvergenceBenchmark {
         }
         i++;
       }
+      boolean aws = !cloud.equals("simulator");
+      boolean endpoint = cloud.equals("endpoint");
       // Without throttling the limiter would only slow the operator down: off unless asked for.
       boolean limit = rateLimit == null ? throttling : rateLimit;
-      if (aws && throttling) {
+      if (aws && !endpoint && throttling) {
         throw new IllegalArgumentException(
             "--throttling is the simulator's: moto does not throttle (use --rate-limit on to pace"
                 + " the operator as against EC2)");
@@ -139,17 +145,27 @@ public final class ConvergenceBenchmark {
       // Against moto the cloud's state is in moto's process, not in this heap: measure on demand.
       boolean measureHeap = heap == null ? !aws : heap;
       return new Options(
-          groups, aws, throttling, limit, threads, resync, timeout, measureHeap, histogram);
+          groups,
+          aws,
+          endpoint,
+          throttling,
+          limit,
+          threads,
+          resync,
+          timeout,
+          measureHeap,
+          histogram);
     }
 
-    private static boolean cloud(String option, String v) {
-      if ("simulator".equals(v)) {
-        return false;
+    /**
+     * simulator; aws (the AWS adapter and moto); endpoint (the adapter and the simulator's EC2
+     * endpoint).
+     */
+    private static String cloud(String option, String v) {
+      if ("simulator".equals(v) || "aws".equals(v) || "endpoint".equals(v)) {
+        return v;
       }
-      if ("aws".equals(v)) {
-        return true;
-      }
-      throw new IllegalArgumentException(option + ": simulator or aws, not " + v);
+      throw new IllegalArgumentException(option + ": simulator, aws or endpoint, not " + v);
     }
 
     private static boolean onOff(String option, String v) {
@@ -259,13 +275,57 @@ public final class ConvergenceBenchmark {
     }
   }
 
+  /**
+   * The simulator served as an EC2 endpoint on 127.0.0.1, reached through {@link AwsCloud} as in
+   * production: the AWS adapter's own cost, without moto's.
+   */
+  record EndpointCloud(Ec2Endpoint endpoint, AwsCloud aws) implements BenchCloud {
+    static EndpointCloud start(boolean throttling) throws Exception {
+      Ec2Endpoint endpoint =
+          Ec2Endpoint.start(
+              simulator(throttling),
+              new InetSocketAddress("127.0.0.1", 0),
+              Ec2QueryService.Settings.open(),
+              false);
+      return new EndpointCloud(endpoint, new AwsCloud(endpoint.uri(), MotoServer.CREDENTIALS));
+    }
+
+    @Override
+    public CloudBackend backend() {
+      return CloudBackend.aws(aws, Quotas.DEFAULT);
+    }
+
+    @Override
+    public String vpcId() {
+      return VPC;
+    }
+
+    @Override
+    public CallCounters calls() {
+      return aws.calls();
+    }
+
+    @Override
+    public CloudPort port() {
+      return aws;
+    }
+
+    @Override
+    public void close() {
+      aws.close();
+      endpoint.close();
+    }
+  }
+
   static int run(Options o) throws Exception {
     say(
         "convergence: %,d SecurityGroups x %d rules, on %s, simulator throttling %s, rate limit"
             + " %s, %d threads, resync %s",
         o.groups(),
         RULES_PER_GROUP,
-        o.aws() ? "the AWS adapter and moto" : "the simulator",
+        o.endpoint()
+            ? "the AWS adapter and the simulator's EC2 endpoint"
+            : o.aws() ? "the AWS adapter and moto" : "the simulator",
         o.throttling() ? "EC2" : "off",
         o.rateLimit() ? "on" : "off",
         o.threads(),
@@ -433,6 +493,9 @@ public final class ConvergenceBenchmark {
   }
 
   static BenchCloud cloud(Options o, boolean throttling) throws Exception {
+    if (o.endpoint()) {
+      return EndpointCloud.start(throttling);
+    }
     return o.aws() ? MotoCloud.start() : new SimulatorCloud(simulator(throttling));
   }
 
@@ -607,7 +670,10 @@ public final class ConvergenceBenchmark {
         o.throttling()
             ? floorVerdict(atConvergence, converged)
             : o.aws()
-                ? "no target on moto: its answers take what a Python server takes"
+                ? "no target on "
+                    + (o.endpoint()
+                        ? "the endpoint yet"
+                        : "moto: its answers take what a Python server takes")
                 : "target <= 60 s without throttling: "
                     + (done && converged <= 60 ? "met" : "NOT met"));
   }

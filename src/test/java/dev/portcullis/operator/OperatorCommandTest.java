@@ -40,6 +40,20 @@ class OperatorCommandTest {
   }
 
   @Test
+  void servesEc2OnlyFromTheSimulatorAndOnlyOnLoopbackUnlessAllowed() {
+    String world = "src/test/resources/worlds/demo.yaml";
+    assertThat(run("--cloud", "aws", "--serve-ec2", "127.0.0.1:0"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--serve-ec2").contains("--cloud simulator"));
+    assertThat(run("--world", world, "--serve-ec2", "0.0.0.0:0"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--serve-ec2").contains("not a loopback"));
+    assertThat(run("--world", world, "--serve-ec2", "127.0.0.1"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--serve-ec2").contains("host:port"));
+  }
+
+  @Test
   void refusesBadAwsSettingsNamingTheFlag() {
     assertThat(run("--cloud", "aws", "--aws-endpoint", "not a url"))
         .satisfies(r -> assertThat(r.exit()).isEqualTo(2))

@@ -138,6 +138,32 @@ public final class Ec2Simulator implements CloudPort {
     return quotas;
   }
 
+  /** An action the port does not name, run by {@link Ec2Api} on one region's state. */
+  interface RegionOp<T> {
+    /** {@code nowNanos} is the call's time, for consistency windows. */
+    T apply(RegionState region, long nowNanos);
+  }
+
+  /**
+   * Runs an action of {@link Ec2Api} in the envelope of the port's own calls (latency, throttling,
+   * the lock, the count), so that the endpoint's extra actions share one state and one set of
+   * buckets with the port. {@code writes}: the operation may change groups, rules, tags or
+   * attachments (it only does so once it has checked everything).
+   */
+  <T> T run(Ec2Action action, String region, boolean unfiltered, boolean writes, RegionOp<T> op) {
+    return call(
+        action,
+        region,
+        unfiltered,
+        r -> {
+          T out = op.apply(r, callNanos);
+          if (writes) {
+            changed();
+          }
+          return out;
+        });
+  }
+
   // ---------------------------------------------------------------- CloudPort: groups
 
   @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class LayersTest {
   /** What the two commands may use: everything but each other. */
   private static final String[] BELOW_THE_COMMANDS = {
-    "engine", "engine.eval", "cloud", "cloud.simulator", "cloud.aws", "sync", "api.v1alpha1"
+    "engine", "engine.eval", "cloud", "cloud.simulator", "cloud.aws", "sync", "api.v1alpha1", "cli"
   };
 
   static final JavaClasses MAIN =
@@ -45,6 +45,8 @@ class LayersTest {
         .definedBy("dev.portcullis.operator..")
         .layer("offline")
         .definedBy("dev.portcullis.offline..")
+        .layer("cli")
+        .definedBy("dev.portcullis.cli..")
         .layer("Main")
         .definedBy("dev.portcullis")
         .whereLayer("engine")
@@ -65,6 +67,8 @@ class LayersTest {
         .mayOnlyAccessLayers(BELOW_THE_COMMANDS)
         .whereLayer("offline")
         .mayOnlyAccessLayers(BELOW_THE_COMMANDS)
+        .whereLayer("cli")
+        .mayNotAccessAnyLayer()
         .whereLayer("Main")
         .mayOnlyAccessLayers("operator", "offline")
         .because("docs/architecture.md's layer table says which layer may use which")

@@ -1,5 +1,6 @@
 package dev.portcullis.offline;
 
+import dev.portcullis.cli.Commands;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.Throttling;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -166,32 +166,11 @@ public final class SimulatorCommand implements Callable<Integer> {
             + ")");
     out.println("  " + Ec2Endpoint.exampleCommand(endpoint.uri(), region));
     out.flush();
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  endpoint.close();
-                  stop.countDown();
-                }));
-    stop.await();
+    Commands.awaitShutdown(endpoint::close);
     return 0;
   }
 
   static Throttling throttling(String value) {
-    switch (value) {
-      case "on":
-        return Throttling.ec2();
-      case "off":
-        return Throttling.off();
-      default:
-        double factor;
-        try {
-          factor = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(value, e);
-        }
-        return Throttling.scaled(factor);
-    }
+    return Commands.onOffOrFactor(value, Throttling::ec2, Throttling::off, Throttling::scaled);
   }
 }

@@ -1,5 +1,6 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.cli.Commands;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.cloud.aws.AwsCloud;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -317,44 +317,27 @@ public final class OperatorCommand implements Callable<Integer> {
             + ", EC2 rate limit "
             + rateLimit);
     out.flush();
-    CountDownLatch stop = new CountDownLatch(1);
     AutoCloseable closeCloud = cloudClients;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  running.set(false);
-                  operator.close();
-                  try {
-                    closeCloud.close();
-                  } catch (Exception e) {
-                    // the process is ending; the SDK's connections go with it
-                  }
-                  if (metrics != null) {
-                    metrics.close();
-                  }
-                  client.close();
-                  stop.countDown();
-                }));
-    stop.await();
+    Commands.awaitShutdown(
+        () -> {
+          running.set(false);
+          operator.close();
+          try {
+            closeCloud.close();
+          } catch (Exception e) {
+            // the process is ending; the SDK's connections go with it
+          }
+          if (metrics != null) {
+            metrics.close();
+          }
+          client.close();
+        });
     return 0;
   }
 
   /** on: the default limits; off: none (null); a number: the defaults scaled by it. */
   static RequestLimits requestLimits(String value) {
-    switch (value) {
-      case "on":
-        return RequestLimits.defaults();
-      case "off":
-        return null;
-      default:
-        double factor;
-        try {
-          factor = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(value, e);
-        }
-        return RequestLimits.defaults().scaled(factor);
-    }
+    return Commands.onOffOrFactor(
+        value, RequestLimits::defaults, () -> null, RequestLimits.defaults()::scaled);
   }
 }

@@ -238,8 +238,8 @@ public final class OfflineRunner {
               problems);
       if (flow != null) {
         Decision d = evaluator.decide(flow);
-        if (d.reason() == Reason.UNKNOWN_INSTANCE) {
-          // a typo is not a time-out: nothing can be said about an instance EC2 does not have
+        if (d.reason() == Reason.UNKNOWN_INSTANCE || d.reason() == Reason.UNKNOWN_GROUP) {
+          // a typo is not a time-out: nothing can be said about what EC2 does not have
           problems.add(Problem.error("--ask \"" + q + "\"", d.explanation()));
         } else {
           answers.add(new Answer("--ask", describeFlow(flow), flow, d, null));

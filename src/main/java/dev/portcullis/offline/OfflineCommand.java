@@ -56,7 +56,9 @@ public final class OfflineCommand implements Callable<Integer> {
       description =
           "A reachability question: SOURCE DESTINATION [PROTOCOL/]PORT, such as"
               + " \"203.0.113.7 i-0a000001 tcp/22\". SOURCE is an address, a CIDR, an instance"
-              + " id, a group id or a SecurityGroup name. Repeatable.")
+              + " id, a group id or a SecurityGroup name; DESTINATION an instance id, or an"
+              + " address or CIDR (\"i-0a000001 8.8.8.8 tcp/443\"), which needs an instance or a"
+              + " group as SOURCE. Repeatable.")
   List<String> questions = new ArrayList<>();
 
   @Option(

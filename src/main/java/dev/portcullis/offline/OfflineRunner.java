@@ -23,6 +23,7 @@ import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.Validation;
 import dev.portcullis.engine.eval.Decision;
+import dev.portcullis.engine.eval.Destination;
 import dev.portcullis.engine.eval.Flow;
 import dev.portcullis.engine.eval.FlowEvaluator;
 import dev.portcullis.engine.eval.Reason;
@@ -237,8 +238,8 @@ public final class OfflineRunner {
               problems);
       if (flow != null) {
         Decision d = evaluator.decide(flow);
-        if (d.reason() == Reason.UNKNOWN_INSTANCE) {
-          // a typo is not a time-out: nothing can be said about an instance EC2 does not have
+        if (d.reason() == Reason.UNKNOWN_INSTANCE || d.reason() == Reason.UNKNOWN_GROUP) {
+          // a typo is not a time-out: nothing can be said about what EC2 does not have
           problems.add(Problem.error("--ask \"" + q + "\"", d.explanation()));
         } else {
           answers.add(new Answer("--ask", describeFlow(flow), flow, d, null));
@@ -289,7 +290,20 @@ public final class OfflineRunner {
             : f.protocol().isIcmp()
                 ? f.protocol().name() + " type " + f.port()
                 : f.protocol().name();
-    return src + " -> " + f.destinationInstanceId() + " " + what;
+    return src + " -> " + describe(f.destination()) + " " + what;
+  }
+
+  private static String describe(Destination d) {
+    if (d instanceof Destination.Address4 a) {
+      return Ip.format4(a.address());
+    }
+    if (d instanceof Destination.Address6 a) {
+      return Ip.format6(a.high(), a.low());
+    }
+    if (d instanceof Destination.Range r) {
+      return r.cidr().display();
+    }
+    return ((Destination.Instance) d).instanceId();
   }
 
   /**

@@ -117,7 +117,8 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
     ReachabilityCheckStatus status = draft.status;
     status.setVerdict(verdict);
     status.setExplanation(d.explanation());
-    Match m = d.ingress();
+    // An address outside the estate has no groups: the source's egress rule is what decided.
+    Match m = d.reason() == Reason.ALLOWED_FAR_SIDE_UNKNOWN ? d.egress() : d.ingress();
     status.setDecidingRule(
         m == null ? null : new DecidingRule(m.groupId(), m.groupName(), m.rule().display()));
     draft.looked(status::setLastEvaluated, status.getLastEvaluated());

@@ -8,6 +8,7 @@ import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.NamedPorts;
 import dev.portcullis.engine.Problem;
 import dev.portcullis.engine.Protocol;
+import dev.portcullis.engine.eval.Destination;
 import dev.portcullis.engine.eval.Flow;
 import dev.portcullis.engine.eval.Source;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class FlowSpecs {
         from.getInstanceId(),
         groupId != null ? groupId : from.getSecurityGroupId(),
         spec.getTo().getInstanceId(),
+        spec.getTo().getCidr(),
         spec.getProtocol(),
         spec.getPort(),
         problems);
@@ -56,6 +58,8 @@ public final class FlowSpecs {
    * @param cidr a source address or CIDR, or null
    * @param instanceId a source instance, or null
    * @param groupId a source group id (already resolved from a name), or null
+   * @param to the destination instance, or null
+   * @param toCidr the destination address or CIDR, or null
    */
   public static Flow flow(
       String field,
@@ -63,6 +67,7 @@ public final class FlowSpecs {
       String instanceId,
       String groupId,
       String to,
+      String toCidr,
       String protocol,
       Integer port,
       List<Problem> problems) {
@@ -81,8 +86,25 @@ public final class FlowSpecs {
     } else {
       source = new Source.GroupMember(groupId);
     }
-    if (to == null || to.isBlank()) {
-      problems.add(Problem.error(field + ".to.instanceId", "required"));
+    Destination destination = null;
+    boolean hasInstance = to != null && !to.isBlank();
+    boolean hasCidr = toCidr != null && !toCidr.isBlank();
+    if (hasInstance == hasCidr) {
+      problems.add(Problem.error(field + ".to", "set exactly one of instanceId or cidr"));
+    } else if (hasInstance) {
+      destination = new Destination.Instance(to);
+    } else {
+      destination = destination(toCidr, field + ".to.cidr", problems);
+      if (destination != null
+          && source != null
+          && !(source instanceof Source.Instance || source instanceof Source.GroupMember)) {
+        problems.add(
+            Problem.error(
+                field + ".from",
+                "a flow to an address needs a source that carries security groups: an instance"
+                    + " (instanceId) or a group's member (securityGroup or securityGroupId);"
+                    + " between two addresses no security group decides anything"));
+      }
     }
     String protoText = protocol == null ? "tcp" : protocol;
     Optional<Protocol> p = Protocol.parse(protoText);
@@ -111,7 +133,7 @@ public final class FlowSpecs {
     if (problems.size() > before) {
       return null;
     }
-    return new Flow(source, to, p.get(), portNumber);
+    return new Flow(source, destination, p.get(), portNumber);
   }
 
   /** An address (a host) or a CIDR (a range, allowed only when all of it is). */
@@ -143,10 +165,29 @@ public final class FlowSpecs {
     return new Source.Range(c.cidr());
   }
 
+  /** A destination address (one host) or CIDR (every address of it). */
+  static Destination destination(String text, String field, List<Problem> problems) {
+    Source s = source(text, field, problems);
+    if (s instanceof Source.Address4 a) {
+      return new Destination.Address4(a.address());
+    }
+    if (s instanceof Source.Address6 a) {
+      return new Destination.Address6(a.high(), a.low());
+    }
+    return s instanceof Source.Range r ? new Destination.Range(r.cidr()) : null;
+  }
+
+  /** Whether a word of a question is written as an address or CIDR rather than as a name. */
+  private static boolean looksLikeAddress(String word) {
+    return Character.isDigit(word.charAt(0)) || word.indexOf(':') >= 0;
+  }
+
   /**
    * Parses a question written on the command line: {@code SOURCE DESTINATION [PROTOCOL/]PORT}, such
-   * as {@code 203.0.113.7 i-0a000001 tcp/22}. The source is an address, a CIDR, an instance id, a
-   * group id, or a SecurityGroup resource name (resolved by {@code groupIdsByName}).
+   * as {@code 203.0.113.7 i-0a000001 tcp/22} or {@code i-0a000001 8.8.8.8 tcp/443}. The source is
+   * an address, a CIDR, an instance id, a group id, or a SecurityGroup resource name (resolved by
+   * {@code groupIdsByName}); the destination an instance id, an address or a CIDR (then the source
+   * must be an instance or a group).
    */
   public static Flow question(
       String text, Function<String, String> groupIdsByName, List<Problem> problems) {
@@ -180,14 +221,17 @@ public final class FlowSpecs {
         port = named.get();
       }
     }
+    // The destination: an instance id, or an address or CIDR.
+    String to = looksLikeAddress(parts[1]) ? null : parts[1];
+    String toCidr = to == null ? parts[1] : null;
     if (src.startsWith("i-")) {
-      return flow(field, null, src, null, parts[1], proto, port, problems);
+      return flow(field, null, src, null, to, toCidr, proto, port, problems);
     }
     if (src.startsWith("sg-")) {
-      return flow(field, null, null, src, parts[1], proto, port, problems);
+      return flow(field, null, null, src, to, toCidr, proto, port, problems);
     }
-    if (Character.isDigit(src.charAt(0)) || src.indexOf(':') >= 0) {
-      return flow(field, src, null, null, parts[1], proto, port, problems);
+    if (looksLikeAddress(src)) {
+      return flow(field, src, null, null, to, toCidr, proto, port, problems);
     }
     String id = groupIdsByName.apply(src);
     if (id == null) {
@@ -200,6 +244,6 @@ public final class FlowSpecs {
                   + " the manifests"));
       return null;
     }
-    return flow(field, null, null, id, parts[1], proto, port, problems);
+    return flow(field, null, null, id, to, toCidr, proto, port, problems);
   }
 }

@@ -102,7 +102,12 @@ class DemoIT {
     assertCheck(out, "scenario-3-union", "https-from-ipv6", "Reachable");
     assertCheck(out, "scenario-3-union", "rdp-from-bastion-blocked", "TimedOut");
     assertCheck(out, "scenario-4-across-vpcs", "app-in-b-cannot-use-the-group", "TimedOut");
-    assertThat(out).contains("17 of 17 expectations met.");
+    // an address outside the estate: the To column shows it
+    assertCheck(out, "scenario-1-ssh", "dev-box-reaches-the-internet", "Reachable");
+    assertThat(out)
+        .containsPattern(
+            "dev-box-reaches-the-internet +True +Reachable +Reachable +i-1a000001 +8\\.8\\.8\\.8 +tcp +443");
+    assertThat(out).contains("18 of 18 expectations met.");
     // groups and attachments, with the refusals scenario 4 is about
     assertThat(out)
         .containsPattern(

@@ -1,5 +1,6 @@
 package dev.portcullis.it;
 
+import static dev.portcullis.it.OperatorRun.BASTION;
 import static dev.portcullis.it.OperatorRun.DB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -116,6 +117,67 @@ class ReachabilityCheckIT {
               ReachabilityCheck.class, "nowhere", "Evaluated", "False", "InstanceNotFound");
       assertThat(c.getMessage()).contains("i-0fffffff");
       assertThat(run.get(ReachabilityCheck.class, "nowhere").getStatus().getVerdict()).isNull();
+    }
+  }
+
+  static String checkTo(String name, String cidr, int port, String expect) {
+    return "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\nmetadata: {name: "
+        + name
+        + "}\nspec:\n  region: eu-west-1\n  from: {instanceId: "
+        + BASTION
+        + "}\n  to: {cidr: \""
+        + cidr
+        + "\"}\n  port: "
+        + port
+        + "\n  expect: "
+        + expect
+        + "\n";
+  }
+
+  @Test
+  void aCheckToAnAddressOutsideTheEstateFollowsTheSourcesEgressRules() {
+    try (OperatorRun run = new OperatorRun("reach-address").start()) {
+      // The bastion carries its VPC's default group, whose default egress rule lets all out.
+      run.apply(ReachabilityCheck.class, checkTo("internet", "8.8.8.8", 443, "Reachable"));
+      run.apply(ReachabilityCheck.class, checkTo("vpn", "10.2.0.0/16", 5432, "Reachable"));
+      run.awaitCondition(ReachabilityCheck.class, "internet", "ExpectationMet", "True");
+      ReachabilityCheck internet = run.get(ReachabilityCheck.class, "internet");
+      assertThat(internet.getStatus().getVerdict()).isEqualTo(ReachabilityVerdict.REACHABLE);
+      assertThat(internet.getStatus().getExplanation())
+          .startsWith("reachable as far as security groups go")
+          .contains("8.8.8.8 is outside the estate")
+          .contains("its network ACLs and its routes are not known");
+      assertThat(internet.getStatus().getDecidingRule().getRule())
+          .isEqualTo("egress all traffic to 0.0.0.0/0");
+
+      // Egress only to 10.2.0.0/16 on 5432, instead of the default group: the internet is cut off.
+      run.apply(
+          SecurityGroup.class,
+          "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: out}\n"
+              + "spec:\n  region: eu-west-1\n  vpcId: vpc-0a000001\n  egress:\n"
+              + "    - ports: [5432]\n      to: [{cidr: 10.2.0.0/16}]\n");
+      run.apply(
+          SecurityGroupAttachment.class,
+          "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n"
+              + "metadata: {name: out}\nspec:\n  region: eu-west-1\n  securityGroups: [out]\n"
+              + "  instances: {ids: ["
+              + BASTION
+              + "]}\n");
+      Condition unmet =
+          run.awaitCondition(
+              ReachabilityCheck.class, "internet", "ExpectationMet", "False", "ExpectationNotMet");
+      assertThat(unmet.getMessage()).contains("TimedOut");
+      ReachabilityCheck cut = run.get(ReachabilityCheck.class, "internet");
+      assertThat(cut.getStatus().getVerdict()).isEqualTo(ReachabilityVerdict.TIMED_OUT);
+      assertThat(cut.getStatus().getExplanation())
+          .contains("no egress rule of group " + run.groupId("out"))
+          .contains("to 8.8.8.8");
+      assertThat(cut.getStatus().getDecidingRule()).isNull();
+
+      run.awaitCondition(ReachabilityCheck.class, "vpn", "ExpectationMet", "True");
+      assertThat(run.get(ReachabilityCheck.class, "vpn").getStatus().getExplanation())
+          .contains("to all of 10.2.0.0/16 is allowed out by rule")
+          .contains("a route that Portcullis does not model");
     }
   }
 }

@@ -285,6 +285,75 @@ class OfflineBadInputTest {
   }
 
   @Test
+  void aQuestionToAnAddressFromAnUnknownInstanceIsAnErrorNotATimeOut() throws IOException {
+    Path f = dir.resolve("one.yaml");
+    Files.writeString(
+        f,
+        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
+    for (String question : List.of("i-0fffffff 8.8.8.8 tcp/443", "sg-0fffffff 10.2.0.0/16 5432")) {
+      OfflineRun r =
+          OfflineRun.of(
+              "offline", "--world", WORLD, "--manifests", f.toString(), "--ask", question);
+      assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.INVALID);
+      assertThat(r.err()).containsPattern("there is no (instance|security group) [is]g?-?0fff");
+      assertThat(r.out()).doesNotContain("TimedOut");
+    }
+  }
+
+  @Test
+  void aQuestionFromAnAddressToAnAddressOrToABadAddressIsAnError() throws IOException {
+    Path f = dir.resolve("one.yaml");
+    Files.writeString(
+        f,
+        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
+    OfflineRun two =
+        OfflineRun.of(
+            "offline",
+            "--world",
+            WORLD,
+            "--manifests",
+            f.toString(),
+            "--ask",
+            "203.0.113.7 8.8.8.8 443");
+    assertThat(two.exitCode()).as(two.out() + two.err()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(two.err())
+        .contains(
+            "a flow to an address needs a source that carries security groups: an instance"
+                + " (instanceId) or a group's member (securityGroup or securityGroupId)");
+    OfflineRun bad =
+        OfflineRun.of(
+            "offline",
+            "--world",
+            WORLD,
+            "--manifests",
+            f.toString(),
+            "--ask",
+            "i-5a000001 10.0.0/8 443");
+    assertThat(bad.exitCode()).as(bad.out() + bad.err()).isEqualTo(OfflineCommand.INVALID);
+    assertThat(bad.err()).contains("10.0.0/8");
+  }
+
+  @Test
+  void aCheckFromAnAddressToAnAddressIsRefusedNamingTheField() throws IOException {
+    assertRejected(
+        apply(
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
+                + "metadata: {name: two-addresses, namespace: demo}\n"
+                + "spec: {region: eu-west-1, from: {cidr: 203.0.113.7/32},"
+                + " to: {cidr: 8.8.8.8}, port: 443}\n"),
+        "spec.from: a flow to an address needs a source that carries security groups");
+    assertRejected(
+        apply(
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
+                + "metadata: {name: bad-address, namespace: demo}\n"
+                + "spec: {region: eu-west-1, from: {instanceId: i-5a000001},"
+                + " to: {cidr: 8.8.8}, port: 443}\n"),
+        "spec.to.cidr: \"8.8.8\" is not an IP address or CIDR");
+  }
+
+  @Test
   void aWorldFileThatIsNotThereIsNamedOnce() {
     String missing = dir.resolve("no-world.yaml").toString();
     OfflineRun r = OfflineRun.of("offline", "--world", missing, "--manifests", dir.toString());

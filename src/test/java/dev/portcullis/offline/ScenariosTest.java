@@ -38,7 +38,9 @@ class ScenariosTest {
             "--ask",
             "203.0.113.8 i-1a000001 tcp/22",
             "--ask",
-            "i-1a000001 i-1f000001 tcp/443");
+            "i-1a000001 i-1f000001 tcp/443",
+            "--ask",
+            "i-1a000001 203.0.113.80 tcp/443");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.answer("my-computer-gets-in")).contains("Reachable  expected Reachable: ok");
     assertThat(r.explanation("my-computer-gets-in"))
@@ -52,7 +54,19 @@ class ScenariosTest {
     assertThat(r.explanation("dev-box-reaches-out")).contains("egress all traffic to 0.0.0.0/0");
     // the neighbouring address of my computer is another computer
     assertThat(r.out()).containsPattern("203.0.113.8 -> i-1a000001 tcp/22  TimedOut");
-    assertThat(r.out()).contains("1 groups, 1 attachments, 5 questions; 3 of 3 expectations met");
+    // an address outside the estate: as far as the dev box's egress rules go
+    assertThat(r.verdict("dev-box-reaches-the-internet")).isEqualTo("Reachable");
+    assertThat(r.explanation("dev-box-reaches-the-internet"))
+        .startsWith("reachable as far as security groups go")
+        .contains("egress all traffic to 0.0.0.0/0")
+        .contains("8.8.8.8 is outside the estate");
+    // the server's public IP: over the internet, from the dev box's public IP
+    assertThat(r.out())
+        .contains("i-1a000001 -> 203.0.113.80 tcp/443  Reachable")
+        .contains(
+            "203.0.113.80 is the public IP of i-1f000001: the connection leaves through the"
+                + " internet gateway");
+    assertThat(r.out()).contains("1 groups, 1 attachments, 7 questions; 4 of 4 expectations met");
   }
 
   @Test

@@ -39,9 +39,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
     getDescription = "The source: a CIDR, an instance, a SecurityGroup name or a group id.")
 @AdditionalPrinterColumn(
     name = "To",
-    jsonPath = ".spec.to.instanceId",
+    jsonPath = ".spec.to.*",
     type = AdditionalPrinterColumn.Type.STRING,
-    getDescription = "The destination instance.")
+    getDescription = "The destination: an instance, an address or a CIDR.")
 @AdditionalPrinterColumn(
     name = "Protocol",
     jsonPath = ".spec.protocol",

@@ -37,7 +37,8 @@ public class ReachabilityCheckSpec {
   @Required
   private FlowSource from;
 
-  @JsonPropertyDescription("Where the connection goes to.")
+  @JsonPropertyDescription(
+      "Where the connection goes to: exactly one of instanceId or cidr (an address or CIDR).")
   @Required
   private FlowTarget to;
 

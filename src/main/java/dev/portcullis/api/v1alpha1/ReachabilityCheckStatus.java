@@ -18,8 +18,9 @@ public class ReachabilityCheckStatus implements ConditionedStatus {
   private String explanation;
 
   @JsonPropertyDescription(
-      "The ingress rule of the destination's groups that admitted the connection; absent when"
-          + " none did.")
+      "The ingress rule of the destination's groups that admitted the connection; for an"
+          + " address outside the estate, which has no groups, the source's egress rule that let it"
+          + " out. Absent when none did.")
   private DecidingRule decidingRule;
 
   @JsonPropertyDescription(

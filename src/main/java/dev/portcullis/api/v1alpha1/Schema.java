@@ -186,6 +186,13 @@ final class Schema {
       "cidr must be an IPv4 or IPv6 CIDR block, such as 10.0.0.0/16, 203.0.113.7/32 or"
           + " 2001:db8::/32";
 
+  /** A destination: one address, or a CIDR block (both parsed by the API server's IP library). */
+  static final String ADDRESS_RULE = "isIP(self) || isCIDR(self)";
+
+  static final String ADDRESS_MESSAGE =
+      "cidr must be an IPv4 or IPv6 address, such as 8.8.8.8 or 2001:db8::5, or a CIDR block,"
+          + " such as 10.2.0.0/16";
+
   /** The longest IPv6 text form (45 characters) plus {@code /128}. */
   static final int CIDR_MAX = 49;
 

@@ -264,4 +264,116 @@ final class Explanations {
     }
     return "protocol " + p.name();
   }
+
+  // ------------------------------------------------------------------ flows to an address
+
+  /** Before the decision of a flow to an instance's private IP in the sender's VPC. */
+  static String privateIpOf(String address, String network) {
+    return address + " is the private IP of " + network + ", in the sender's VPC: ";
+  }
+
+  /** Before the decision of a flow to an instance's public IP. */
+  static String publicIpOf(String address, String dstId) {
+    return address
+        + " is the public IP of "
+        + dstId
+        + ": the connection leaves through the internet gateway and arrives from the sender's"
+        + " public IP, where no rule that references a group matches, only CIDR rules; ";
+  }
+
+  /** Before the decision of a flow to an instance's IPv6 address. */
+  static String ipv6Of(String address, String dstId, boolean sameVpc) {
+    return sameVpc
+        ? address + " is the IPv6 address of " + dstId + ", in the sender's VPC: "
+        : address
+            + " is the IPv6 address of "
+            + dstId
+            + ", in another network: the connection goes over the internet, where no rule that"
+            + " references a group matches, only CIDR rules; ";
+  }
+
+  /** A sender without a public IP and a public destination address. */
+  static String noAnswerOverInternet(String sender, String address) {
+    return sender
+        + " has no public IP, so it cannot get an answer from "
+        + address
+        + " over the internet (a NAT gateway would give it one, and Portcullis does not model"
+        + " NAT); packets have no path and the client times out";
+  }
+
+  /** A sender without an IPv6 address and an IPv6 destination. */
+  static String noIpv6(String sender, String address) {
+    return sender
+        + " has no IPv6 address, so it cannot send to "
+        + address
+        + "; packets have no path and the client times out";
+  }
+
+  /** No egress rule allows a flow to an address outside the estate. */
+  static String noEgressOutside(String prefix, String traffic, String address) {
+    return prefix + traffic + " to " + address + DROPPED;
+  }
+
+  /** Egress rules allow only part of a destination range. */
+  static String partOfRange(String prefix, String traffic, String range, String rule) {
+    return prefix
+        + traffic
+        + " to all of "
+        + range
+        + "; only part of it is allowed, by "
+        + rule
+        + ", and security groups drop what no rule allows, so a client sending to the rest of the"
+        + " range times out";
+  }
+
+  /**
+   * A flow the sender's egress rules allow to an address outside the estate: what is decided, and
+   * what cannot be known.
+   *
+   * @param note what a private address adds, or null
+   */
+  static String farSideUnknown(
+      String egress, String sender, String traffic, String address, boolean range, String note) {
+    return "reachable as far as security groups go: "
+        + traffic
+        + " from "
+        + sender
+        + (range ? " to all of " : " to ")
+        + address
+        + " is allowed out by "
+        + egress
+        + STATEFUL
+        + ". "
+        + address
+        + (range
+            ? " is taken as addresses outside the estate: no security group of theirs is"
+                + " decided, and what listens there, their network ACLs and their routes are not"
+                + " known"
+            : " is outside the estate: no security group of the far side is decided, and what"
+                + " listens there, its network ACLs and its routes are not known")
+        + (note == null ? "" : "; " + note);
+  }
+
+  /**
+   * What a private destination address outside the estate adds.
+   *
+   * @param elsewhere instances of other networks whose private IP it is, as {@link #network} writes
+   *     them
+   */
+  static String privateOutside(
+      String address, String senderNetwork, boolean range, List<String> elsewhere) {
+    String s =
+        address
+            + (range ? " is private: beyond " : " is a private address: beyond ")
+            + senderNetwork
+            + " it is reached only over a route that Portcullis does not model (VPC peering, a"
+            + " transit gateway, a VPN or Direct Connect)";
+    if (!elsewhere.isEmpty()) {
+      s +=
+          "; it is the private IP of "
+              + String.join(" and of ", elsewhere)
+              + ", in another network, whose groups are not judged here";
+    }
+    return s;
+  }
 }

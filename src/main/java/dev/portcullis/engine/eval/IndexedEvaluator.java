@@ -26,6 +26,10 @@ import java.util.TreeSet;
  * <p>Besides {@link FlowEvaluator}, it has a fast path on int handles for callers that evaluate
  * many flows between the same instances: resolve each instance once with {@link #instanceIndex},
  * then call {@link #verdict(int, int, int, int)} or {@link #verdictFromAddress}.
+ *
+ * <p>A flow whose {@link Destination} is an address, not an instance, is decided by a {@link
+ * NaiveEvaluator} over the same estate, built on the first such flow: the two agree on it by
+ * construction.
  */
 public final class IndexedEvaluator implements FlowEvaluator {
   private static final int NO_NETWORK = -1;
@@ -120,7 +124,14 @@ public final class IndexedEvaluator implements FlowEvaluator {
   /** Instance ids by handle (reading them through {@code instances} costs one more object). */
   private final String[] idOf;
 
+  /** The estate, for the reference evaluator that decides flows to addresses. */
+  private final Estate estate;
+
+  /** Built on the first flow to an address: most uses of this evaluator never ask one. */
+  private volatile NaiveEvaluator reference;
+
   public IndexedEvaluator(Estate estate) {
+    this.estate = estate;
     // Later duplicates of an id replace earlier ones, as in NaiveEvaluator's maps.
     Map<String, GroupState> byGroup = new LinkedHashMap<>();
     for (GroupState g : estate.groups()) {
@@ -449,7 +460,10 @@ public final class IndexedEvaluator implements FlowEvaluator {
 
   @Override
   public Verdict verdict(Flow flow) {
-    int dst = instanceIds.get(flow.destinationInstanceId());
+    if (!(flow.destination() instanceof Destination.Instance to)) {
+      return reference().verdict(flow);
+    }
+    int dst = instanceIds.get(to.instanceId());
     if (dst < 0) {
       return Verdict.TIMED_OUT;
     }
@@ -474,11 +488,14 @@ public final class IndexedEvaluator implements FlowEvaluator {
    * several would apply; writes the explanation only when {@code explain}.
    */
   private Decision evaluate(Flow flow, boolean explain) {
-    int dst = instanceIds.get(flow.destinationInstanceId());
+    if (!(flow.destination() instanceof Destination.Instance to)) {
+      return reference().decide(flow); // verdict() sends the others there first
+    }
+    int dst = instanceIds.get(to.instanceId());
     if (dst < 0) {
       return denied(
           Reason.UNKNOWN_INSTANCE,
-          explain ? Explanations.unknownInstance(flow.destinationInstanceId()) : null,
+          explain ? Explanations.unknownInstance(to.instanceId()) : null,
           null);
     }
     int dstAt = blockAt(dst);
@@ -746,6 +763,20 @@ public final class IndexedEvaluator implements FlowEvaluator {
       }
     }
     return NO_MATCH;
+  }
+
+  /**
+   * The reference evaluator over the same estate, which decides every flow to an address (an
+   * instance's address included): those are few, asked with their explanation, and keeping them out
+   * of the index keeps its blocks and its fast path on instances as they are.
+   */
+  private NaiveEvaluator reference() {
+    NaiveEvaluator r = reference;
+    if (r == null) {
+      r = new NaiveEvaluator(estate);
+      reference = r;
+    }
+    return r;
   }
 
   private Match match(int handle) {

@@ -354,8 +354,8 @@ class CrdSchemaTest {
         .containsExactlyInAnyOrder("region", "securityGroups", "instances");
     assertThat(GeneratedCrds.at("ReachabilityCheck", "spec").getRequired())
         .containsExactlyInAnyOrder("region", "from", "to");
-    assertThat(GeneratedCrds.at("ReachabilityCheck", "spec.to").getRequired())
-        .containsExactly("instanceId");
+    // to takes instanceId or cidr: a CEL rule requires exactly one
+    assertThat(GeneratedCrds.at("ReachabilityCheck", "spec.to").getRequired()).isNullOrEmpty();
   }
 
   @Test
@@ -413,7 +413,7 @@ class CrdSchemaTest {
             entry("Verdict", ".status.verdict"),
             entry("Expected", ".spec.expect"),
             entry("From", ".spec.from.*"),
-            entry("To", ".spec.to.instanceId"),
+            entry("To", ".spec.to.*"),
             entry("Protocol", ".spec.protocol"),
             entry("Port", ".spec.port"),
             entry("Age", ".metadata.creationTimestamp"),

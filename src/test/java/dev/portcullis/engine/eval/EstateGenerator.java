@@ -322,9 +322,44 @@ public final class EstateGenerator {
         protocol = new Protocol(others[rnd.nextInt(others.length)]);
         port = rnd.nextInt(3) == 0 ? -1 : rnd.nextInt(3);
       }
-      flows.add(new Flow(src, dst, protocol, port));
+      if ((src instanceof Source.Instance || src instanceof Source.GroupMember)
+          && rnd.nextInt(8) == 0) {
+        flows.add(new Flow(src, addressDestination(rnd, instances, cidrs), protocol, port));
+      } else {
+        flows.add(new Flow(src, dst, protocol, port));
+      }
     }
     return flows;
+  }
+
+  /**
+   * An address to send to: an instance's private, public or IPv6 address, a CIDR some rule names
+   * (as a range, or its first address), or any IPv4 address.
+   */
+  private static Destination addressDestination(
+      SplittableRandom rnd, List<InstanceState> instances, List<Peer> cidrs) {
+    NetworkInterface nic = instances.get(rnd.nextInt(instances.size())).primary();
+    Peer c = cidrs.get(rnd.nextInt(cidrs.size()));
+    switch (rnd.nextInt(6)) {
+      case 0:
+        return new Destination.Address4(nic.privateIp());
+      case 1:
+        return nic.publicIp() != null
+            ? new Destination.Address4(nic.publicIp())
+            : new Destination.Address4(rnd.nextInt());
+      case 2:
+        return nic.ipv6() != null
+            ? new Destination.Address6(nic.ipv6()[0], nic.ipv6()[1])
+            : new Destination.Address6(0x20010db8L << 32, rnd.nextLong());
+      case 3:
+        return new Destination.Range(c);
+      case 4:
+        return c instanceof Cidr4 c4
+            ? new Destination.Address4(c4.address())
+            : new Destination.Address6(((Cidr6) c).high(), ((Cidr6) c).low());
+      default:
+        return new Destination.Address4(rnd.nextInt());
+    }
   }
 
   private static Source adversarialSource(SplittableRandom rnd, Estate estate, List<Peer> cidrs) {

@@ -1,6 +1,7 @@
 package dev.portcullis.engine.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
@@ -705,5 +706,227 @@ abstract class EvaluationSemanticsContract {
     assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
     assertThat(d.reason()).isEqualTo(Reason.NO_ROUTE);
     assertThat(d.explanation()).contains("a member of sg-far has no public IP");
+  }
+
+  // ------------------------------------------------------------------ destinations that are
+  // addresses
+
+  private Decision decideTo(Source src, Destination dst, int tcpPort) {
+    Flow flow = new Flow(src, dst, Protocol.TCP, tcpPort);
+    FlowEvaluator e = evaluator(new Estate(groups, instances));
+    Decision d = e.decide(flow);
+    assertThat(e.verdict(flow)).as("verdict() agrees with decide()").isEqualTo(d.verdict());
+    return d;
+  }
+
+  private Decision tcpTo(String src, String address, int port) {
+    Destination dst =
+        address.indexOf('/') >= 0
+            ? new Destination.Range(cidr(address))
+            : address.indexOf(':') >= 0
+                ? new Destination.Address6(
+                    Ip.parse6(address).orElseThrow()[0], Ip.parse6(address).orElseThrow()[1])
+                : new Destination.Address4(ip(address));
+    return decideTo(new Source.Instance(src), dst, port);
+  }
+
+  @Test
+  void toAnAddressOutsideTheEstateTheSourcesEgressRulesAloneDecide() {
+    group("sg-web");
+    instance("i-web", "10.0.0.10", "sg-web");
+
+    Decision d = tcpTo("i-web", "8.8.8.8", 443);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(d.reason()).isEqualTo(Reason.ALLOWED_FAR_SIDE_UNKNOWN);
+    assertThat(d.egress()).isEqualTo(new Match("sg-web", "web", Rule.DEFAULT_EGRESS));
+    assertThat(d.ingress()).isNull();
+    assertThat(d.explanation())
+        .startsWith("reachable as far as security groups go")
+        .contains("8.8.8.8 is outside the estate")
+        .contains("what listens there, its network ACLs and its routes are not known");
+  }
+
+  @Test
+  void toAnAddressOutsideTheEstateWithoutAnEgressRuleTheClientTimesOut() {
+    groupWithoutEgress("sg-locked", out(Protocol.TCP, 5432, 5432, cidr("10.2.0.0/16")));
+    group("sg-other", tcpIn(22, cidr("203.0.113.7/32")));
+    // The default egress rule of sg-other would let it out: a union, so one group is enough.
+    instance("i-locked", "10.0.0.10", "sg-locked");
+    instance("i-both", "10.0.0.11", "sg-locked", "sg-other");
+
+    Decision d = tcpTo("i-locked", "8.8.8.8", 443);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(d.reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    assertThat(d.explanation())
+        .isEqualTo(
+            "no egress rule of group sg-locked (locked) on i-locked allows tcp port 443 to 8.8.8.8;"
+                + " security groups drop what no rule allows, so the client times out");
+    assertThat(tcpTo("i-both", "8.8.8.8", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcpTo("i-locked", "10.2.3.4", 5432).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcpTo("i-locked", "10.2.3.4", 5433).verdict()).isEqualTo(Verdict.TIMED_OUT);
+  }
+
+  @Test
+  void aRangeIsAllowedOnlyWhenOneRuleCoversAllOfItAndAPartlyAllowedOneNamesTheRule() {
+    groupWithoutEgress("sg-app", out(Protocol.TCP, 5432, 5432, cidr("10.2.0.0/24")));
+    instance("i-app", "10.0.0.5", "sg-app");
+
+    Decision whole = tcpTo("i-app", "10.2.0.0/25", 5432);
+    Decision part = tcpTo("i-app", "10.2.0.0/16", 5432);
+    Decision none = tcpTo("i-app", "10.3.0.0/16", 5432);
+
+    assertThat(whole.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(whole.explanation())
+        .contains("to all of 10.2.0.0/25 is allowed out by rule")
+        .contains(
+            "is private: beyond eu-west-1/vpc-main it is reached only over a route that"
+                + " Portcullis does not model");
+    assertThat(part.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(part.reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    assertThat(part.explanation())
+        .contains("allows tcp port 5432 to all of 10.2.0.0/16; only part of it is allowed, by rule")
+        .contains("10.2.0.0/24");
+    assertThat(none.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(none.explanation()).doesNotContain("only part");
+  }
+
+  @Test
+  void toAnInstancesPrivateIpInTheVpcAGroupReferenceMatchesAsToTheInstance() {
+    group("sg-app");
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")));
+    instance("i-app", "10.0.0.5", "sg-app");
+    listening("i-db", "10.0.0.20", 5432, "sg-db");
+
+    Decision d = tcpTo("i-app", "10.0.0.20", 5432);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(d.reason()).isEqualTo(Reason.ALLOWED_LISTENING);
+    assertThat(d.ingress())
+        .isEqualTo(new Match("sg-db", "db", tcpIn(5432, new GroupPeer("sg-app"))));
+    assertThat(d.explanation())
+        .startsWith(
+            "10.0.0.20 is the private IP of i-db (eu-west-1/vpc-main), in the sender's VPC:");
+  }
+
+  @Test
+  void toAnInstancesPublicIpOnlyCidrRulesForTheSourcesPublicIpMatch() {
+    group("sg-app");
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")));
+    instance("i-app", "10.0.0.5", "sg-app"); // public IP 3.0.0.1
+    listening("i-db", "10.0.0.20", 5432, "sg-db"); // public IP 3.0.0.2
+
+    Decision byReference = tcpTo("i-app", "3.0.0.2", 5432);
+
+    assertThat(byReference.verdict()).isEqualTo(Verdict.TIMED_OUT);
+    assertThat(byReference.reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(byReference.explanation())
+        .startsWith(
+            "3.0.0.2 is the public IP of i-db: the connection leaves through the internet"
+                + " gateway")
+        .contains("no rule that references a group matches")
+        .contains("from i-app (its public IP 3.0.0.1)");
+
+    groups.clear();
+    group("sg-app");
+    group("sg-db", tcpIn(5432, new GroupPeer("sg-app")), tcpIn(5432, cidr("3.0.0.1/32")));
+    Decision byAddress = tcpTo("i-app", "3.0.0.2", 5432);
+    assertThat(byAddress.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(byAddress.ingress())
+        .isEqualTo(new Match("sg-db", "db", tcpIn(5432, cidr("3.0.0.1/32"))));
+  }
+
+  @Test
+  void aSourceWithoutAPublicIpGetsNoAnswerOverTheInternet() {
+    group("sg-app");
+    group("sg-web", tcpIn(443, cidr("0.0.0.0/0")));
+    instanceIn(REGION, VPC, "i-private", "10.0.0.5", null, Set.of(), "sg-app");
+    instanceIn(
+        REGION,
+        VPC,
+        "i-web",
+        "10.0.0.6",
+        "54.0.0.6",
+        Set.of(new Listener(Protocol.TCP, 443)),
+        "sg-web");
+
+    for (String address : List.of("8.8.8.8", "54.0.0.6", "0.0.0.0/0")) {
+      Decision d = tcpTo("i-private", address, 443);
+      assertThat(d.verdict()).as(address).isEqualTo(Verdict.TIMED_OUT);
+      assertThat(d.reason()).as(address).isEqualTo(Reason.NO_ROUTE);
+      assertThat(d.explanation())
+          .as(address)
+          .contains("i-private has no public IP, so it cannot get an answer from");
+    }
+    // A private address needs no public IP.
+    assertThat(tcpTo("i-private", "10.0.0.6", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+  }
+
+  @Test
+  void toAnInstancesIpv6AddressGroupReferencesMatchOnlyWithinTheVpc() {
+    // The default egress rule is IPv4's alone: IPv6 needs a rule of its own.
+    group("sg-app", out(Protocol.TCP, 443, 443, cidr("::/0")));
+    group("sg-web", tcpIn(443, new GroupPeer("sg-app")));
+    instance("i-app", "10.0.0.5", "sg-app"); // 2001:db8:ffff::1
+    listening("i-web", "10.0.0.6", 443, "sg-web"); // 2001:db8:ffff::2
+    instanceIn(REGION, "vpc-other", "i-far", "10.1.0.5", "54.0.0.9", Set.of(), "sg-app");
+
+    assertThat(tcpTo("i-app", "2001:db8:ffff::2", 443).verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(tcpTo("i-app", "2001:db8:ffff::2", 80).reason()).isEqualTo(Reason.NO_EGRESS_RULE);
+    Decision noV6 = tcpTo("i-far", "2001:db8:ffff::2", 443);
+    assertThat(noV6.reason()).isEqualTo(Reason.NO_ROUTE);
+    assertThat(noV6.explanation()).contains("i-far has no IPv6 address");
+  }
+
+  @Test
+  void aGroupsMemberIsDecidedByItsGroupsEgressAndHasNoAddressOfItsOwn() {
+    groupWithoutEgress("sg-app", out(Protocol.TCP, 5432, 5432, cidr("10.2.0.0/16")));
+    instance("i-other", "10.0.0.9");
+
+    Decision vpn =
+        decideTo(new Source.GroupMember("sg-app"), new Destination.Address4(ip("10.2.0.9")), 5432);
+    Decision internet =
+        decideTo(new Source.GroupMember("sg-app"), new Destination.Address4(ip("8.8.8.8")), 443);
+
+    assertThat(vpn.verdict()).isEqualTo(Verdict.REACHABLE);
+    assertThat(vpn.explanation()).contains("from a member of sg-app to 10.2.0.9");
+    assertThat(internet.reason()).isEqualTo(Reason.NO_ROUTE);
+    assertThat(internet.explanation()).contains("a member of sg-app has no public IP");
+  }
+
+  @Test
+  void aPrivateAddressOfAnotherVpcIsOutsideTheSendersNetworkAndSaysWhoseItIs() {
+    group("sg-app");
+    instance("i-app", "10.0.0.5", "sg-app");
+    instanceIn(REGION, "vpc-other", "i-far", "10.1.0.5", "54.0.0.9", Set.of(), "sg-app");
+
+    Decision d = tcpTo("i-app", "10.1.0.5", 443);
+
+    assertThat(d.reason()).isEqualTo(Reason.ALLOWED_FAR_SIDE_UNKNOWN);
+    assertThat(d.explanation())
+        .contains("does not model (VPC peering, a transit gateway, a VPN or Direct Connect)")
+        .contains("it is the private IP of i-far (eu-west-1/vpc-other), in another network");
+  }
+
+  @Test
+  void anAddressDestinationNeedsASourceWithGroupsAndAnUnknownSourceIsSaidSo() {
+    assertThatThrownBy(
+            () ->
+                new Flow(
+                    new Source.Address4(ip(LAPTOP)),
+                    new Destination.Address4(ip("8.8.8.8")),
+                    Protocol.TCP,
+                    443))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no security group decides traffic between two addresses");
+    group("sg-app");
+    instance("i-app", "10.0.0.5", "sg-app");
+
+    assertThat(tcpTo("i-nope", "8.8.8.8", 443).reason()).isEqualTo(Reason.UNKNOWN_INSTANCE);
+    assertThat(
+            decideTo(new Source.GroupMember("sg-nope"), new Destination.Address4(ip("8.8.8.8")), 1)
+                .reason())
+        .isEqualTo(Reason.UNKNOWN_GROUP);
   }
 }

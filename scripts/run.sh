@@ -232,8 +232,8 @@ apply_and_wait ReachabilityCheck prc condition=Evaluated
 # A check judges its expectation once what it depends on has converged (ExpectationMet is
 # Unknown, reason Converging, until then): wait for every judgement.
 for _ in $(seq 1 120); do
-  "$kubectl" get prc -A -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="ExpectationMet")].status}{"\n"}{end}' |
-    grep -q Unknown || break
+  judged=$("$kubectl" get prc -A -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="ExpectationMet")].status}{"\n"}{end}')
+  [[ $judged == *Unknown* ]] || break
   sleep 1
 done
 

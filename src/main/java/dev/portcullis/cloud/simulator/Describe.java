@@ -15,20 +15,6 @@ import java.util.function.Predicate;
 final class Describe {
   private Describe() {}
 
-  /** What a describe asks: the ids it names (each must exist), its filters, and which page. */
-  record Query(
-      List<String> ids, List<Ec2Api.Filter> filters, String nextToken, Integer maxResults) {
-    Query {
-      ids = ids == null ? List.of() : ids;
-      filters = filters == null ? List.of() : filters;
-    }
-
-    /** Neither ids, filters nor pages: EC2 charges such a call to a smaller bucket. */
-    boolean unfiltered() {
-      return ids.isEmpty() && filters.isEmpty() && nextToken == null && maxResults == null;
-    }
-  }
-
   /**
    * A kind of resource a describe lists: the kind its tokens carry, its filters, the id a request
    * names it by, and the page sizes its action takes.
@@ -47,7 +33,7 @@ final class Describe {
   static <T, R> Page<R> describe(
       Listing<T> listing,
       RegionState r,
-      Query q,
+      Ec2Api.Query q,
       Consumer<List<String>> checkIds,
       NavigableMap<String, T> all,
       Predicate<T> also,

@@ -68,12 +68,7 @@ final class InstanceActions {
 
   private void describeInstances(String region, QueryRequest req, Xml out) {
     Page<Ec2Api.InstanceEntry> page =
-        api.describeInstances(
-            region,
-            req.list("InstanceId"),
-            req.filters(),
-            GroupActions.emptyToNull(req.get("NextToken")),
-            req.integer("MaxResults"));
+        api.describeInstances(region, req.describeQuery("InstanceId"));
     out.start("reservationSet");
     for (Ec2Api.InstanceEntry entry : page.items()) {
       InstanceInfo i = entry.instance();
@@ -130,12 +125,7 @@ final class InstanceActions {
 
   private void describeInterfaces(String region, QueryRequest req, Xml out) {
     Page<Ec2Api.InterfaceEntry> page =
-        api.describeNetworkInterfaces(
-            region,
-            req.list("NetworkInterfaceId"),
-            req.filters(),
-            GroupActions.emptyToNull(req.get("NextToken")),
-            req.integer("MaxResults"));
+        api.describeNetworkInterfaces(region, req.describeQuery("NetworkInterfaceId"));
     out.start("networkInterfaceSet");
     for (Ec2Api.InterfaceEntry n : page.items()) {
       out.start("item")

@@ -73,7 +73,8 @@ public final class Ec2Api {
       List<String> ids, List<Filter> filters, String nextToken, Integer maxResults) {
     public Query {
       ids = ids == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(ids));
-      filters = filters == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(filters));
+      filters =
+          filters == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(filters));
     }
 
     /** Neither ids, filters nor pages: EC2 charges such a call to a smaller bucket. */

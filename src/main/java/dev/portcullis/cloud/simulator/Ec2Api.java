@@ -1,7 +1,5 @@
 package dev.portcullis.cloud.simulator;
 
-import dev.portcullis.cloud.CloudException;
-import dev.portcullis.cloud.CloudException.Kind;
 import dev.portcullis.cloud.Ec2Action;
 import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.ObservedRule;
@@ -12,16 +10,14 @@ import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Cidr6;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.GroupPeer;
-import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,8 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * EC2's actions beyond the {@link dev.portcullis.cloud.CloudPort}, on one simulator: what a user
@@ -51,16 +45,13 @@ public final class Ec2Api {
   /** The account every simulated resource belongs to (the documentation's example account). */
   public static final String ACCOUNT_ID = "123456789012";
 
-  private static final Pattern RULE_ID = Pattern.compile("sgr-([0-9a-f]{8}|[0-9a-f]{17})");
-  private static final Pattern PREFIX_LIST_ID = Pattern.compile("pl-([0-9a-f]{8}|[0-9a-f]{17})");
-  private static final int MIN_PAGE = 5;
-  private static final int MAX_PAGE = 1000;
-  private static final String TOKEN_VERSION = "api1";
-
   private final Ec2Simulator sim;
+
+  private final NetworkApi network;
 
   public Ec2Api(Ec2Simulator sim) {
     this.sim = Objects.requireNonNull(sim, "sim");
+    this.network = new NetworkApi(sim);
   }
 
   public Ec2Simulator simulator() {
@@ -71,6 +62,24 @@ public final class Ec2Api {
   public record Filter(String name, List<String> values) {
     public Filter {
       values = values == null ? List.of() : List.copyOf(values);
+    }
+  }
+
+  /**
+   * What a describe call asks: the ids it names (each must exist), its filters, and which page
+   * ({@code nextToken} null for the first; {@code maxResults} null for everything at once).
+   */
+  public record Query(
+      List<String> ids, List<Filter> filters, String nextToken, Integer maxResults) {
+    public Query {
+      ids = ids == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(ids));
+      filters =
+          filters == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(filters));
+    }
+
+    /** Neither ids, filters nor pages: EC2 charges such a call to a smaller bucket. */
+    boolean unfiltered() {
+      return ids.isEmpty() && filters.isEmpty() && nextToken == null && maxResults == null;
     }
   }
 
@@ -121,8 +130,8 @@ public final class Ec2Api {
 
   // ---------------------------------------------------------------- groups
 
-  private static final Ec2Filters<RegionState.Group> GROUP_FILTERS =
-      new Ec2Filters<>(groupAttributes(), g -> g.tags);
+  private static final Describe.Listing<RegionState.Group> GROUPS =
+      new Describe.Listing<>("sg", new Ec2Filters<>(groupAttributes(), g -> g.tags), g -> g.id);
 
   private static Map<String, Function<RegionState.Group, Collection<String>>> groupAttributes() {
     Map<String, Function<RegionState.Group, Collection<String>>> a = new LinkedHashMap<>();
@@ -176,98 +185,58 @@ public final class Ec2Api {
    * default VPC.
    */
   public Page<SecurityGroupInfo> describeSecurityGroups(
-      String region,
-      List<String> groupIds,
-      List<String> groupNames,
-      List<Filter> filters,
-      String nextToken,
-      Integer maxResults) {
-    List<String> ids = orEmpty(groupIds);
+      String region, Query q, List<String> groupNames) {
     List<String> names = orEmpty(groupNames);
-    boolean unfiltered =
-        ids.isEmpty()
-            && names.isEmpty()
-            && orEmpty(filters).isEmpty()
-            && nextToken == null
-            && maxResults == null;
     return sim.run(
         Ec2Action.DESCRIBE_SECURITY_GROUPS,
         region,
-        unfiltered,
+        q.unfiltered() && names.isEmpty(),
         false,
-        (r, now) -> {
-          checkMaxResults(maxResults);
-          Ec2Filters.Compiled<RegionState.Group> f = GROUP_FILTERS.compile(filters);
-          String after = decode(nextToken, "sg", r.name);
-          List<String> missing = new ArrayList<>();
-          for (String id : ids) {
-            if (id == null || !Ec2Constraints.isGroupId(id)) {
-              throw Ec2Errors.groupIdMalformed(String.valueOf(id));
-            }
-            RegionState.Group g = r.groups.get(id);
-            if (g == null || !g.visibleAt(now)) {
-              missing.add(id);
-            }
-          }
-          if (!missing.isEmpty()) {
-            throw Ec2Errors.groupNotFound(missing);
-          }
-          for (String name : names) {
-            boolean found =
-                r.groups.values().stream().anyMatch(g -> g.visibleAt(now) && g.name.equals(name));
-            if (!found) {
-              throw new CloudException(
-                  "InvalidGroup.NotFound",
-                  Kind.NOT_FOUND,
-                  "The security group '" + name + "' does not exist");
-            }
-          }
-          return page(
-              r.groups,
-              after,
-              maxResults,
-              g ->
-                  g.visibleAt(now)
-                      && (ids.isEmpty() || ids.contains(g.id))
-                      && (names.isEmpty() || names.contains(g.name))
-                      && f.matches(g),
-              RegionState.Group::info,
-              id -> encode("sg", r.name, id));
-        });
+        (r, now) ->
+            Describe.describe(
+                GROUPS,
+                r,
+                q,
+                ids -> {
+                  RequestChecks.requireGroups(r, ids, now);
+                  for (String name : names) {
+                    if (r.groups.values().stream()
+                        .noneMatch(g -> g.visibleAt(now) && g.name.equals(name))) {
+                      throw Ec2Errors.groupNotFound(name);
+                    }
+                  }
+                },
+                r.groups,
+                g -> g.visibleAt(now) && (names.isEmpty() || names.contains(g.name)),
+                RegionState.Group::info));
   }
 
   // ---------------------------------------------------------------- rules
 
-  private static final Ec2Filters<RuleEntry> RULE_FILTERS =
-      new Ec2Filters<>(
-          Map.of(
-              "group-id", e -> List.of(e.groupId()),
-              "security-group-rule-id", e -> List.of(e.ruleId())),
-          e -> Map.of());
+  private static final Describe.Listing<RuleEntry> RULES =
+      new Describe.Listing<>(
+          "sgr",
+          new Ec2Filters<>(
+              Map.of(
+                  "group-id", e -> List.of(e.groupId()),
+                  "security-group-rule-id", e -> List.of(e.ruleId())),
+              e -> Map.of()),
+          RuleEntry::ruleId);
 
   /**
    * DescribeSecurityGroupRules: rules by id (each must exist) and filters ({@code group-id}, {@code
    * security-group-rule-id}; simulated rules carry no tags), ordered by group and rule id, in
    * pages.
    */
-  public Page<RuleEntry> describeSecurityGroupRules(
-      String region,
-      List<String> ruleIds,
-      List<Filter> filters,
-      String nextToken,
-      Integer maxResults) {
-    List<String> ids = orEmpty(ruleIds);
+  public Page<RuleEntry> describeSecurityGroupRules(String region, Query q) {
     return sim.run(
         Ec2Action.DESCRIBE_SECURITY_GROUP_RULES,
         region,
         false,
         false,
         (r, now) -> {
-          checkMaxResults(maxResults);
-          Ec2Filters.Compiled<RuleEntry> f = RULE_FILTERS.compile(filters);
-          String after = decode(nextToken, "sgr", r.name);
           TreeMap<String, RuleEntry> all = new TreeMap<>();
-          for (RegionState.Group g : candidates(r, filters)) {
+          for (RegionState.Group g : candidates(r, q.filters())) {
             if (g.visibleAt(now)) {
               for (ObservedRule o : g.rules.values()) {
                 all.put(g.id + "/" + o.ruleId(), new RuleEntry(g.id, o.ruleId(), o.rule()));
@@ -276,19 +245,20 @@ public final class Ec2Api {
           }
           Set<String> known = new HashSet<>();
           all.values().forEach(e -> known.add(e.ruleId()));
-          for (String id : ids) {
-            checkRuleId(id);
-            if (!known.contains(id)) {
-              throw ruleNotFound(id);
-            }
-          }
-          return page(
+          return Describe.describe(
+              RULES,
+              r,
+              q,
+              ids ->
+                  RequestChecks.requireEach(
+                      ids,
+                      Ec2Constraints.RULE_ID,
+                      Ec2Errors::ruleIdMalformed,
+                      known::contains,
+                      Ec2Errors::ruleNotFound),
               all,
-              after,
-              maxResults,
-              e -> (ids.isEmpty() || ids.contains(e.ruleId())) && f.matches(e),
-              e -> e,
-              key -> encode("sgr", r.name, key));
+              e -> true,
+              e -> e);
         });
   }
 
@@ -331,7 +301,7 @@ public final class Ec2Api {
         false,
         true,
         (r, now) -> {
-          RegionState.Group g = group(r, groupId, now);
+          RegionState.Group g = RequestChecks.requireGroup(r, groupId, now);
           if (orEmpty(ruleIds).isEmpty()) {
             throw Ec2Errors.missingParameter("SecurityGroupRuleId");
           }
@@ -339,11 +309,7 @@ public final class Ec2Api {
           List<RuleEntry> removed = new ArrayList<>();
           Set<String> seen = new HashSet<>();
           for (String id : ruleIds) {
-            checkRuleId(id);
-            ObservedRule o = byId.get(id);
-            if (o == null) {
-              throw ruleNotInGroup(id, g.id);
-            }
+            ObservedRule o = ruleOf(byId, id, g.id);
             if (seen.add(id)) {
               removed.add(new RuleEntry(g.id, id, o.rule()));
             }
@@ -370,10 +336,8 @@ public final class Ec2Api {
         false,
         true,
         (r, now) -> {
-          RegionState.Group g = group(r, groupId, now);
-          if (orEmpty(rules).isEmpty()) {
-            throw Ec2Errors.missingParameter("IpPermissions");
-          }
+          RegionState.Group g = RequestChecks.requireGroup(r, groupId, now);
+          RequestChecks.requireRules(orEmpty(rules));
           Map<RuleKey, RuleEntry> removed = new LinkedHashMap<>();
           for (Rule rule : rules) {
             if (rule.direction() != direction) {
@@ -407,17 +371,15 @@ public final class Ec2Api {
         false,
         true,
         (r, now) -> {
-          RegionState.Group g = group(r, groupId, now);
+          RegionState.Group g = RequestChecks.requireGroup(r, groupId, now);
           if (descriptions == null || descriptions.isEmpty()) {
             throw Ec2Errors.missingParameter("SecurityGroupRuleDescription");
           }
           Map<String, ObservedRule> byId = rulesById(g, direction);
           for (Map.Entry<String, String> e : descriptions.entrySet()) {
-            checkRuleId(e.getKey());
-            if (!byId.containsKey(e.getKey())) {
-              throw ruleNotInGroup(e.getKey(), g.id);
-            }
-            invalidIf(Ec2Constraints.ruleDescriptionProblem(nullToEmpty(e.getValue())));
+            ruleOf(byId, e.getKey(), g.id);
+            RequestChecks.invalidIf(
+                Ec2Constraints.ruleDescriptionProblem(nullToEmpty(e.getValue())));
           }
           descriptions.forEach(
               (id, d) -> {
@@ -441,7 +403,7 @@ public final class Ec2Api {
         false,
         true,
         (r, now) -> {
-          RegionState.Group g = group(r, groupId, now);
+          RegionState.Group g = RequestChecks.requireGroup(r, groupId, now);
           if (orEmpty(changes).isEmpty()) {
             throw Ec2Errors.missingParameter("SecurityGroupRule");
           }
@@ -451,11 +413,7 @@ public final class Ec2Api {
           Set<String> seen = new HashSet<>();
           List<ObservedRule> replaced = new ArrayList<>();
           for (RuleChange c : changes) {
-            checkRuleId(c.ruleId());
-            ObservedRule old = byId.get(c.ruleId());
-            if (old == null) {
-              throw ruleNotInGroup(c.ruleId(), g.id);
-            }
+            ObservedRule old = ruleOf(byId, c.ruleId(), g.id);
             if (!seen.add(c.ruleId())) {
               throw Ec2Errors.invalidParameterValue(
                   "The rule " + c.ruleId() + " is named twice in the request");
@@ -477,7 +435,7 @@ public final class Ec2Api {
               throw Ec2Errors.invalidParameterValue(
                   "Invalid value '" + c.ipProtocol() + "' for IP protocol. Unknown protocol.");
             }
-            checkRule(r, g, rule, now);
+            RequestChecks.checkRule(r, g, rule, now);
             after.remove(old.rule().key());
             replaced.add(new ObservedRule(c.ruleId(), rule));
           }
@@ -520,22 +478,16 @@ public final class Ec2Api {
           if (tags == null || tags.isEmpty()) {
             throw Ec2Errors.missingParameter("Tag");
           }
-          for (Map.Entry<String, String> e : tags.entrySet()) {
-            invalidIf(Ec2Constraints.tagProblem(e.getKey(), nullToEmpty(e.getValue())));
-          }
+          Map<String, String> adding = new LinkedHashMap<>();
+          tags.forEach((k, v) -> adding.put(k, nullToEmpty(v)));
+          adding.forEach((k, v) -> RequestChecks.invalidIf(Ec2Constraints.tagProblem(k, v)));
           List<Map<String, String>> targets = new ArrayList<>();
           for (String id : resourceIds) {
             Map<String, String> target = tagsOf(r, id, now);
-            Map<String, String> merged = new LinkedHashMap<>(target);
-            tags.forEach((k, v) -> merged.put(k, nullToEmpty(v)));
-            if (merged.size() > Ec2Constraints.MAX_TAGS) {
-              throw Ec2Errors.tagLimit(id, merged.size(), Ec2Constraints.MAX_TAGS);
-            }
+            RequestChecks.mergedTags(id, target, adding);
             targets.add(target);
           }
-          for (Map<String, String> target : targets) {
-            tags.forEach((k, v) -> target.put(k, nullToEmpty(v)));
-          }
+          targets.forEach(target -> target.putAll(adding));
           return null;
         });
   }
@@ -556,7 +508,7 @@ public final class Ec2Api {
           }
           Map<String, String> named = tags == null ? Map.of() : tags;
           for (String key : named.keySet()) {
-            invalidIf(Ec2Constraints.tagKeyProblem(key));
+            RequestChecks.invalidIf(Ec2Constraints.tagKeyProblem(key));
           }
           List<Map<String, String>> targets = new ArrayList<>();
           for (String id : resourceIds) {
@@ -577,284 +529,35 @@ public final class Ec2Api {
         });
   }
 
-  // ---------------------------------------------------------------- instances and interfaces
-
-  private static final Ec2Filters<RegionState.Instance> INSTANCE_FILTERS =
-      new Ec2Filters<>(instanceAttributes(), i -> i.tags);
-
-  private static Map<String, Function<RegionState.Instance, Collection<String>>>
-      instanceAttributes() {
-    Map<String, Function<RegionState.Instance, Collection<String>>> a = new LinkedHashMap<>();
-    a.put("instance-id", i -> List.of(i.id));
-    a.put("vpc-id", i -> List.of(i.vpcId));
-    a.put("owner-id", i -> List.of(ACCOUNT_ID));
-    a.put("instance-state-name", i -> List.of("running"));
-    a.put("instance.group-id", i -> interfaceValues(i, n -> n.groupIds));
-    a.put("network-interface.group-id", i -> interfaceValues(i, n -> n.groupIds));
-    a.put("network-interface.network-interface-id", i -> interfaceValues(i, n -> List.of(n.id)));
-    a.put(
-        "private-ip-address",
-        i -> interfaceValues(i, n -> n.deviceIndex == 0 ? List.of(Ip.format4(n.privateIp)) : null));
-    a.put(
-        "ip-address",
-        i ->
-            interfaceValues(
-                i,
-                n ->
-                    n.deviceIndex == 0 && n.publicIp != null
-                        ? List.of(Ip.format4(n.publicIp))
-                        : null));
-    return a;
-  }
-
-  private static Collection<String> interfaceValues(
-      RegionState.Instance i, Function<RegionState.Interface, List<String>> values) {
-    Set<String> out = new LinkedHashSet<>();
-    for (RegionState.Interface n : i.interfaces) {
-      List<String> v = values.apply(n);
-      if (v != null) {
-        out.addAll(v);
-      }
-    }
-    return out;
-  }
+  // ---------------------------------------------------------------- instances, interfaces, VPCs
 
   /**
    * DescribeInstances: instances by id (each must exist; not together with {@code maxResults}, as
    * EC2 refuses) that every filter matches, in pages.
    */
-  public Page<InstanceEntry> describeInstances(
-      String region,
-      List<String> instanceIds,
-      List<Filter> filters,
-      String nextToken,
-      Integer maxResults) {
-    List<String> ids = orEmpty(instanceIds);
-    boolean unfiltered =
-        ids.isEmpty() && orEmpty(filters).isEmpty() && nextToken == null && maxResults == null;
-    return sim.run(
-        Ec2Action.DESCRIBE_INSTANCES,
-        region,
-        unfiltered,
-        false,
-        (r, now) -> {
-          checkMaxResults(maxResults);
-          if (maxResults != null && !ids.isEmpty()) {
-            throw Ec2Errors.invalidParameterCombination(
-                "The parameter instancesSet cannot be used with the parameter maxResults");
-          }
-          Ec2Filters.Compiled<RegionState.Instance> f = INSTANCE_FILTERS.compile(filters);
-          String after = decode(nextToken, "i", r.name);
-          List<String> missing = new ArrayList<>();
-          for (String id : ids) {
-            if (id == null || !Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
-              throw Ec2Errors.instanceIdMalformed(String.valueOf(id));
-            }
-            if (!r.instances.containsKey(id)) {
-              missing.add(id);
-            }
-          }
-          if (!missing.isEmpty()) {
-            throw Ec2Errors.instanceNotFound(missing);
-          }
-          return page(
-              r.instances,
-              after,
-              maxResults,
-              i -> (ids.isEmpty() || ids.contains(i.id)) && f.matches(i),
-              i -> new InstanceEntry(i.info(), groupNames(r, interfaceValues(i, n -> n.groupIds))),
-              id -> encode("i", r.name, id));
-        });
-  }
-
-  private static final Ec2Filters<RegionState.Interface> INTERFACE_FILTERS =
-      new Ec2Filters<>(interfaceAttributes(), null);
-
-  private static Map<String, Function<RegionState.Interface, Collection<String>>>
-      interfaceAttributes() {
-    Map<String, Function<RegionState.Interface, Collection<String>>> a = new LinkedHashMap<>();
-    a.put("network-interface-id", n -> List.of(n.id));
-    a.put("group-id", n -> n.groupIds);
-    a.put("vpc-id", n -> List.of(n.vpcId));
-    a.put("attachment.instance-id", n -> List.of(n.instanceId));
-    a.put("attachment.device-index", n -> List.of(Integer.toString(n.deviceIndex)));
-    a.put("private-ip-address", n -> List.of(Ip.format4(n.privateIp)));
-    a.put("owner-id", n -> List.of(ACCOUNT_ID));
-    a.put("status", n -> List.of("in-use"));
-    return a;
+  public Page<InstanceEntry> describeInstances(String region, Query q) {
+    return network.describeInstances(region, q);
   }
 
   /**
    * DescribeNetworkInterfaces: interfaces by id (each must exist) that every filter matches, in
    * pages. Every simulated interface belongs to an instance.
    */
-  public Page<InterfaceEntry> describeNetworkInterfaces(
-      String region,
-      List<String> interfaceIds,
-      List<Filter> filters,
-      String nextToken,
-      Integer maxResults) {
-    List<String> ids = orEmpty(interfaceIds);
-    return sim.run(
-        Ec2Action.DESCRIBE_NETWORK_INTERFACES,
-        region,
-        false,
-        false,
-        (r, now) -> {
-          checkMaxResults(maxResults);
-          Ec2Filters.Compiled<RegionState.Interface> f = INTERFACE_FILTERS.compile(filters);
-          String after = decode(nextToken, "eni", r.name);
-          for (String id : ids) {
-            if (id == null || !Ec2Constraints.INTERFACE_ID.matcher(id).matches()) {
-              throw Ec2Errors.interfaceIdMalformed(String.valueOf(id));
-            }
-            if (!r.interfaces.containsKey(id)) {
-              throw Ec2Errors.interfaceNotFound(id);
-            }
-          }
-          return page(
-              new TreeMap<>(r.interfaces),
-              after,
-              maxResults,
-              n -> (ids.isEmpty() || ids.contains(n.id)) && f.matches(n),
-              n -> entry(n, groupNames(r, n.groupIds)),
-              id -> encode("eni", r.name, id));
-        });
+  public Page<InterfaceEntry> describeNetworkInterfaces(String region, Query q) {
+    return network.describeNetworkInterfaces(region, q);
   }
-
-  /** The names of groups by id (a group deleted meanwhile has none). */
-  private static Map<String, String> groupNames(RegionState r, Collection<String> ids) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String id : ids) {
-      RegionState.Group g = r.groups.get(id);
-      if (g != null) {
-        out.put(id, g.name);
-      }
-    }
-    return out;
-  }
-
-  private static InterfaceEntry entry(RegionState.Interface n, Map<String, String> names) {
-    return new InterfaceEntry(
-        n.id,
-        n.instanceId,
-        n.vpcId,
-        n.deviceIndex,
-        Ip.format4(n.privateIp),
-        n.publicIp == null ? null : Ip.format4(n.publicIp),
-        n.ipv6 == null ? null : Ip.format6(n.ipv6[0], n.ipv6[1]),
-        n.groupIds,
-        names);
-  }
-
-  // ---------------------------------------------------------------- VPCs and prefix lists
-
-  private static final Ec2Filters<RegionState.Vpc> VPC_FILTERS =
-      new Ec2Filters<>(
-          Map.of(
-              "vpc-id", v -> List.of(v.id()),
-              "cidr", v -> List.of(v.cidr().display()),
-              "cidr-block-association.cidr-block", v -> List.of(v.cidr().display()),
-              "ipv6-cidr-block-association.ipv6-cidr-block",
-                  v -> v.ipv6Cidr() == null ? List.of() : List.of(v.ipv6Cidr().display()),
-              "is-default", v -> List.of("false"),
-              "owner-id", v -> List.of(ACCOUNT_ID),
-              "state", v -> List.of("available")),
-          v -> Map.of());
 
   /** DescribeVpcs: VPCs by id (each must exist) that every filter matches, in pages. */
-  public Page<VpcEntry> describeVpcs(
-      String region, List<String> vpcIds, List<Filter> filters, String nextToken, Integer max) {
-    List<String> ids = orEmpty(vpcIds);
-    return sim.run(
-        Ec2Action.DESCRIBE_VPCS,
-        region,
-        false,
-        false,
-        (r, now) -> {
-          checkMaxResults(max);
-          Ec2Filters.Compiled<RegionState.Vpc> f = VPC_FILTERS.compile(filters);
-          String after = decode(nextToken, "vpc", r.name);
-          for (String id : ids) {
-            if (id == null || !Ec2Constraints.VPC_ID.matcher(id).matches()) {
-              throw Ec2Errors.vpcIdMalformed(String.valueOf(id));
-            }
-            if (!r.vpcs.containsKey(id)) {
-              throw Ec2Errors.vpcNotFound(id);
-            }
-          }
-          return page(
-              new TreeMap<>(r.vpcs),
-              after,
-              max,
-              v -> (ids.isEmpty() || ids.contains(v.id())) && f.matches(v),
-              v ->
-                  new VpcEntry(
-                      v.id(),
-                      v.cidr().display(),
-                      v.ipv6Cidr() == null ? null : v.ipv6Cidr().display()),
-              id -> encode("vpc", r.name, id));
-        });
+  public Page<VpcEntry> describeVpcs(String region, Query q) {
+    return network.describeVpcs(region, q);
   }
 
-  private static final Ec2Filters<PrefixListEntry> PREFIX_LIST_FILTERS =
-      new Ec2Filters<>(
-          Map.of(
-              "prefix-list-id", p -> List.of(p.prefixListId()),
-              "owner-id", p -> List.of(ACCOUNT_ID),
-              "address-family",
-                  p ->
-                      List.of(
-                          p.size().family() == RuleCounts.PrefixListSize.Family.IPV6
-                              ? "IPv6"
-                              : "IPv4")),
-          p -> Map.of());
-
   /**
-   * DescribeManagedPrefixLists: lists by id (each must exist) that every filter matches, in pages.
+   * DescribeManagedPrefixLists: lists by id (each must exist) that every filter matches, in pages
+   * of at most 100.
    */
-  public Page<PrefixListEntry> describeManagedPrefixLists(
-      String region,
-      List<String> prefixListIds,
-      List<Filter> filters,
-      String nextToken,
-      Integer maxResults) {
-    List<String> ids = orEmpty(prefixListIds);
-    return sim.run(
-        Ec2Action.DESCRIBE_MANAGED_PREFIX_LISTS,
-        region,
-        false,
-        false,
-        (r, now) -> {
-          if (maxResults != null && (maxResults < 1 || maxResults > 100)) {
-            throw Ec2Errors.invalidParameterValue(
-                "Value ("
-                    + maxResults
-                    + ") for parameter maxResults is invalid: expecting a value from 1 to 100");
-          }
-          Ec2Filters.Compiled<PrefixListEntry> f = PREFIX_LIST_FILTERS.compile(filters);
-          String after = decode(nextToken, "pl", r.name);
-          for (String id : ids) {
-            if (id == null || !PREFIX_LIST_ID.matcher(id).matches()) {
-              throw new CloudException(
-                  "InvalidPrefixListID.Malformed",
-                  Kind.INVALID,
-                  "The prefix list ID '" + id + "' is malformed");
-            }
-            if (!r.prefixLists.containsKey(id)) {
-              throw Ec2Errors.prefixListNotFound(id);
-            }
-          }
-          TreeMap<String, PrefixListEntry> all = new TreeMap<>();
-          r.prefixLists.forEach((id, size) -> all.put(id, new PrefixListEntry(id, size)));
-          return page(
-              all,
-              after,
-              maxResults,
-              p -> (ids.isEmpty() || ids.contains(p.prefixListId())) && f.matches(p),
-              p -> p,
-              id -> encode("pl", r.name, id));
-        });
+  public Page<PrefixListEntry> describeManagedPrefixLists(String region, Query q) {
+    return network.describeManagedPrefixLists(region, q);
   }
 
   // ---------------------------------------------------------------- shared
@@ -867,34 +570,13 @@ public final class Ec2Api {
     return s == null ? "" : s;
   }
 
-  private static RegionState.Group group(RegionState r, String id, long now) {
-    if (id == null || id.isEmpty()) {
-      throw Ec2Errors.missingParameter("GroupId");
-    }
-    if (!Ec2Constraints.isGroupId(id)) {
-      throw Ec2Errors.groupIdMalformed(id);
-    }
-    RegionState.Group g = r.groups.get(id);
-    if (g == null || !g.visibleAt(now)) {
-      throw Ec2Errors.groupNotFound(id);
-    }
-    return g;
-  }
-
   /** The tags of a group ({@code sg-}) or an instance ({@code i-}), which must exist. */
   private static Map<String, String> tagsOf(RegionState r, String id, long now) {
     if (id != null && id.startsWith("sg-")) {
-      return group(r, id, now).tags;
+      return RequestChecks.requireGroup(r, id, now).tags;
     }
     if (id != null && id.startsWith("i-")) {
-      if (!Ec2Constraints.INSTANCE_ID.matcher(id).matches()) {
-        throw Ec2Errors.instanceIdMalformed(id);
-      }
-      RegionState.Instance i = r.instances.get(id);
-      if (i == null) {
-        throw Ec2Errors.instanceNotFound(List.of(id));
-      }
-      return i.tags;
+      return RequestChecks.requireInstance(r, id).tags;
     }
     throw Ec2Errors.invalidId(String.valueOf(id));
   }
@@ -909,114 +591,15 @@ public final class Ec2Api {
     return out;
   }
 
-  private static void checkRuleId(String id) {
-    if (id == null || !RULE_ID.matcher(id).matches()) {
-      throw new CloudException(
-          "InvalidSecurityGroupRuleId.Malformed",
-          Kind.INVALID,
-          "The security group rule ID '" + id + "' is malformed");
+  /** The rule of a group that a request names by id: well formed, and the group's. */
+  private static ObservedRule ruleOf(Map<String, ObservedRule> byId, String id, String groupId) {
+    if (id == null || !Ec2Constraints.RULE_ID.matcher(id).matches()) {
+      throw Ec2Errors.ruleIdMalformed(id);
     }
-  }
-
-  private static CloudException ruleNotFound(String id) {
-    return new CloudException(
-        "InvalidSecurityGroupRuleId.NotFound",
-        Kind.NOT_FOUND,
-        "The security group rule ID '" + id + "' does not exist");
-  }
-
-  private static CloudException ruleNotInGroup(String id, String groupId) {
-    return new CloudException(
-        "InvalidSecurityGroupRuleId.NotFound",
-        Kind.NOT_FOUND,
-        "The specified rule " + id + " does not exist in this security group (" + groupId + ")");
-  }
-
-  /** The checks an authorize makes of one rule; the port's own live in {@link Ec2Simulator}. */
-  private static void checkRule(RegionState r, RegionState.Group target, Rule rule, long now) {
-    invalidIf(Ec2Constraints.portsProblem(rule));
-    invalidIf(Ec2Constraints.ruleDescriptionProblem(rule.description()));
-    if (rule.peer() instanceof GroupPeer gp) {
-      RegionState.Group referenced = group(r, gp.groupId(), now);
-      if (!referenced.vpcId.equals(target.vpcId)) {
-        throw Ec2Errors.groupNotInVpc(gp.groupId(), target.vpcId);
-      }
-    } else if (rule.peer() instanceof PrefixListPeer pl) {
-      if (!r.prefixLists.containsKey(pl.prefixListId())) {
-        throw Ec2Errors.prefixListNotFound(pl.prefixListId());
-      }
+    ObservedRule o = byId.get(id);
+    if (o == null) {
+      throw Ec2Errors.ruleNotInGroup(id, groupId);
     }
-  }
-
-  private static void invalidIf(String problem) {
-    if (problem != null) {
-      throw Ec2Errors.invalidParameterValue(problem);
-    }
-  }
-
-  private static void checkMaxResults(Integer maxResults) {
-    if (maxResults != null && (maxResults < MIN_PAGE || maxResults > MAX_PAGE)) {
-      throw Ec2Errors.invalidParameterValue(
-          "Value ("
-              + maxResults
-              + ") for parameter maxResults is invalid: expecting a value from "
-              + MIN_PAGE
-              + " to "
-              + MAX_PAGE);
-    }
-  }
-
-  /** One page of {@code all} (by key) after the key {@code after}, as the port's describes page. */
-  private static <T, R> Page<R> page(
-      TreeMap<String, T> all,
-      String after,
-      Integer maxResults,
-      Predicate<T> keep,
-      Function<T, R> view,
-      Function<String, String> token) {
-    Map<String, T> from = after == null ? all : all.tailMap(after, false);
-    List<R> items = new ArrayList<>();
-    int limit = maxResults == null ? Integer.MAX_VALUE : maxResults;
-    String last = null;
-    for (Map.Entry<String, T> e : from.entrySet()) {
-      if (!keep.test(e.getValue())) {
-        continue;
-      }
-      if (items.size() == limit) {
-        return new Page<>(items, token.apply(last));
-      }
-      items.add(view.apply(e.getValue()));
-      last = e.getKey();
-    }
-    return new Page<>(items, null);
-  }
-
-  /** Tokens carry where the previous page ended; they are bound to the action and region. */
-  private static String encode(String kind, String region, String lastKey) {
-    String raw = TOKEN_VERSION + "|" + kind + "|" + region + "|" + lastKey;
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String decode(String token, String kind, String region) {
-    if (token == null) {
-      return null;
-    }
-    String raw;
-    try {
-      raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw Ec2Errors.paginationToken();
-    }
-    String[] parts = raw.split("\\|", -1);
-    if (parts.length != 4
-        || !parts[0].equals(TOKEN_VERSION)
-        || !parts[1].equals(kind)
-        || !parts[2].equals(region)
-        || parts[3].isEmpty()) {
-      throw Ec2Errors.paginationToken();
-    }
-    return parts[3];
+    return o;
   }
 }

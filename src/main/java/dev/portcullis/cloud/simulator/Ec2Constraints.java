@@ -36,6 +36,8 @@ final class Ec2Constraints {
   static final Pattern VPC_ID = Pattern.compile("vpc" + HEX_ID);
   static final Pattern INSTANCE_ID = Pattern.compile("i" + HEX_ID);
   static final Pattern INTERFACE_ID = Pattern.compile("eni" + HEX_ID);
+  static final Pattern RULE_ID = Pattern.compile("sgr" + HEX_ID);
+  static final Pattern PREFIX_LIST_ID = Pattern.compile("pl" + HEX_ID);
 
   /** Region names such as {@code eu-west-1} or {@code us-gov-west-1}. */
   static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");

@@ -186,6 +186,34 @@ final class Ec2Errors {
         "The prefix list ID '" + id + "' does not exist");
   }
 
+  static CloudException prefixListIdMalformed(String id) {
+    return new CloudException(
+        "InvalidPrefixListID.Malformed",
+        Kind.INVALID,
+        "The prefix list ID '" + id + "' is malformed");
+  }
+
+  static CloudException ruleIdMalformed(String id) {
+    return new CloudException(
+        "InvalidSecurityGroupRuleId.Malformed",
+        Kind.INVALID,
+        "The security group rule ID '" + id + "' is malformed");
+  }
+
+  static CloudException ruleNotFound(String id) {
+    return new CloudException(
+        "InvalidSecurityGroupRuleId.NotFound",
+        Kind.NOT_FOUND,
+        "The security group rule ID '" + id + "' does not exist");
+  }
+
+  static CloudException ruleNotInGroup(String id, String groupId) {
+    return new CloudException(
+        "InvalidSecurityGroupRuleId.NotFound",
+        Kind.NOT_FOUND,
+        "The specified rule " + id + " does not exist in this security group (" + groupId + ")");
+  }
+
   static CloudException interfaceIdMalformed(String id) {
     return new CloudException(
         "InvalidNetworkInterfaceId.Malformed",

@@ -219,7 +219,7 @@ public final class Ec2Simulator implements CloudPort {
         unfiltered,
         r -> {
           Pagination.checkMaxResults(maxResults);
-          String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "sg", r.name);
+          String after = Pagination.decodeToken(nextToken, "sg", r.name);
           requireGroups(r, f.groupIds(), callNanos);
           return Pagination.page(
               r.groups,
@@ -469,7 +469,7 @@ public final class Ec2Simulator implements CloudPort {
             throw Ec2Errors.invalidParameterCombination(
                 "The parameter instancesSet cannot be used with the parameter maxResults");
           }
-          String after = nextToken == null ? null : Pagination.decodeToken(nextToken, "i", r.name);
+          String after = Pagination.decodeToken(nextToken, "i", r.name);
           requireInstances(r, f.instanceIds());
           return Pagination.page(
               r.instances,
@@ -499,8 +499,7 @@ public final class Ec2Simulator implements CloudPort {
             throw Ec2Errors.invalidParameterValue("The filter 'group-id' needs a value");
           }
           Pagination.checkMaxResults(maxResults);
-          String after =
-              nextToken == null ? null : Pagination.decodeToken(nextToken, "eni", r.name);
+          String after = Pagination.decodeToken(nextToken, "eni", r.name);
           return Pagination.page(
               new TreeMap<>(r.interfaces),
               after,

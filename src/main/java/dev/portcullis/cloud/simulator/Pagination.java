@@ -16,8 +16,8 @@ import java.util.function.Predicate;
  * ended and is good only for the action and region that issued it.
  */
 final class Pagination {
-  private static final int MIN_PAGE = 5;
-  private static final int MAX_PAGE = 1000;
+  static final int MIN_PAGE = 5;
+  static final int MAX_PAGE = 1000;
   private static final String TOKEN_VERSION = "sim1";
 
   private Pagination() {}
@@ -52,14 +52,19 @@ final class Pagination {
 
   /** Refuses a {@code maxResults} outside 5-1000, as EC2 does. */
   static void checkMaxResults(Integer maxResults) {
-    if (maxResults != null && (maxResults < MIN_PAGE || maxResults > MAX_PAGE)) {
+    checkMaxResults(maxResults, MIN_PAGE, MAX_PAGE);
+  }
+
+  /** Refuses a {@code maxResults} outside {@code min}-{@code max} (some actions page otherwise). */
+  static void checkMaxResults(Integer maxResults, int min, int max) {
+    if (maxResults != null && (maxResults < min || maxResults > max)) {
       throw Ec2Errors.invalidParameterValue(
           "Value ("
               + maxResults
               + ") for parameter maxResults is invalid: expecting a value from "
-              + MIN_PAGE
+              + min
               + " to "
-              + MAX_PAGE);
+              + max);
     }
   }
 
@@ -71,8 +76,14 @@ final class Pagination {
         .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The id the previous page ended at; refuses a token this action and region did not issue. */
+  /**
+   * The id the previous page ended at (null for the first page, without a token); refuses a token
+   * this action and region did not issue.
+   */
   static String decodeToken(String token, String kind, String region) {
+    if (token == null) {
+      return null;
+    }
     String raw;
     try {
       raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.portcullis.cloud.simulator;
 
+import dev.portcullis.cloud.CloudException;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.GroupPeer;
 import dev.portcullis.engine.Peer;
@@ -11,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The checks EC2's calls share: what a request names must exist in the region (and a group be
@@ -132,6 +136,26 @@ final class RequestChecks {
     }
     if (!missing.isEmpty()) {
       throw Ec2Errors.instanceNotFound(missing);
+    }
+  }
+
+  /**
+   * The resources a describe names by id, one at a time: the first id not of the {@code format} is
+   * refused as {@code malformed}, the first that does not {@code exist} as {@code notFound}.
+   */
+  static void requireEach(
+      Collection<String> ids,
+      Pattern format,
+      Function<String, CloudException> malformed,
+      Predicate<String> exists,
+      Function<String, CloudException> notFound) {
+    for (String id : ids) {
+      if (id == null || !format.matcher(id).matches()) {
+        throw malformed.apply(String.valueOf(id));
+      }
+      if (!exists.test(id)) {
+        throw notFound.apply(id);
+      }
     }
   }
 

@@ -44,7 +44,10 @@ class Ec2ApiTest {
   }
 
   private List<String> names(List<Ec2Api.Filter> filters) {
-    return api.describeSecurityGroups(EU, null, null, filters, null, null).items().stream()
+    return api
+        .describeSecurityGroups(EU, new Ec2Api.Query(null, filters, null, null), null)
+        .items()
+        .stream()
         .map(SecurityGroupInfo::groupName)
         .sorted()
         .toList();
@@ -106,11 +109,13 @@ class Ec2ApiTest {
       sim.authorize(
           EU, g, Direction.INGRESS, List.of(tcpIn(22, "10.0.0.0/8"), tcpIn(80, "10.0.0.0/8")));
     }
-    int all = api.describeSecurityGroupRules(EU, null, null, null, null).items().size();
+    int all =
+        api.describeSecurityGroupRules(EU, new Ec2Api.Query(null, null, null, null)).items().size();
     List<String> seen = new ArrayList<>();
     String token = null;
     do {
-      Page<Ec2Api.RuleEntry> page = api.describeSecurityGroupRules(EU, null, null, token, 5);
+      Page<Ec2Api.RuleEntry> page =
+          api.describeSecurityGroupRules(EU, new Ec2Api.Query(null, null, token, 5));
       assertThat(page.items()).hasSizeLessThanOrEqualTo(5);
       page.items().forEach(e -> seen.add(e.ruleId()));
       token = page.nextToken();
@@ -118,7 +123,8 @@ class Ec2ApiTest {
     assertThat(seen).hasSize(all).doesNotHaveDuplicates();
     assertCode(
         () ->
-            api.describeSecurityGroupRules(EU, List.of("sgr-0123456789abcdef0"), null, null, null),
+            api.describeSecurityGroupRules(
+                EU, new Ec2Api.Query(List.of("sgr-0123456789abcdef0"), null, null, null)),
         "InvalidSecurityGroupRuleId.NotFound");
   }
 
@@ -228,24 +234,30 @@ class Ec2ApiTest {
 
   @Test
   void vpcsPrefixListsAndInterfacesAreDescribed() {
-    assertThat(api.describeVpcs(EU, null, List.of(f("cidr", "10.0.*")), null, null).items())
+    assertThat(
+            api.describeVpcs(EU, new Ec2Api.Query(null, List.of(f("cidr", "10.0.*")), null, null))
+                .items())
         .extracting(Ec2Api.VpcEntry::vpcId)
         .containsExactly(VPC);
-    assertThat(api.describeManagedPrefixLists(EU, null, null, null, null).items())
+    assertThat(api.describeManagedPrefixLists(EU, new Ec2Api.Query(null, null, null, null)).items())
         .singleElement()
         .satisfies(p -> assertThat(p.size().maxEntries()).isEqualTo(10));
     assertThat(
             api.describeNetworkInterfaces(
-                    EU, null, List.of(f("attachment.instance-id", "i-0a000002")), null, null)
+                    EU,
+                    new Ec2Api.Query(
+                        null, List.of(f("attachment.instance-id", "i-0a000002")), null, null))
                 .items())
         .extracting(Ec2Api.InterfaceEntry::deviceIndex)
         .containsExactly(0, 1);
-    assertThat(api.describeInstances(EU, List.of("i-0a000002"), null, null, null).items())
+    assertThat(
+            api.describeInstances(EU, new Ec2Api.Query(List.of("i-0a000002"), null, null, null))
+                .items())
         .singleElement()
         .satisfies(
             e -> assertThat(e.groupNames()).containsValues("default", "monitoring").hasSize(2));
     assertCode(
-        () -> api.describeVpcs(EU, List.of("vpc-0fffffff"), null, null, null),
+        () -> api.describeVpcs(EU, new Ec2Api.Query(List.of("vpc-0fffffff"), null, null, null)),
         "InvalidVpcID.NotFound");
   }
 }

@@ -54,13 +54,7 @@ final class GroupActions {
 
   private void describe(String region, QueryRequest req, Xml out) {
     Page<SecurityGroupInfo> page =
-        api.describeSecurityGroups(
-            region,
-            req.list("GroupId"),
-            req.list("GroupName"),
-            req.filters(),
-            emptyToNull(req.get("NextToken")),
-            req.integer("MaxResults"));
+        api.describeSecurityGroups(region, req.describeQuery("GroupId"), req.list("GroupName"));
     out.start("securityGroupInfo");
     for (SecurityGroupInfo g : page.items()) {
       out.start("item")
@@ -117,9 +111,5 @@ final class GroupActions {
       spec.tags("Tag").forEach((k, v) -> tags.put(k, v == null ? "" : v));
     }
     return tags;
-  }
-
-  static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 }

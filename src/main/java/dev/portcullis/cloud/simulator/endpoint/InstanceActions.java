@@ -68,12 +68,7 @@ final class InstanceActions {
 
   private void describeInstances(String region, QueryRequest req, Xml out) {
     Page<Ec2Api.InstanceEntry> page =
-        api.describeInstances(
-            region,
-            req.list("InstanceId"),
-            req.filters(),
-            GroupActions.emptyToNull(req.get("NextToken")),
-            req.integer("MaxResults"));
+        api.describeInstances(region, req.describeQuery("InstanceId"));
     out.start("reservationSet");
     for (Ec2Api.InstanceEntry entry : page.items()) {
       InstanceInfo i = entry.instance();
@@ -114,14 +109,8 @@ final class InstanceActions {
             .leaf("status", "attached")
             .leaf("deleteOnTermination", n.deviceIndex() == 0)
             .end();
-        if (n.publicIp() != null) {
-          out.start("association").leaf("publicIp", n.publicIp()).leaf("ipOwnerId", "amazon").end();
-        }
-        out.start("ipv6AddressesSet");
-        if (n.ipv6() != null) {
-          out.start("item").leaf("ipv6Address", n.ipv6()).end();
-        }
-        out.end().end();
+        addresses(out, n.publicIp(), n.ipv6());
+        out.end();
       }
       out.end().end().end().end();
     }
@@ -130,12 +119,7 @@ final class InstanceActions {
 
   private void describeInterfaces(String region, QueryRequest req, Xml out) {
     Page<Ec2Api.InterfaceEntry> page =
-        api.describeNetworkInterfaces(
-            region,
-            req.list("NetworkInterfaceId"),
-            req.filters(),
-            GroupActions.emptyToNull(req.get("NextToken")),
-            req.integer("MaxResults"));
+        api.describeNetworkInterfaces(region, req.describeQuery("NetworkInterfaceId"));
     out.start("networkInterfaceSet");
     for (Ec2Api.InterfaceEntry n : page.items()) {
       out.start("item")
@@ -156,16 +140,22 @@ final class InstanceActions {
           .leaf("deviceIndex", n.deviceIndex())
           .leaf("status", "attached")
           .end();
-      if (n.publicIp() != null) {
-        out.start("association").leaf("publicIp", n.publicIp()).leaf("ipOwnerId", "amazon").end();
-      }
-      out.start("ipv6AddressesSet");
-      if (n.ipv6() != null) {
-        out.start("item").leaf("ipv6Address", n.ipv6()).end();
-      }
-      out.end().start("tagSet").end().end();
+      addresses(out, n.publicIp(), n.ipv6());
+      out.start("tagSet").end().end();
     }
     out.end().leaf("nextToken", page.nextToken());
+  }
+
+  /** An interface's public address ({@code association}) and IPv6 address, either may be null. */
+  private static void addresses(Xml out, String publicIp, String ipv6) {
+    if (publicIp != null) {
+      out.start("association").leaf("publicIp", publicIp).leaf("ipOwnerId", "amazon").end();
+    }
+    out.start("ipv6AddressesSet");
+    if (ipv6 != null) {
+      out.start("item").leaf("ipv6Address", ipv6).end();
+    }
+    out.end();
   }
 
   private static void groupSet(Xml out, List<String> groupIds, Map<String, String> names) {
@@ -178,8 +168,7 @@ final class InstanceActions {
   private void modifyInstance(String region, QueryRequest req, Xml out) {
     String instanceId = req.required("InstanceId");
     List<String> groups = req.list("GroupId");
-    boolean others = req.names().stream().anyMatch(InstanceActions::isOtherInstanceAttribute);
-    if (others || groups.isEmpty()) {
+    if (namesOtherThan(req, "InstanceId", "GroupId") || groups.isEmpty()) {
       throw RuleActions.unsupported(
           "instance attributes other than its security groups (GroupId.N)");
     }
@@ -187,25 +176,18 @@ final class InstanceActions {
     out.leaf("return", true);
   }
 
-  private static boolean isOtherInstanceAttribute(String name) {
-    String first = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-    return !Actions.ENVELOPE.contains(first)
-        && !first.equals("InstanceId")
-        && !first.equals("GroupId");
+  /** Whether the request names a parameter other than the envelope's and {@code allowed}. */
+  private static boolean namesOtherThan(QueryRequest req, String... allowed) {
+    Set<String> ok = Set.of(allowed);
+    return req.names().stream()
+        .map(n -> n.contains(".") ? n.substring(0, n.indexOf('.')) : n)
+        .anyMatch(n -> !Actions.ENVELOPE.contains(n) && !ok.contains(n));
   }
 
   private void modifyInterface(String region, QueryRequest req, Xml out) {
     String interfaceId = req.required("NetworkInterfaceId");
     List<String> groups = req.list("SecurityGroupId");
-    boolean others =
-        req.names().stream()
-            .map(n -> n.contains(".") ? n.substring(0, n.indexOf('.')) : n)
-            .anyMatch(
-                n ->
-                    !Actions.ENVELOPE.contains(n)
-                        && !n.equals("NetworkInterfaceId")
-                        && !n.equals("SecurityGroupId"));
-    if (others || groups.isEmpty()) {
+    if (namesOtherThan(req, "NetworkInterfaceId", "SecurityGroupId") || groups.isEmpty()) {
       throw RuleActions.unsupported(
           "interface attributes other than its security groups (SecurityGroupId.N)");
     }

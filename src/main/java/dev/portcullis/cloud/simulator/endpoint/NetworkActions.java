@@ -15,13 +15,7 @@ final class NetworkActions {
             "DescribeVpcs",
             Set.of("VpcId", "Filter", "MaxResults", "NextToken"),
             (region, req, out) -> {
-              Page<Ec2Api.VpcEntry> page =
-                  api.describeVpcs(
-                      region,
-                      req.list("VpcId"),
-                      req.filters(),
-                      GroupActions.emptyToNull(req.get("NextToken")),
-                      req.integer("MaxResults"));
+              Page<Ec2Api.VpcEntry> page = api.describeVpcs(region, req.describeQuery("VpcId"));
               out.start("vpcSet");
               for (Ec2Api.VpcEntry v : page.items()) {
                 out.start("item")
@@ -62,12 +56,7 @@ final class NetworkActions {
             Set.of("PrefixListId", "Filter", "MaxResults", "NextToken"),
             (region, req, out) -> {
               Page<Ec2Api.PrefixListEntry> page =
-                  api.describeManagedPrefixLists(
-                      region,
-                      req.list("PrefixListId"),
-                      req.filters(),
-                      GroupActions.emptyToNull(req.get("NextToken")),
-                      req.integer("MaxResults"));
+                  api.describeManagedPrefixLists(region, req.describeQuery("PrefixListId"));
               out.start("prefixListSet");
               for (Ec2Api.PrefixListEntry p : page.items()) {
                 out.start("item")

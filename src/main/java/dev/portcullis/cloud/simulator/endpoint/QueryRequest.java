@@ -215,6 +215,19 @@ final class QueryRequest {
     return out;
   }
 
+  /**
+   * A describe's ids ({@code idParameter.N}), filters and page; an empty {@code NextToken}, as some
+   * clients send for the first page, is none.
+   */
+  Ec2Api.Query describeQuery(String idParameter) {
+    String token = get("NextToken");
+    return new Ec2Api.Query(
+        list(idParameter),
+        filters(),
+        token == null || token.isEmpty() ? null : token,
+        integer("MaxResults"));
+  }
+
   /** {@code prefix.N.Key} and {@code prefix.N.Value}; a missing value maps to null. */
   Map<String, String> tags(String prefix) {
     Map<String, String> out = new LinkedHashMap<>();

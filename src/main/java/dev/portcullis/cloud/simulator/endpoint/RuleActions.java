@@ -135,12 +135,7 @@ final class RuleActions {
 
   private void describe(String region, QueryRequest req, Xml out) {
     Page<Ec2Api.RuleEntry> page =
-        api.describeSecurityGroupRules(
-            region,
-            req.list("SecurityGroupRuleId"),
-            req.filters(),
-            GroupActions.emptyToNull(req.get("NextToken")),
-            req.integer("MaxResults"));
+        api.describeSecurityGroupRules(region, req.describeQuery("SecurityGroupRuleId"));
     out.start("securityGroupRuleSet");
     for (Ec2Api.RuleEntry e : page.items()) {
       WireRules.writeRule(out, region, e.groupId(), e.ruleId(), e.rule());

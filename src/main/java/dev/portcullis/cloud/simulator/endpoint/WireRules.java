@@ -163,7 +163,7 @@ final class WireRules {
       if (!kind.isInstance(p)) {
         continue;
       }
-      String d = r.description().isEmpty() ? null : r.description();
+      String d = description(r);
       out.start("item");
       if (p instanceof GroupPeer g) {
         out.leaf("description", d).leaf("userId", Ec2Api.ACCOUNT_ID).leaf("groupId", g.groupId());
@@ -184,25 +184,15 @@ final class WireRules {
     out.start("item")
         .leaf("securityGroupRuleId", ruleId)
         .leaf("groupId", groupId)
-        .leaf("groupOwnerId", Ec2Api.ACCOUNT_ID)
-        .leaf("isEgress", r.direction() == Direction.EGRESS)
-        .leaf("ipProtocol", r.protocol().ec2Name())
-        .leaf("fromPort", r.fromPort())
-        .leaf("toPort", r.toPort());
-    Peer p = r.peer();
-    if (p instanceof Cidr4 c) {
-      out.leaf("cidrIpv4", c.display());
-    } else if (p instanceof Cidr6 c) {
-      out.leaf("cidrIpv6", c.display());
-    } else if (p instanceof PrefixListPeer pl) {
-      out.leaf("prefixListId", pl.prefixListId());
-    } else if (p instanceof GroupPeer g) {
+        .leaf("groupOwnerId", Ec2Api.ACCOUNT_ID);
+    ruleFields(out, r);
+    if (r.peer() instanceof GroupPeer g) {
       out.start("referencedGroupInfo")
           .leaf("groupId", g.groupId())
           .leaf("userId", Ec2Api.ACCOUNT_ID)
           .end();
     }
-    out.leaf("description", r.description().isEmpty() ? null : r.description())
+    out.leaf("description", description(r))
         .start("tagSet")
         .end()
         .leaf(
@@ -213,10 +203,20 @@ final class WireRules {
 
   /** The same rule as a {@code revokedSecurityGroupRuleSet} item. */
   static void writeRevoked(Xml out, String groupId, String ruleId, Rule r) {
-    out.start("item")
-        .leaf("securityGroupRuleId", ruleId)
-        .leaf("groupId", groupId)
-        .leaf("isEgress", r.direction() == Direction.EGRESS)
+    out.start("item").leaf("securityGroupRuleId", ruleId).leaf("groupId", groupId);
+    ruleFields(out, r);
+    if (r.peer() instanceof GroupPeer g) {
+      out.leaf("referencedGroupId", g.groupId());
+    }
+    out.leaf("description", description(r)).end();
+  }
+
+  /**
+   * What both rule items say alike: direction, protocol, ports and an address peer (a group peer
+   * each writes its own way, in the same place).
+   */
+  private static void ruleFields(Xml out, Rule r) {
+    out.leaf("isEgress", r.direction() == Direction.EGRESS)
         .leaf("ipProtocol", r.protocol().ec2Name())
         .leaf("fromPort", r.fromPort())
         .leaf("toPort", r.toPort());
@@ -227,10 +227,12 @@ final class WireRules {
       out.leaf("cidrIpv6", c.display());
     } else if (p instanceof PrefixListPeer pl) {
       out.leaf("prefixListId", pl.prefixListId());
-    } else if (p instanceof GroupPeer g) {
-      out.leaf("referencedGroupId", g.groupId());
     }
-    out.leaf("description", r.description().isEmpty() ? null : r.description()).end();
+  }
+
+  /** A rule's description, absent when empty, as EC2 writes it. */
+  private static String description(Rule r) {
+    return r.description().isEmpty() ? null : r.description();
   }
 
   /** Tags as EC2's {@code tagSet}. */

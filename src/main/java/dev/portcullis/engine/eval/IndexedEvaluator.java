@@ -124,14 +124,16 @@ public final class IndexedEvaluator implements FlowEvaluator {
   /** Instance ids by handle (reading them through {@code instances} costs one more object). */
   private final String[] idOf;
 
-  /** The estate, for the reference evaluator that decides flows to addresses. */
-  private final Estate estate;
-
-  /** Built on the first flow to an address: most uses of this evaluator never ask one. */
-  private volatile NaiveEvaluator reference;
+  /**
+   * The reference evaluator over the same estate, which decides every flow to an address (an
+   * instance's address included): those are few, asked with their explanation, and keeping them out
+   * of the index keeps its blocks and its fast path on instances as they are. Built on the first
+   * such flow: most uses of this evaluator never ask one.
+   */
+  private final Lazy<NaiveEvaluator> reference;
 
   public IndexedEvaluator(Estate estate) {
-    this.estate = estate;
+    this.reference = new Lazy<>(() -> new NaiveEvaluator(estate));
     // Later duplicates of an id replace earlier ones, as in NaiveEvaluator's maps.
     Map<String, GroupState> byGroup = new LinkedHashMap<>();
     for (GroupState g : estate.groups()) {
@@ -461,7 +463,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
   @Override
   public Verdict verdict(Flow flow) {
     if (!(flow.destination() instanceof Destination.Instance to)) {
-      return reference().verdict(flow);
+      return reference.get().verdict(flow);
     }
     int dst = instanceIds.get(to.instanceId());
     if (dst < 0) {
@@ -489,7 +491,7 @@ public final class IndexedEvaluator implements FlowEvaluator {
    */
   private Decision evaluate(Flow flow, boolean explain) {
     if (!(flow.destination() instanceof Destination.Instance to)) {
-      return reference().decide(flow); // verdict() sends the others there first
+      return reference.get().decide(flow); // verdict() sends the others there first
     }
     int dst = instanceIds.get(to.instanceId());
     if (dst < 0) {
@@ -765,20 +767,6 @@ public final class IndexedEvaluator implements FlowEvaluator {
     return NO_MATCH;
   }
 
-  /**
-   * The reference evaluator over the same estate, which decides every flow to an address (an
-   * instance's address included): those are few, asked with their explanation, and keeping them out
-   * of the index keeps its blocks and its fast path on instances as they are.
-   */
-  private NaiveEvaluator reference() {
-    NaiveEvaluator r = reference;
-    if (r == null) {
-      r = new NaiveEvaluator(estate);
-      reference = r;
-    }
-    return r;
-  }
-
   private Match match(int handle) {
     return handle == NO_MATCH ? null : matches[handle];
   }
@@ -801,22 +789,5 @@ public final class IndexedEvaluator implements FlowEvaluator {
         + " groups; "
         + index.size()
         + "]";
-  }
-
-  /** A growable int array, for building. */
-  private static final class IntList {
-    private int[] values = new int[1024];
-    private int size;
-
-    void add(int v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    int size() {
-      return size;
-    }
   }
 }

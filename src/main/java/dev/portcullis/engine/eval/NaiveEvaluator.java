@@ -420,17 +420,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
     String traffic = explain ? Explanations.traffic(flow.protocol(), flow.port()) : null;
     Match egress = firstEgressMatch(sender.groupIds(), dst, dstIp, false, flow);
     if (egress == null) {
-      return denied(
-          Reason.NO_EGRESS_RULE,
-          explain
-              ? via
-                  + Explanations.noEgress(
-                      Explanations.noEgressPrefix(groupList(sender.groupIds()), sender.label()),
-                      traffic,
-                      dst.instanceId(),
-                      shown)
-              : null,
-          null);
+      return noEgress(sender, dst, via, traffic, shown, explain);
     }
     int srcIp = sender.publicIp();
     Origin origin =
@@ -471,17 +461,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
                         && sameVpc
                         && dst.primary().groupIds().contains(gp.groupId())));
     if (egress == null) {
-      return denied(
-          Reason.NO_EGRESS_RULE,
-          explain
-              ? via
-                  + Explanations.noEgress(
-                      Explanations.noEgressPrefix(groupList(sender.groupIds()), sender.label()),
-                      traffic,
-                      dst.instanceId(),
-                      shown)
-              : null,
-          null);
+      return noEgress(sender, dst, via, traffic, shown, explain);
     }
     long[] srcIp = sender.ipv6();
     Origin origin =
@@ -667,5 +647,21 @@ public final class NaiveEvaluator implements FlowEvaluator {
 
   private static Decision denied(Reason reason, String explanation, Match egress) {
     return new Decision(Verdict.TIMED_OUT, reason, explanation, egress, null);
+  }
+
+  /** No egress rule of the sender's groups lets the flow out to {@code dst}'s address. */
+  private Decision noEgress(
+      Sender sender, InstanceState dst, String via, String traffic, String shown, boolean explain) {
+    return denied(
+        Reason.NO_EGRESS_RULE,
+        explain
+            ? via
+                + Explanations.noEgress(
+                    Explanations.noEgressPrefix(groupList(sender.groupIds()), sender.label()),
+                    traffic,
+                    dst.instanceId(),
+                    shown)
+            : null,
+        null);
   }
 }

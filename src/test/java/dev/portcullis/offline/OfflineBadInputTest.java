@@ -269,15 +269,9 @@ class OfflineBadInputTest {
 
   @Test
   void aQuestionAboutAnInstanceThatDoesNotExistIsAnErrorNotATimeOut() throws IOException {
-    Path f = dir.resolve("one.yaml");
-    Files.writeString(
-        f,
-        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
-            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
+    Path f = oneGroup();
     for (String question : List.of("192.0.2.10 i-0fffffff tcp/22", "i-0ffffffe i-5a000001 80")) {
-      OfflineRun r =
-          OfflineRun.of(
-              "offline", "--world", WORLD, "--manifests", f.toString(), "--ask", question);
+      OfflineRun r = ask(f, question);
       assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.INVALID);
       assertThat(r.err()).contains("--ask \"" + question + "\": there is no instance i-0fff");
       assertThat(r.out()).doesNotContain("TimedOut");
@@ -286,15 +280,9 @@ class OfflineBadInputTest {
 
   @Test
   void aQuestionToAnAddressFromAnUnknownInstanceIsAnErrorNotATimeOut() throws IOException {
-    Path f = dir.resolve("one.yaml");
-    Files.writeString(
-        f,
-        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
-            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
+    Path f = oneGroup();
     for (String question : List.of("i-0fffffff 8.8.8.8 tcp/443", "sg-0fffffff 10.2.0.0/16 5432")) {
-      OfflineRun r =
-          OfflineRun.of(
-              "offline", "--world", WORLD, "--manifests", f.toString(), "--ask", question);
+      OfflineRun r = ask(f, question);
       assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(OfflineCommand.INVALID);
       assertThat(r.err()).containsPattern("there is no (instance|security group) [is]g?-?0fff");
       assertThat(r.out()).doesNotContain("TimedOut");
@@ -303,34 +291,14 @@ class OfflineBadInputTest {
 
   @Test
   void aQuestionFromAnAddressToAnAddressOrToABadAddressIsAnError() throws IOException {
-    Path f = dir.resolve("one.yaml");
-    Files.writeString(
-        f,
-        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
-            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
-    OfflineRun two =
-        OfflineRun.of(
-            "offline",
-            "--world",
-            WORLD,
-            "--manifests",
-            f.toString(),
-            "--ask",
-            "203.0.113.7 8.8.8.8 443");
+    Path f = oneGroup();
+    OfflineRun two = ask(f, "203.0.113.7 8.8.8.8 443");
     assertThat(two.exitCode()).as(two.out() + two.err()).isEqualTo(OfflineCommand.INVALID);
     assertThat(two.err())
         .contains(
             "a flow to an address needs a source that carries security groups: an instance"
                 + " (instanceId) or a group's member (securityGroup or securityGroupId)");
-    OfflineRun bad =
-        OfflineRun.of(
-            "offline",
-            "--world",
-            WORLD,
-            "--manifests",
-            f.toString(),
-            "--ask",
-            "i-5a000001 10.0.0/8 443");
+    OfflineRun bad = ask(f, "i-5a000001 10.0.0/8 443");
     assertThat(bad.exitCode()).as(bad.out() + bad.err()).isEqualTo(OfflineCommand.INVALID);
     assertThat(bad.err()).contains("10.0.0/8");
   }
@@ -359,6 +327,21 @@ class OfflineBadInputTest {
     OfflineRun r = OfflineRun.of("offline", "--world", missing, "--manifests", dir.toString());
     assertThat(r.exitCode()).isEqualTo(OfflineCommand.INVALID);
     assertThat(r.err().strip()).isEqualTo("cannot read world file " + missing + ": no such file");
+  }
+
+  /** A manifest of one SecurityGroup, a/web, to ask questions about. */
+  private Path oneGroup() throws IOException {
+    Path f = dir.resolve("one.yaml");
+    Files.writeString(
+        f,
+        "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\n"
+            + "metadata: {name: web, namespace: a}\nspec: {region: eu-west-1, vpcId: vpc-5a000001}\n");
+    return f;
+  }
+
+  private static OfflineRun ask(Path manifests, String question) {
+    return OfflineRun.of(
+        "offline", "--world", WORLD, "--manifests", manifests.toString(), "--ask", question);
   }
 
   /** Six SecurityGroups and an attachment that puts all six on one instance. */

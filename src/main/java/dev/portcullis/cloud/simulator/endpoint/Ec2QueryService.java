@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,7 +100,7 @@ public final class Ec2QueryService {
    * @param body the request body (form-encoded for POST), possibly empty
    */
   public Response answer(String query, String authorization, byte[] body) {
-    String requestId = UUID.randomUUID().toString();
+    String requestId = requestId();
     try {
       if (body.length > settings.maxBodyBytes()) {
         throw tooLarge(settings.maxBodyBytes());
@@ -162,7 +163,19 @@ public final class Ec2QueryService {
   /** The answer to a body over {@link Settings#maxBodyBytes}, which the server does not read. */
   public Response tooLarge() {
     CloudException e = tooLarge(settings.maxBodyBytes());
-    return error(UUID.randomUUID().toString(), e.code(), messageOf(e));
+    return error(requestId(), e.code(), messageOf(e));
+  }
+
+  /**
+   * A fresh request id in EC2's form (a random, version-4 UUID). Drawn from the thread's own
+   * generator: request ids need to be unique, not unguessable, and {@link UUID#randomUUID} would
+   * make every request of every thread wait on one shared secure generator.
+   */
+  private static String requestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & ~(0xCL << 60)) | (0x8L << 60);
+    return new UUID(hi, lo).toString();
   }
 
   private static CloudException tooLarge(int max) {

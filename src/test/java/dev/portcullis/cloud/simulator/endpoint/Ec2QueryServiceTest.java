@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
@@ -106,7 +107,9 @@ class Ec2QueryServiceTest {
     Document d = xml(r.body());
     String id = text(d, "/CreateSecurityGroupResponse/groupId");
     assertThat(id).startsWith("sg-");
-    assertThat(text(d, "/CreateSecurityGroupResponse/requestId")).isNotEmpty();
+    UUID requestId = UUID.fromString(text(d, "/CreateSecurityGroupResponse/requestId"));
+    assertThat(requestId.version()).as("a random UUID, as EC2's request ids are").isEqualTo(4);
+    assertThat(requestId.variant()).isEqualTo(2);
     assertThat(text(d, "//tagSet/item[key='team']/value")).isEqualTo("a&b <c>");
     assertThat(sim.describeAllSecurityGroups("eu-west-1", GroupFilter.ids(id)))
         .singleElement()

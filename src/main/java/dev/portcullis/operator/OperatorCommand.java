@@ -93,6 +93,15 @@ public final class OperatorCommand implements Callable<Integer> {
   Duration resync;
 
   @Option(
+      names = "--flow-logs-interval",
+      defaultValue = "${env:PORTCULLIS_FLOW_LOGS_INTERVAL:-PT30S}",
+      description =
+          "How often flow log records are read, attributed and counted (ISO-8601, default PT30S);"
+              + " with --cloud simulator they are those of the world's traffic"
+              + " [PORTCULLIS_FLOW_LOGS_INTERVAL].")
+  Duration flowLogsInterval;
+
+  @Option(
       names = "--throttling",
       defaultValue = "${env:PORTCULLIS_THROTTLING:-on}",
       description =
@@ -198,12 +207,17 @@ public final class OperatorCommand implements Callable<Integer> {
       err.println("--resync: must be positive");
       return INVALID;
     }
+    if (flowLogsInterval.isNegative() || flowLogsInterval.isZero()) {
+      err.println("--flow-logs-interval: must be positive");
+      return INVALID;
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       err.println("--metrics-port: " + metricsPort + " is not a port (0 to 65535)");
       return INVALID;
     }
     CloudBackend backend;
     String described;
+    Ec2Simulator simulator = null;
     AutoCloseable cloudClients = () -> {};
     if (serveEc2 != null && !serveEc2.isBlank() && !cloud.equals("simulator")) {
       err.println("--serve-ec2: only with --cloud simulator");
@@ -264,6 +278,7 @@ public final class OperatorCommand implements Callable<Integer> {
               .throttling(throttling.equals("on") ? ThrottlingMode.EC2 : ThrottlingMode.OFF)
               .build();
       backend = CloudBackend.simulator(sim);
+      simulator = sim;
       described =
           "cloud simulator ("
               + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
@@ -305,6 +320,10 @@ public final class OperatorCommand implements Callable<Integer> {
       settings = settings.withMeters(metrics.registry(), metricsPerResource);
     }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings);
+    FlowLogPump flowLogs =
+        simulator == null || simulator.world().traffic().isEmpty() || metrics == null
+            ? null
+            : SimulatorFlowLogs.pump(simulator, client, metrics.registry(), flowLogsInterval);
     out.println(
         "portcullis operator: watching "
             + (settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces())
@@ -321,6 +340,9 @@ public final class OperatorCommand implements Callable<Integer> {
     Commands.awaitShutdown(
         () -> {
           running.set(false);
+          if (flowLogs != null) {
+            flowLogs.close();
+          }
           operator.close();
           try {
             closeCloud.close();

@@ -8,6 +8,8 @@ import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +56,8 @@ public final class InterfaceLegs {
     private final int privateIp;
     private final long[] ipv6;
     private final List<String> groupIds;
-    private final Rule[] ingress;
-    private final Rule[] egress;
+    private final Side ingress;
+    private final Side egress;
     private final boolean unknownGroup;
 
     private Interface(
@@ -65,8 +67,8 @@ public final class InterfaceLegs {
         int privateIp,
         long[] ipv6,
         List<String> groupIds,
-        Rule[] ingress,
-        Rule[] egress,
+        Side ingress,
+        Side egress,
         boolean unknownGroup) {
       this.interfaceId = interfaceId;
       this.instanceId = instanceId;
@@ -103,6 +105,34 @@ public final class InterfaceLegs {
     /** The ids of the groups the interface carries, in its order. */
     public List<String> groupIds() {
       return groupIds;
+    }
+  }
+
+  /**
+   * One direction's rules of an interface: all of them, and, for tcp and udp, those that cover the
+   * protocol ordered by their first port, so that a scan stops at the first rule above the port.
+   */
+  private static final class Side {
+    final Rule[] all;
+    final Rule[] tcp;
+    final int[] tcpFrom;
+    final Rule[] udp;
+    final int[] udpFrom;
+
+    Side(List<Rule> rules) {
+      all = rules.toArray(Rule[]::new);
+      tcp = byFirstPort(rules, 6);
+      tcpFrom = Arrays.stream(tcp).mapToInt(Rule::fromPort).toArray();
+      udp = byFirstPort(rules, 17);
+      udpFrom = Arrays.stream(udp).mapToInt(Rule::fromPort).toArray();
+    }
+
+    /** The rules covering a protocol with ports (all-protocol rules, from port -1, first). */
+    private static Rule[] byFirstPort(List<Rule> rules, int protocol) {
+      return rules.stream()
+          .filter(r -> r.protocol().covers(protocol))
+          .sorted(Comparator.comparingInt(Rule::fromPort))
+          .toArray(Rule[]::new);
     }
   }
 
@@ -150,8 +180,8 @@ public final class InterfaceLegs {
                 nic.privateIp(),
                 nic.ipv6() == null ? null : nic.ipv6().clone(),
                 nic.groupIds(),
-                in.toArray(Rule[]::new),
-                out.toArray(Rule[]::new),
+                new Side(in),
+                new Side(out),
                 unknown));
         groupsAt4.put(key4(network, nic.privateIp()), nic.groupIds());
         if (nic.ipv6() != null) {
@@ -197,10 +227,25 @@ public final class InterfaceLegs {
       int peer4,
       long high,
       long low) {
+    Side side = direction == Direction.INGRESS ? nic.ingress : nic.egress;
+    Rule[] rules;
+    int count;
+    if (protocol == 6 || protocol == 17) {
+      rules = protocol == 6 ? side.tcp : side.udp;
+      int[] from = protocol == 6 ? side.tcpFrom : side.udpFrom;
+      count = 0;
+      while (count < from.length && from[count] <= port) {
+        count++;
+      }
+    } else {
+      rules = side.all;
+      count = rules.length;
+    }
     List<String> peerGroups = null;
     boolean peerLooked = false;
     boolean undecided = false;
-    for (Rule r : direction == Direction.INGRESS ? nic.ingress : nic.egress) {
+    for (int k = 0; k < count; k++) {
+      Rule r = rules[k];
       int covers = covers(r, protocol, port);
       if (covers == NO) {
         continue;

@@ -22,8 +22,12 @@ public final class FlowLogParser {
   private final FlowLogFormat format;
   private final Parsed formatLacks;
 
+  /** The positions of {@link FlowLogFormat#REQUIRED}'s fields, in its order. */
+  private final int[] required;
+
   public FlowLogParser(FlowLogFormat format) {
     this.format = format;
+    this.required = FlowLogFormat.REQUIRED.stream().mapToInt(format.fields()::indexOf).toArray();
     this.formatLacks =
         format.missing().isEmpty()
             ? null
@@ -61,18 +65,16 @@ public final class FlowLogParser {
         return Parsed.skipped(Skip.UNSUPPORTED_VERSION, "version " + v);
       }
     }
-    if (format.logStatus >= 0) {
+    if (format.logStatus >= 0 && !f.is(format.logStatus, "OK")) {
       String status = f.text(format.logStatus);
       if (status.equals("NODATA") || status.equals("SKIPDATA")) {
         return Parsed.skipped(Skip.NO_DATA, "log-status " + status);
       }
-      if (!status.equals("OK")) {
-        return Parsed.skipped(Skip.MALFORMED, "log-status '" + status + "'");
-      }
+      return Parsed.skipped(Skip.MALFORMED, "log-status '" + status + "'");
     }
-    for (String required : FlowLogFormat.REQUIRED) {
-      if (f.absent(format.fields().indexOf(required))) {
-        return Parsed.skipped(Skip.MISSING_FIELD, "no " + required);
+    for (int k = 0; k < required.length; k++) {
+      if (f.absent(required[k])) {
+        return Parsed.skipped(Skip.MISSING_FIELD, "no " + FlowLogFormat.REQUIRED.get(k));
       }
     }
     String eni = f.text(format.interfaceId);
@@ -91,14 +93,13 @@ public final class FlowLogParser {
     if (packets < 0 || bytes < 0) {
       return Parsed.skipped(Skip.MALFORMED, "packets or bytes not a count");
     }
-    String action = f.text(format.action);
     boolean accepted;
-    if (action.equals("ACCEPT")) {
+    if (f.is(format.action, "ACCEPT")) {
       accepted = true;
-    } else if (action.equals("REJECT")) {
+    } else if (f.is(format.action, "REJECT")) {
       accepted = false;
     } else {
-      return Parsed.skipped(Skip.MALFORMED, "action '" + action + "'");
+      return Parsed.skipped(Skip.MALFORMED, "action '" + f.text(format.action) + "'");
     }
     Direction direction = null;
     if (format.flowDirection >= 0 && !f.absent(format.flowDirection)) {
@@ -184,6 +185,12 @@ public final class FlowLogParser {
   private record Fields(String line, int[] start, int[] end) {
     String text(int field) {
       return line.substring(start[field], end[field]);
+    }
+
+    /** Whether the field is exactly {@code value}, without copying it. */
+    boolean is(int field, String value) {
+      return end[field] - start[field] == value.length()
+          && line.regionMatches(start[field], value, 0, value.length());
     }
 
     boolean absent(int field) {

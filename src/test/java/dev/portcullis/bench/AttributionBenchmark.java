@@ -18,6 +18,9 @@ import dev.portcullis.engine.eval.flowlog.FlowLogParser;
 import dev.portcullis.engine.eval.flowlog.FlowTally;
 import dev.portcullis.engine.eval.flowlog.Owner;
 import dev.portcullis.engine.eval.flowlog.PortLabels;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +140,42 @@ public class AttributionBenchmark {
     int from = cursor;
     cursor = (cursor + BATCH) & (LINES - 1);
     return from;
+  }
+
+  /**
+   * Per core, whatever else the machine runs: the lines tallied in batches, passes over all of them
+   * timed by the thread's CPU time as well as the wall clock, so that a figure taken on shared
+   * cores still says what one core does. Arguments: passes (default 12); the first third warms up.
+   */
+  public static void main(String[] args) {
+    int passes = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+    AttributionBenchmark b = new AttributionBenchmark();
+    b.setUp();
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    List<Double> perCpuSecond = new ArrayList<>();
+    for (int pass = 0; pass < passes; pass++) {
+      long cpu = mx.getCurrentThreadCpuTime();
+      long wall = System.nanoTime();
+      int sink = 0;
+      for (int batch = 0; batch < LINES / BATCH; batch++) {
+        sink += b.tally();
+      }
+      double cpuSeconds = (mx.getCurrentThreadCpuTime() - cpu) / 1e9;
+      double wallSeconds = (System.nanoTime() - wall) / 1e9;
+      System.out.printf(
+          "pass %d: %.0f lines per CPU second, %.0f per wall second (%d)%n",
+          pass, LINES / cpuSeconds, LINES / wallSeconds, sink);
+      if (pass >= passes / 3) {
+        perCpuSecond.add(LINES / cpuSeconds);
+      }
+    }
+    perCpuSecond.sort(null);
+    System.out.printf(
+        "tally, lines per CPU second over %d measured passes: median %.0f, min %.0f, max %.0f%n",
+        perCpuSecond.size(),
+        perCpuSecond.get(perCpuSecond.size() / 2),
+        perCpuSecond.get(0),
+        perCpuSecond.get(perCpuSecond.size() - 1));
   }
 
   /** Parse and attribute each line (what the counting adds is in {@link #tally}). */

@@ -187,6 +187,7 @@ ns_list=$(IFS=,; echo "${namespaces[*]}")
 metrics_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 ec2_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 java -jar "$jar" operator --world "$worlds" --namespaces "$ns_list" --resync PT30S \
+  --flow-logs-interval PT5S \
   --metrics-address 127.0.0.1 --metrics-port "$metrics_port" --serve-ec2 "127.0.0.1:$ec2_port" \
   >"$state/operator.log" 2>&1 &
 operator_pid=$!
@@ -270,6 +271,21 @@ for u in "${unmet[@]}"; do echo "  NOT MET  $u"; done
 if [ ${#not_ready[@]} -gt 0 ]; then
   echo "Not Ready (scenario 4 shows what EC2 refuses):"
   for u in "${not_ready[@]}"; do echo "  $u"; done
+fi
+
+# Denials: scenario 1's world sends synthetic traffic, logged as VPC Flow Logs would log it; the
+# operator reads the records every 5 s and attributes each rejected one (docs/flow-logs.md).
+say "Flow log records, attributed (portcullis_flows_total on /metrics)"
+flows=""
+for _ in $(seq 1 30); do
+  flows=$(curl -sf "http://127.0.0.1:$metrics_port/metrics" | grep '^portcullis_flows_total' || true)
+  [[ $flows == *no_ingress_rule* ]] && break
+  sleep 1
+done
+if [ -n "$flows" ]; then
+  printf '%s\n' "$flows"
+else
+  echo "  (no flow log records counted yet; see $state/operator.log)"
 fi
 
 if $once; then

@@ -11,6 +11,7 @@ import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.cloud.simulator.endpoint.Ec2Endpoint;
 import dev.portcullis.cloud.simulator.endpoint.Ec2QueryService;
 import dev.portcullis.engine.Quotas;
+import dev.portcullis.engine.eval.flowlog.FlowLogFormat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -91,6 +92,40 @@ public final class OperatorCommand implements Callable<Integer> {
           "How often every resource is compared with EC2 again, as changes there make no"
               + " Kubernetes events (ISO-8601, default PT5M) [PORTCULLIS_RESYNC].")
   Duration resync;
+
+  @Option(
+      names = "--flow-logs-interval",
+      defaultValue = "${env:PORTCULLIS_FLOW_LOGS_INTERVAL:-PT30S}",
+      description =
+          "How often flow log records are read, attributed and counted (ISO-8601, default PT30S);"
+              + " with --cloud simulator they are those of the world's traffic"
+              + " [PORTCULLIS_FLOW_LOGS_INTERVAL].")
+  Duration flowLogsInterval;
+
+  @Option(
+      names = "--flow-log-group",
+      defaultValue = "${env:PORTCULLIS_FLOW_LOG_GROUP}",
+      description =
+          "With --cloud aws: the CloudWatch Logs group that VPC Flow Logs deliver to; its records"
+              + " are attributed and counted (docs/metrics.md, Denials) [PORTCULLIS_FLOW_LOG_GROUP].")
+  String flowLogGroup;
+
+  @Option(
+      names = "--flow-log-region",
+      defaultValue = "${env:PORTCULLIS_FLOW_LOG_REGION}",
+      description = "With --flow-log-group: the group's region [PORTCULLIS_FLOW_LOG_REGION].")
+  String flowLogRegion;
+
+  @Option(
+      names = "--flow-log-format",
+      defaultValue =
+          "${env:PORTCULLIS_FLOW_LOG_FORMAT:-version account-id interface-id srcaddr dstaddr"
+              + " srcport dstport protocol packets bytes start end action log-status}",
+      description =
+          "With --flow-log-group: the flow log's format, as its LogFormat or as the field names"
+              + " of its header line; EC2's default version 2 unless given"
+              + " [PORTCULLIS_FLOW_LOG_FORMAT].")
+  String flowLogFormat;
 
   @Option(
       names = "--throttling",
@@ -198,12 +233,29 @@ public final class OperatorCommand implements Callable<Integer> {
       err.println("--resync: must be positive");
       return INVALID;
     }
+    if (flowLogsInterval.isNegative() || flowLogsInterval.isZero()) {
+      err.println("--flow-logs-interval: must be positive");
+      return INVALID;
+    }
+    if (flowLogGroup != null && !flowLogGroup.isBlank()) {
+      if (!cloud.equals("aws") || flowLogRegion == null || flowLogRegion.isBlank()) {
+        err.println("--flow-log-group: only with --cloud aws, and with --flow-log-region");
+        return INVALID;
+      }
+      try {
+        FlowLogFormat.of(flowLogFormat);
+      } catch (IllegalArgumentException e) {
+        err.println("--flow-log-format: " + e.getMessage());
+        return INVALID;
+      }
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       err.println("--metrics-port: " + metricsPort + " is not a port (0 to 65535)");
       return INVALID;
     }
     CloudBackend backend;
     String described;
+    Ec2Simulator simulator = null;
     AutoCloseable cloudClients = () -> {};
     if (serveEc2 != null && !serveEc2.isBlank() && !cloud.equals("simulator")) {
       err.println("--serve-ec2: only with --cloud simulator");
@@ -264,6 +316,7 @@ public final class OperatorCommand implements Callable<Integer> {
               .throttling(throttling.equals("on") ? ThrottlingMode.EC2 : ThrottlingMode.OFF)
               .build();
       backend = CloudBackend.simulator(sim);
+      simulator = sim;
       described =
           "cloud simulator ("
               + worlds.stream().map(Path::toString).collect(Collectors.joining(", "))
@@ -305,6 +358,23 @@ public final class OperatorCommand implements Callable<Integer> {
       settings = settings.withMeters(metrics.registry(), metricsPerResource);
     }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings);
+    FlowLogPump pump =
+        simulator == null || simulator.world().traffic().isEmpty() || metrics == null
+            ? null
+            : FlowLogSources.simulator(simulator, client, metrics.registry(), flowLogsInterval);
+    if (pump == null && flowLogGroup != null && !flowLogGroup.isBlank() && metrics != null) {
+      pump =
+          FlowLogSources.cloudWatch(
+              backend.port(),
+              flowLogRegion,
+              flowLogGroup,
+              flowLogFormat,
+              null,
+              client,
+              metrics.registry(),
+              flowLogsInterval);
+    }
+    FlowLogPump flowLogs = pump;
     out.println(
         "portcullis operator: watching "
             + (settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces())
@@ -321,6 +391,9 @@ public final class OperatorCommand implements Callable<Integer> {
     Commands.awaitShutdown(
         () -> {
           running.set(false);
+          if (flowLogs != null) {
+            flowLogs.close();
+          }
           operator.close();
           try {
             closeCloud.close();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.api.v1alpha1.DriftSummary;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.engine.eval.flowlog.FlowLogFixtures;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -114,6 +115,12 @@ class OperatorMetricsTest {
     world.reconcile(reconciler, sg);
     world.removeIngressOutOfBand(sg.getStatus().getGroupId());
     world.reconcile(reconciler, sg);
+    new FlowMeters(world.meters)
+        .add(
+            FlowMetersTest.tally(
+                List.of(
+                    FlowLogFixtures.line(
+                        "eni-web", "198.51.100.7", "10.0.0.10", 22, 6, "REJECT"))));
     Set<String> served = new TreeSet<>();
     Matcher m = Pattern.compile("(?m)^(portcullis_\\w+)[{ ]").matcher(scrape());
     while (m.find()) {

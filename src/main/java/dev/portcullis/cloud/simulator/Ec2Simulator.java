@@ -130,6 +130,11 @@ public final class Ec2Simulator implements CloudPort {
     return traffic.counters();
   }
 
+  /** The flow log records of the world's traffic flows, one per connection, until read. */
+  public SimulatedFlowLogs flowLogs() {
+    return traffic.logs();
+  }
+
   public World world() {
     return world;
   }
@@ -644,14 +649,20 @@ public final class Ec2Simulator implements CloudPort {
       throw new IllegalArgumentException("cannot advance by a negative duration " + elapsed);
     }
     synchronized (lock) {
-      traffic.advance(elapsed, () -> view.evaluator(regions.values()));
+      traffic.advance(
+          elapsed,
+          () -> view.evaluator(regions.values()),
+          () -> EstateView.estate(regions.values(), null));
     }
   }
 
   /** Generates traffic for the time the clock moved since the last tick (or since creation). */
   public void tick() {
     synchronized (lock) {
-      traffic.tick(nanoTime.getAsLong(), () -> view.evaluator(regions.values()));
+      traffic.tick(
+          nanoTime.getAsLong(),
+          () -> view.evaluator(regions.values()),
+          () -> EstateView.estate(regions.values(), null));
     }
   }
 

@@ -44,7 +44,7 @@ class IamPolicyTest {
     return out;
   }
 
-  /** The EC2 API actions the adapter's source calls on its Ec2Client. */
+  /** The EC2 API actions the adapter's source calls on its Ec2Client, and the flow logs' reads. */
   static Set<String> calledActions() throws IOException {
     String src = Files.readString(ADAPTER);
     Matcher m =
@@ -56,6 +56,12 @@ class IamPolicyTest {
     while (m.find()) {
       String method = m.group(1);
       out.add("ec2:" + Character.toUpperCase(method.charAt(0)) + method.substring(1));
+    }
+    Matcher logs =
+        Pattern.compile("\\.(filterLogEvents)[A-Za-z]*\\(")
+            .matcher(Files.readString(ADAPTER.resolveSibling("CloudWatchFlowLogs.java")));
+    while (logs.find()) {
+      out.add("logs:FilterLogEvents");
     }
     return out;
   }

@@ -8,7 +8,7 @@
 #            data sharing archive of those modules.
 # The tarball is cached under ${PORTCULLIS_CACHE:-~/.cache/portcullis}/image-base, keyed by this
 # script and the versions of the JDK and the libraries, so that it is built once per machine
-# (about 40 s); the build copies it to the path given (default target/image-base.tar).
+# (about a minute); the build copies it to the path given (default target/image-base.tar).
 #
 # Usage: scripts/image-base.sh [OUT.tar]     (JAVA_HOME: the JDK to take jlink and jmods from)
 set -euo pipefail
@@ -54,12 +54,14 @@ mkdir -p "$sys" "$jre/opt"
   --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive >/dev/null
 # The archive for heaps over 32 GB (no compressed pointers) is of no use to this operator.
 rm -f "$jre/opt/java/lib/server/classes_nocoops.jsa"
-# Debian's libjvm.so keeps its symbol table: 4 MB the image does not need.
-strip --strip-unneeded "$jre/opt/java/lib/server/libjvm.so"
+# Debian's libjvm.so keeps its symbol table: 4 MB the image does not need (strip is binutils').
+if command -v strip >/dev/null; then
+  strip --strip-unneeded "$jre/opt/java/lib/server/libjvm.so"
+fi
 
 # Every library the runtime's programs and libraries link to, at the path the loader finds it.
 mapfile -t needed < <(find "$jre/opt/java" -type f \( -name '*.so' -o -perm -u+x \) \
-  -exec sh -c 'file -b "$1" | grep -q "^ELF" && ldd "$1"' _ {} \; |
+  -exec sh -c 'ldd "$1" 2>/dev/null || true' _ {} \; |
   awk '/libjvm.so => not found/ { next }   # found at run time: java loads it first
        /=> not found/ { print "MISSING " $1; next } /=>/ { print $3; next } /^\t\// { print $1 }' |
   sort -u)
@@ -109,8 +111,10 @@ cat >"$work/image/manifest.json" <<EOF
 EOF
 
 mkdir -p "$cache"
+partial=$(mktemp "$cache/base.tar.XXXXXX")   # two builds at once each write their own
 # Entries named without "./": Jib refuses to extract a tar entry named "./".
 (cd "$work/image" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
-  -cf "$cache/base.tar.partial" -- *)
-mv "$cache/base.tar.partial" "$cache/base.tar"
+  -cf "$partial" -- *)
+chmod 644 "$partial"
+mv "$partial" "$cache/base.tar"
 cp "$cache/base.tar" "$out"

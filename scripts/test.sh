@@ -5,6 +5,8 @@
 # and caches them in ${PORTCULLIS_CACHE:-~/.cache/portcullis}; later runs reuse them.
 # The AWS adapter's integration tests run against moto's EC2 server on 127.0.0.1: scripts/moto.sh
 # installs it into a Python venv in the same cache on the first run.
+# The container image is built by `mvn verify` (Jib, on a base scripts/image-base.sh assembles and
+# caches there too) and run by ImageIT with podman, which scripts/podman.sh installs and sets up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"   # check formatting instead of rewriting files
@@ -13,4 +15,6 @@ binaries=$(./scripts/cluster-binaries.sh)
 export PORTCULLIS_CACHE="${binaries%/k8s/*}"
 PORTCULLIS_MOTO_VENV=$(./scripts/moto.sh)
 export PORTCULLIS_MOTO_VENV
-exec mvn -B -ntp verify "$@"
+./scripts/podman.sh
+# shellcheck disable=SC2046  # one argument per label
+exec mvn -B -ntp verify $(./scripts/image-labels.sh) "$@"

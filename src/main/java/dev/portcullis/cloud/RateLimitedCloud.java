@@ -42,8 +42,12 @@ public final class RateLimitedCloud extends ForwardingCloud {
   /** The share of its rate a bucket keeps when EC2 throttles one of its calls. */
   static final double BACKOFF = 0.5;
 
-  /** The least share of its limit's rate a bucket backs off to. */
-  static final double FLOOR_SHARE = 0.1;
+  /**
+   * The least share of its limit's rate a bucket backs off to: low enough to leave most of the
+   * bucket to another client, high enough that an estate still converges while EC2 throttles some
+   * calls at random.
+   */
+  static final double FLOOR_SHARE = 0.25;
 
   /** How fast a bucket that backed off regains its limit's rate: this share of it per second. */
   static final double RECOVERY_SHARE_PER_SECOND = 0.05;

@@ -212,13 +212,13 @@ class RateLimitedCloudTest {
     // 2.5 regained 5 % of the limit a second since: 3 at 2 s, halved
     bucket.throttled(2 * SECOND);
     assertThat(bucket.perSecond(2 * SECOND)).isBetween(1.49, 1.51);
-    // never below a tenth of the limit
+    // never below a quarter of the limit
     for (int i = 3; i < 20; i++) {
       bucket.throttled(i * 2 * SECOND);
     }
-    assertThat(bucket.perSecond(38 * SECOND)).isBetween(0.5, 0.51);
-    // back to the limit, 5 % of it a second: within 20 s of the last throttle, and no further
-    assertThat(bucket.perSecond(48 * SECOND)).isBetween(2.9, 3.1);
+    assertThat(bucket.perSecond(38 * SECOND)).isBetween(1.25, 1.26);
+    // back to the limit, 5 % of it a second: within 15 s of the last throttle, and no further
+    assertThat(bucket.perSecond(48 * SECOND)).isBetween(3.7, 3.8);
     assertThat(bucket.perSecond(60 * SECOND)).isEqualTo(5);
     assertThat(bucket.tokens(3600 * SECOND)).isEqualTo(48);
   }

@@ -109,18 +109,6 @@ public final class RateLimitedCloud extends ForwardingCloud {
     }
   }
 
-  /** Tokens the bucket of {@code action}'s filtered calls in {@code region} holds now. */
-  double tokens(String region, Ec2Action action) {
-    long now = nanoTime.getAsLong();
-    return bucket(new Key(region, action, false), now).tokens(now);
-  }
-
-  /** The rate, per second, {@code action}'s filtered calls in {@code region} are paced at now. */
-  double rate(String region, Ec2Action action) {
-    long now = nanoTime.getAsLong();
-    return bucket(new Key(region, action, false), now).perSecond(now);
-  }
-
   private Bucket bucket(Key key, long now) {
     return buckets.computeIfAbsent(
         key,

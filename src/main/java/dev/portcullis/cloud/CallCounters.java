@@ -3,6 +3,7 @@ package dev.portcullis.cloud;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -32,6 +33,15 @@ public final class CallCounters {
       new ConcurrentHashMap<>();
   private final ConcurrentMap<List<String>, Series> series = new ConcurrentHashMap<>();
   private final List<Consumer<Series>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Watch> watches = new CopyOnWriteArrayList<>();
+
+  /** Told of a call that ended with the outcome it watches for. */
+  @FunctionalInterface
+  public interface OutcomeListener {
+    void called(String region, String operation);
+  }
+
+  private record Watch(String outcome, OutcomeListener listener) {}
 
   /** Counts one call of {@code operation} in {@code region} that ended with {@code outcome}. */
   public void record(String region, String operation, String outcome) {
@@ -48,6 +58,11 @@ public final class CallCounters {
               return made;
             });
     s.calls().increment();
+    for (Watch w : watches) {
+      if (w.outcome().equals(outcome)) {
+        w.listener().called(region, operation);
+      }
+    }
   }
 
   /** Counts one call of {@code action} in {@code region} that ended with {@code outcome}. */
@@ -62,6 +77,18 @@ public final class CallCounters {
   public void onSeries(Consumer<Series> listener) {
     listeners.add(listener);
     series.values().forEach(listener);
+  }
+
+  /**
+   * Tells {@code listener} of every call counted from now on that ends with {@code outcome}, on the
+   * thread that counts it: how the client-side limiter learns that EC2 throttled a request, each
+   * attempt of the SDK's retries included.
+   */
+  public void onOutcome(String outcome, OutcomeListener listener) {
+    watches.add(
+        new Watch(
+            Objects.requireNonNull(outcome, "outcome"),
+            Objects.requireNonNull(listener, "listener")));
   }
 
   /** Calls of {@code operation} that ended with {@code outcome}. */

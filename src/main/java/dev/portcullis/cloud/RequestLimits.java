@@ -8,19 +8,21 @@ import java.util.Objects;
  * How fast the client side may call each EC2 action in one region: a steady rate and a burst, the
  * shape of EC2's own request token buckets (see {@link Ec2Action}).
  *
- * <p>{@link #defaults()} stays a little under EC2's published buckets: {@value #DEFAULT_RATE_SHARE}
- * of each refill rate and {@value #DEFAULT_BURST_SHARE} of each bucket. The slack on the rate keeps
- * a steady stream of calls from draining EC2's bucket; the larger slack on the burst leaves room
- * for other clients of the account (the console, scripts) and for calls that leave the client
- * evenly spaced but reach EC2 bunched together. Accounts whose limits were raised use {@link
- * #scaled}.
+ * <p>{@link #defaults()} use the whole of EC2's published buckets but for a reserve of a few
+ * tokens: all of each refill rate and {@value #DEFAULT_BURST_SHARE} of each bucket (48 of 50, 96 of
+ * 100). With nothing else calling EC2 in the account and region, the operator then goes as fast as
+ * EC2 lets it; the reserve absorbs calls that leave the client evenly spaced but reach EC2 bunched
+ * together (two tokens are 0.4 s of jitter at 5 a second). When other clients share the buckets,
+ * EC2 throttles some calls all the same and {@link RateLimitedCloud} backs off; {@link #scaled}
+ * with a factor under 1 keeps to a share of them from the start, and one over 1 suits an account
+ * whose limits were raised.
  */
 public final class RequestLimits {
   /** The share of EC2's refill rate the defaults allow. */
-  public static final double DEFAULT_RATE_SHARE = 0.95;
+  public static final double DEFAULT_RATE_SHARE = 1.0;
 
-  /** The share of EC2's bucket size the defaults allow at once. */
-  public static final double DEFAULT_BURST_SHARE = 0.8;
+  /** The share of EC2's bucket size the defaults allow at once: all but a reserve. */
+  public static final double DEFAULT_BURST_SHARE = 0.96;
 
   /**
    * A steady rate and a burst: up to {@code burst} calls at once after a quiet spell, then {@code
@@ -50,10 +52,7 @@ public final class RequestLimits {
     this.unfiltered = unfiltered;
   }
 
-  /**
-   * {@value #DEFAULT_RATE_SHARE} of EC2's refill rates, {@value #DEFAULT_BURST_SHARE} of its
-   * buckets.
-   */
+  /** All of EC2's refill rates, {@value #DEFAULT_BURST_SHARE} of its buckets. */
   public static RequestLimits defaults() {
     return shareOfEc2(DEFAULT_RATE_SHARE, DEFAULT_BURST_SHARE);
   }

@@ -169,10 +169,12 @@ public final class OperatorCommand implements Callable<Integer> {
       names = "--rate-limit",
       defaultValue = "${env:PORTCULLIS_RATE_LIMIT:-on}",
       description =
-          "Pace EC2 calls per action and region a little under EC2's request token buckets,"
-              + " waiting for a turn instead of being throttled: on (the default), off, or a"
-              + " positive factor that scales the default limits for an account whose limits"
-              + " were raised [PORTCULLIS_RATE_LIMIT].")
+          "Pace EC2 calls per action and region by EC2's request token buckets (all of each"
+              + " refill rate, all but a reserve of each bucket), waiting for a turn instead of"
+              + " being throttled, and back off when EC2 throttles all the same: on (the"
+              + " default), off, or a positive factor that scales the default limits: under 1"
+              + " for a share when other clients use the account's buckets, over 1 for an"
+              + " account whose limits were raised [PORTCULLIS_RATE_LIMIT].")
   String rateLimit;
 
   @Option(

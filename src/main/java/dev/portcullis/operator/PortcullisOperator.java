@@ -122,14 +122,18 @@ public final class PortcullisOperator implements AutoCloseable {
 
   /**
    * Registers the reconcilers and starts them; returns once the informers have synced. Unless
-   * {@code settings} turn it off, every EC2 call goes through a {@link RateLimitedCloud}.
+   * {@code settings} turn it off, every EC2 call goes through a {@link RateLimitedCloud}, which
+   * backs off when the cloud counts a call EC2 throttled.
    */
   public static PortcullisOperator start(
       KubernetesClient client, CloudBackend cloud, Settings settings) {
-    CloudBackend paced =
-        settings.requestLimits() == null
-            ? cloud
-            : cloud.withPort(new RateLimitedCloud(cloud.port(), settings.requestLimits()));
+    CloudBackend paced = cloud;
+    if (settings.requestLimits() != null) {
+      RateLimitedCloud limiter = new RateLimitedCloud(cloud.port(), settings.requestLimits());
+      // every throttled attempt, the SDK's retries included, slows that action down
+      cloud.calls().onOutcome(RateLimitedCloud.REQUEST_LIMIT_EXCEEDED, limiter::throttled);
+      paced = cloud.withPort(limiter);
+    }
     OperatorContext context =
         new OperatorContext(
             client,

@@ -8,6 +8,7 @@ import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,24 @@ import java.util.function.Predicate;
  */
 public final class NaiveEvaluator implements FlowEvaluator {
   private final Map<String, InstanceState> instances = new HashMap<>();
+
+  /**
+   * The instances by id, for finding who holds an address. EC2 gives an address to one interface at
+   * a time, but a read taken while an address moves can show it twice: the lowest instance id then
+   * holds it, so that no verdict depends on the order the estate lists its instances in.
+   */
+  private final List<InstanceState> byId;
+
   private final Map<String, GroupState> groups = new HashMap<>();
 
   public NaiveEvaluator(Estate estate) {
     for (InstanceState i : estate.instances()) {
       instances.put(i.instanceId(), i);
     }
+    byId =
+        instances.values().stream()
+            .sorted(Comparator.comparing(InstanceState::instanceId))
+            .toList();
     for (GroupState g : estate.groups()) {
       List<Rule> sorted = new ArrayList<>(g.rules());
       sorted.sort(null);
@@ -376,14 +389,14 @@ public final class NaiveEvaluator implements FlowEvaluator {
                 ? Explanations.privateIpOf(Ip.format4(a.address()), Explanations.network(owner))
                 : null);
       }
-      for (InstanceState i : instances.values()) {
+      for (InstanceState i : byId) {
         Integer pub = i.primary().publicIp();
         if (pub != null && pub == a.address()) {
           return overInternet4(sender, i, flow, explain);
         }
       }
     } else if (to instanceof Destination.Address6 a) {
-      for (InstanceState i : instances.values()) {
+      for (InstanceState i : byId) {
         long[] v6 = i.primary().ipv6();
         if (v6 != null && v6[0] == a.high() && v6[1] == a.low()) {
           return toIpv6Of(sender, i, flow, explain);
@@ -395,7 +408,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
 
   /** The instance of the sender's VPC whose primary private IPv4 address this is, or null. */
   private InstanceState privateOwner(Sender sender, int address) {
-    for (InstanceState i : instances.values()) {
+    for (InstanceState i : byId) {
       if (i.primary().privateIp() == address && sameNetwork(sender.region(), sender.vpcId(), i)) {
         return i;
       }
@@ -550,7 +563,7 @@ public final class NaiveEvaluator implements FlowEvaluator {
       // A private address no instance of the sender's VPC holds: beyond it, routes decide.
       List<String> elsewhere = new ArrayList<>();
       if (to instanceof Destination.Address4 a) {
-        for (InstanceState i : instances.values()) {
+        for (InstanceState i : byId) {
           if (i.primary().privateIp() == a.address()) {
             elsewhere.add(Explanations.network(i));
           }

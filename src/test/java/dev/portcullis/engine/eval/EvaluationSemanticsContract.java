@@ -13,6 +13,7 @@ import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -928,5 +929,29 @@ abstract class EvaluationSemanticsContract {
             decideTo(new Source.GroupMember("sg-nope"), new Destination.Address4(ip("8.8.8.8")), 1)
                 .reason())
         .isEqualTo(Reason.UNKNOWN_GROUP);
+  }
+
+  @Test
+  void anAddressReadOnTwoInstancesBelongsToTheLowestInstanceIdWhateverTheirOrder() {
+    group("sg-open", tcpIn(22, cidr("0.0.0.0/0")));
+    group("sg-shut");
+    instance("i-client", "10.0.0.9", "sg-shut");
+    // a read taken while an Elastic IP moves from i-x to i-y shows it on both
+    instanceIn(REGION, VPC, "i-y", "10.0.0.2", "203.0.113.50", Set.of(), "sg-open");
+    instanceIn(REGION, VPC, "i-x", "10.0.0.3", "203.0.113.50", Set.of(), "sg-shut");
+    Flow flow =
+        new Flow(
+            new Source.Instance("i-client"),
+            new Destination.Address4(ip("203.0.113.50")),
+            Protocol.TCP,
+            22);
+    Decision listed = evaluator(new Estate(groups, instances)).decide(flow);
+    List<InstanceState> reversed = new ArrayList<>(instances);
+    Collections.reverse(reversed);
+    Decision reversedOrder = evaluator(new Estate(groups, reversed)).decide(flow);
+    assertThat(listed.reason()).isEqualTo(Reason.NO_INGRESS_RULE);
+    assertThat(listed.explanation()).contains("i-x");
+    assertThat(reversedOrder.reason()).isEqualTo(listed.reason());
+    assertThat(reversedOrder.explanation()).isEqualTo(listed.explanation());
   }
 }

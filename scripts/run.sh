@@ -303,7 +303,7 @@ else
 fi
 echo "  kubectl describe prc -n scenario-5-refused nothing-listens-on-8080"
 # The operator's simulator is an EC2 endpoint too: a rule added with the AWS CLI is drift, which
-# the operator revokes at its next resync (30 s here).
+# the operator revokes at its next drift scan or resync (both 30 s here).
 sg=$("$kubectl" get psg -n scenario-1-ssh ssh-from-laptop -o jsonpath='{.status.groupId}' 2>/dev/null || true)
 if [ -n "$sg" ]; then
   echo "Change EC2 behind the operator's back (its simulator answers EC2 clients on" \

@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * #SUCCESS} or the error code the call ended with ({@code RequestLimitExceeded}, {@code
  * InvalidGroup.NotFound}, ...). The simulator counts the calls it answers; the AWS adapter counts
  * every request it sends, including those the port does not name, such as the rule describes behind
- * a group describe. Thread-safe; readers never block callers.
+ * a group describe. A call counted with how long it took is handed, with its duration, to the
+ * {@link CallTimer}s that follow them ({@link #onDuration}). Thread-safe; readers never block
+ * callers.
  */
 public final class CallCounters {
   /** The outcome of a call that succeeded. */
@@ -42,6 +44,8 @@ public final class CallCounters {
   }
 
   private record Watch(String outcome, OutcomeListener listener) {}
+
+  private final List<CallTimer> timers = new CopyOnWriteArrayList<>();
 
   /** Counts one call of {@code operation} in {@code region} that ended with {@code outcome}. */
   public void record(String region, String operation, String outcome) {
@@ -68,6 +72,19 @@ public final class CallCounters {
   /** Counts one call of {@code action} in {@code region} that ended with {@code outcome}. */
   public void record(String region, Ec2Action action, String outcome) {
     record(region, action.apiName(), outcome);
+  }
+
+  /** Counts one call, as {@link #record(String, String, String)}, that took {@code nanos}. */
+  public void record(String region, String operation, String outcome, long nanos) {
+    record(region, operation, outcome);
+    for (CallTimer t : timers) {
+      t.took(region, operation, nanos);
+    }
+  }
+
+  /** Hands {@code timer} the duration of every call counted with one from now on. */
+  public void onDuration(CallTimer timer) {
+    timers.add(timer);
   }
 
   /**

@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe. Waiting happens outside any lock; a caller interrupted while it waits gets a
  * {@link CloudException} of kind {@link CloudException.Kind#THROTTLED} (code {@value #INTERRUPTED})
- * with its interrupt flag set, and its call is not made.
+ * with its interrupt flag set, and its call is not made. How long each call waited (zero for most)
+ * goes to the {@link CallTimer} given to {@link #onWait}.
  */
 public final class RateLimitedCloud extends ForwardingCloud {
   /** The code of the exception thrown when a waiting caller is interrupted. */
@@ -72,6 +73,7 @@ public final class RateLimitedCloud extends ForwardingCloud {
   private final LongSupplier nanoTime;
   private final Sleeper sleeper;
   private final ConcurrentMap<Key, Bucket> buckets = new ConcurrentHashMap<>();
+  private volatile CallTimer waits = (region, operation, nanos) -> {};
 
   public RateLimitedCloud(
       CloudPort delegate, RequestLimits limits, LongSupplier nanoTime, Sleeper sleeper) {
@@ -117,10 +119,17 @@ public final class RateLimitedCloud extends ForwardingCloud {
                 k.unfiltered() ? limits.ofUnfiltered(k.action()) : limits.of(k.action()), now));
   }
 
+  /** Hands {@code timer} how long each call waits for its turn from now on (0: not at all). */
+  public RateLimitedCloud onWait(CallTimer timer) {
+    this.waits = Objects.requireNonNull(timer, "timer");
+    return this;
+  }
+
   /** Waits until a call of {@code action} in {@code region} may be made. */
   private void acquire(String region, Ec2Action action, boolean unfiltered) {
     Key key = new Key(region, action, unfiltered && action.hasUnfilteredBucket());
     long wait = bucket(key, nanoTime.getAsLong()).reserve(nanoTime.getAsLong());
+    waits.took(region, action.apiName(), Math.max(0, wait));
     if (wait <= 0) {
       return;
     }

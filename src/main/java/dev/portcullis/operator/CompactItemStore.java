@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -27,6 +28,7 @@ final class CompactItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   private final BiFunction<R, Canon<AbstractRule>, R> compact;
   private final Function<R, Stream<AbstractRule>> sharedRules;
+  private final Consumer<? super R> removed;
   private final ConcurrentHashMap<String, R> store = new ConcurrentHashMap<>();
   private Canon<AbstractRule> rules = new Canon<>();
   private int rulesInUse;
@@ -38,8 +40,20 @@ final class CompactItemStore<R extends HasMetadata> implements ItemStore<R> {
   CompactItemStore(
       BiFunction<R, Canon<AbstractRule>, R> compact,
       Function<R, Stream<AbstractRule>> sharedRules) {
+    this(compact, sharedRules, r -> {});
+  }
+
+  /**
+   * As {@link #CompactItemStore(BiFunction, Function)}; {@code removed} is told of each resource
+   * that leaves the store (it was deleted, or a relist no longer holds it).
+   */
+  CompactItemStore(
+      BiFunction<R, Canon<AbstractRule>, R> compact,
+      Function<R, Stream<AbstractRule>> sharedRules,
+      Consumer<? super R> removed) {
     this.compact = compact;
     this.sharedRules = sharedRules;
+    this.removed = removed;
   }
 
   @Override
@@ -61,7 +75,11 @@ final class CompactItemStore<R extends HasMetadata> implements ItemStore<R> {
 
   @Override
   public R remove(String key) {
-    return store.remove(key);
+    R old = store.remove(key);
+    if (old != null) {
+      removed.accept(old);
+    }
+    return old;
   }
 
   @Override

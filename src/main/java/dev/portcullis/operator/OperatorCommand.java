@@ -128,6 +128,16 @@ public final class OperatorCommand implements Callable<Integer> {
   String flowLogFormat;
 
   @Option(
+      names = "--drift-scan-interval",
+      defaultValue = "${env:PORTCULLIS_DRIFT_SCAN_INTERVAL:-PT30S}",
+      description =
+          "How often each region's managed groups are read (one paginated describe) and compared"
+              + " with their specs, so that drift is found between resyncs; only the groups that"
+              + " differ are reconciled (ISO-8601, default PT30S; PT0S turns it off)"
+              + " [PORTCULLIS_DRIFT_SCAN_INTERVAL].")
+  Duration driftScanInterval;
+
+  @Option(
       names = "--throttling",
       defaultValue = "${env:PORTCULLIS_THROTTLING:-on}",
       description =
@@ -251,6 +261,10 @@ public final class OperatorCommand implements Callable<Integer> {
         return INVALID;
       }
     }
+    if (driftScanInterval.isNegative()) {
+      err.println("--drift-scan-interval: must not be negative");
+      return INVALID;
+    }
     if (metricsPort < 0 || metricsPort > 65535) {
       err.println("--metrics-port: " + metricsPort + " is not a port (0 to 65535)");
       return INVALID;
@@ -353,6 +367,7 @@ public final class OperatorCommand implements Callable<Integer> {
     PortcullisOperator.Settings settings =
         PortcullisOperator.Settings.defaults()
             .withResync(resync)
+            .withDriftScanInterval(driftScanInterval)
             .withNamespaces(new HashSet<>(namespaces == null ? List.of() : namespaces))
             .withThreads(threads)
             .withRequestLimits(limits);
@@ -386,6 +401,8 @@ public final class OperatorCommand implements Callable<Integer> {
             + described
             + ", resync "
             + resync
+            + ", drift scan "
+            + (driftScanInterval.isZero() ? "off" : driftScanInterval)
             + ", EC2 rate limit "
             + rateLimit);
     out.flush();

@@ -99,6 +99,7 @@ public final class OperatorContext {
             ? CreationQueue.unbounded()
             : new CreationQueue(
                 creationSlots, triggers::wake, System::nanoTime, GRANT_TIMEOUT.toNanos());
+    metrics.creationsQueued(this::creationsQueued);
     this.keeper = new GroupKeeper(cloud.port(), retry, inventory, creations);
     this.deleter = new GroupDeleter(cloud.port(), retry);
     this.prefixLists = new PrefixListSizes(cloud.port(), retry);
@@ -114,6 +115,22 @@ public final class OperatorContext {
 
   public GroupInventory inventory() {
     return inventory;
+  }
+
+  /** How many SecurityGroups of {@code region} wait for their turn to create their group. */
+  private int creationsQueued(String region) {
+    int n = 0;
+    for (String key : creations.waitingKeys()) {
+      int slash = key.indexOf('/');
+      if (slash > 0
+          && triggers
+              .securityGroup(key.substring(0, slash), key.substring(slash + 1))
+              .filter(sg -> region.equals(sg.getSpec().getRegion()))
+              .isPresent()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   CreationQueue creations() {

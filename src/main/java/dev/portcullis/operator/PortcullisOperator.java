@@ -36,6 +36,8 @@ public final class PortcullisOperator implements AutoCloseable {
    * @param threads reconciliations run at once
    * @param requestLimits how fast the operator may call each EC2 action per region (calls wait for
    *     their turn); null for no client-side pacing, for tests that want raw speed
+   * @param driftScanInterval how often each region's groups are read and compared with their specs,
+   *     to find drift between resyncs ({@link DriftScan}); zero turns the scan off
    */
   public record Settings(
       Set<String> namespaces,
@@ -44,17 +46,21 @@ public final class PortcullisOperator implements AutoCloseable {
       int threads,
       RequestLimits requestLimits,
       MeterRegistry meters,
-      boolean perResourceMetrics) {
+      boolean perResourceMetrics,
+      Duration driftScanInterval) {
     public Settings {
       namespaces = Set.copyOf(namespaces);
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1");
       }
+      if (driftScanInterval.isNegative()) {
+        throw new IllegalArgumentException("the drift scan interval must not be negative");
+      }
     }
 
     /**
-     * All namespaces, resync 5 minutes, 10 threads, EC2 calls paced by the default limits, meters
-     * (per resource) in a registry nothing scrapes.
+     * All namespaces, resync 5 minutes, drift scan every 30 seconds, 10 threads, EC2 calls paced by
+     * the default limits, meters (per resource) in a registry nothing scrapes.
      */
     public static Settings defaults() {
       return new Settings(
@@ -64,33 +70,75 @@ public final class PortcullisOperator implements AutoCloseable {
           10,
           RequestLimits.defaults(),
           new SimpleMeterRegistry(),
-          true);
+          true,
+          DriftScan.DEFAULT_INTERVAL);
     }
 
     public Settings withResync(Duration d) {
       return new Settings(
-          namespaces, d, deleteRetry, threads, requestLimits, meters, perResourceMetrics);
+          namespaces,
+          d,
+          deleteRetry,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          driftScanInterval);
     }
 
     public Settings withNamespaces(Set<String> ns) {
       return new Settings(
-          ns, resync, deleteRetry, threads, requestLimits, meters, perResourceMetrics);
+          ns,
+          resync,
+          deleteRetry,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          driftScanInterval);
     }
 
     public Settings withDeleteRetry(Duration d) {
       return new Settings(
-          namespaces, resync, d, threads, requestLimits, meters, perResourceMetrics);
+          namespaces,
+          resync,
+          d,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          driftScanInterval);
     }
 
     public Settings withThreads(int n) {
       return new Settings(
-          namespaces, resync, deleteRetry, n, requestLimits, meters, perResourceMetrics);
+          namespaces,
+          resync,
+          deleteRetry,
+          n,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          driftScanInterval);
     }
 
     /** Paces EC2 calls by {@code limits}; null turns client-side pacing off. */
     public Settings withRequestLimits(RequestLimits limits) {
       return new Settings(
-          namespaces, resync, deleteRetry, threads, limits, meters, perResourceMetrics);
+          namespaces,
+          resync,
+          deleteRetry,
+          threads,
+          limits,
+          meters,
+          perResourceMetrics,
+          driftScanInterval);
+    }
+
+    /** Scans for drift every {@code d}; zero turns the scan off. */
+    public Settings withDriftScanInterval(Duration d) {
+      return new Settings(
+          namespaces, resync, deleteRetry, threads, requestLimits, meters, perResourceMetrics, d);
     }
 
     /**
@@ -99,7 +147,14 @@ public final class PortcullisOperator implements AutoCloseable {
      */
     public Settings withMeters(MeterRegistry registry, boolean perResource) {
       return new Settings(
-          namespaces, resync, deleteRetry, threads, requestLimits, registry, perResource);
+          namespaces,
+          resync,
+          deleteRetry,
+          threads,
+          requestLimits,
+          registry,
+          perResource,
+          driftScanInterval);
     }
   }
 
@@ -114,10 +169,12 @@ public final class PortcullisOperator implements AutoCloseable {
 
   private final Operator operator;
   private final OperatorContext context;
+  private final DriftScan driftScan;
 
-  private PortcullisOperator(Operator operator, OperatorContext context) {
+  private PortcullisOperator(Operator operator, OperatorContext context, DriftScan driftScan) {
     this.operator = operator;
     this.context = context;
+    this.driftScan = driftScan;
   }
 
   /**
@@ -127,9 +184,12 @@ public final class PortcullisOperator implements AutoCloseable {
    */
   public static PortcullisOperator start(
       KubernetesClient client, CloudBackend cloud, Settings settings) {
+    OperatorMetrics metrics = new OperatorMetrics(settings.meters(), settings.perResourceMetrics());
     CloudBackend paced = cloud;
     if (settings.requestLimits() != null) {
-      RateLimitedCloud limiter = new RateLimitedCloud(cloud.port(), settings.requestLimits());
+      RateLimitedCloud limiter =
+          new RateLimitedCloud(cloud.port(), settings.requestLimits())
+              .onWait(metrics.limiterWaits());
       // every throttled attempt, the SDK's retries included, slows that action down
       cloud.calls().onOutcome(RateLimitedCloud.REQUEST_LIMIT_EXCEEDED, limiter::throttled);
       paced = cloud.withPort(limiter);
@@ -143,7 +203,7 @@ public final class PortcullisOperator implements AutoCloseable {
             settings.deleteRetry(),
             Clock.systemUTC(),
             settings.requestLimits() == null ? OperatorContext.UNPACED_CREATES : CREATION_SLOTS,
-            new OperatorMetrics(settings.meters(), settings.perResourceMetrics()));
+            metrics);
     Operator operator =
         new Operator(
             o ->
@@ -152,15 +212,19 @@ public final class PortcullisOperator implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meters()))
                     .withConcurrentReconciliationThreads(settings.threads()));
-    register(operator, new SecurityGroupReconciler(context), settings);
-    register(operator, new AttachmentReconciler(context), settings);
-    register(operator, new ReachabilityCheckReconciler(context), settings);
+    register(operator, new SecurityGroupReconciler(context), settings, metrics);
+    register(operator, new AttachmentReconciler(context), settings, metrics);
+    register(operator, new ReachabilityCheckReconciler(context), settings, metrics);
     operator.start();
-    return new PortcullisOperator(operator, context);
+    DriftScan scan =
+        settings.driftScanInterval().isZero()
+            ? null
+            : DriftScan.every(context, settings.driftScanInterval());
+    return new PortcullisOperator(operator, context, scan);
   }
 
   private static <P extends HasMetadata> void register(
-      Operator operator, Reconciler<P> reconciler, Settings settings) {
+      Operator operator, Reconciler<P> reconciler, Settings settings, OperatorMetrics metrics) {
     operator.register(
         reconciler,
         (ControllerConfigurationOverrider<P> o) -> {
@@ -171,7 +235,8 @@ public final class PortcullisOperator implements AutoCloseable {
           }
           o.withReconciliationMaxInterval(settings.resync());
           o.withItemStore(
-              new CompactItemStore<P>(PortcullisOperator::pruned, PortcullisOperator::sharedRules));
+              new CompactItemStore<P>(
+                  PortcullisOperator::pruned, PortcullisOperator::sharedRules, metrics::leftCache));
           // JOSDK's rate limiting is off; this keeps it from holding a state for every resource.
           o.withRateLimiter(Unlimited.INSTANCE);
           // Throttling and passing faults: exponential backoff, 0.5 s doubling up to 1 minute.
@@ -230,6 +295,9 @@ public final class PortcullisOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (driftScan != null) {
+      driftScan.close();
+    }
     operator.stop();
   }
 }

@@ -69,6 +69,7 @@ public final class SecurityGroupReconciler
   @Override
   public UpdateControl<SecurityGroup> reconcile(SecurityGroup sg, Context<SecurityGroup> context) {
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
+    op.metrics().region(sg.getSpec().getRegion());
     try {
       reconcile(sg, context, draft);
     } catch (CloudException e) {

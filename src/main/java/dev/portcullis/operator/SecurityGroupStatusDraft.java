@@ -237,7 +237,8 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
         "EC2 group " + status.getGroupId() + " matches the spec");
   }
 
-  private static DriftSummary summary(Plan plan) {
+  /** The drift a plan for a settled group means, as the status reports it. */
+  static DriftSummary summary(Plan plan) {
     List<String> lines = new ArrayList<>();
     int missing = 0;
     int unexpected = 0;

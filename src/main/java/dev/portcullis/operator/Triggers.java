@@ -133,6 +133,15 @@ public final class Triggers {
     return out;
   }
 
+  /** The SecurityGroups (with a spec) the SecurityGroup controller's cache holds. */
+  List<SecurityGroup> securityGroups() {
+    Registered<SecurityGroup> g = groups;
+    if (g == null) {
+      return List.of();
+    }
+    return g.cache().list().filter(sg -> sg.getSpec() != null).toList();
+  }
+
   /** A SecurityGroup as the SecurityGroup controller's cache holds it. */
   Optional<SecurityGroup> securityGroup(String namespace, String name) {
     Registered<SecurityGroup> g = groups;

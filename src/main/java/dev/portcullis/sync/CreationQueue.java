@@ -144,6 +144,13 @@ public final class CreationQueue {
     release(key);
   }
 
+  /** The resources that wait for their turn, those another group waits for first. */
+  public synchronized List<String> waitingKeys() {
+    List<String> out = new ArrayList<>(awaited);
+    out.addAll(queued);
+    return out;
+  }
+
   /** How many resources wait for their turn. */
   public synchronized int waiting() {
     return awaited.size() + queued.size();

@@ -134,6 +134,21 @@ public final class GroupInventory {
     }
   }
 
+  /**
+   * Reads the region's managed groups from EC2 now, whatever the age of its snapshot (one paginated
+   * describe, as any read), and returns them as the snapshot then holds them: with the operator's
+   * own writes made while the read was under way. Look-ups that follow use this read.
+   */
+  public List<SecurityGroupInfo> refresh(String region) {
+    RegionSnapshot r = regions.computeIfAbsent(region, k -> new RegionSnapshot());
+    synchronized (r.loadLock) {
+      load(region, r, nanoTime.getAsLong());
+    }
+    synchronized (r) {
+      return List.copyOf(r.byId.values());
+    }
+  }
+
   /** Makes the next look-up in the region read EC2 again. */
   public void expire(String region) {
     RegionSnapshot r = regions.get(region);
@@ -162,8 +177,10 @@ public final class GroupInventory {
 
   private void load(String region, RegionSnapshot r, long started) {
     reads.incrementAndGet();
+    // the snapshot keeps no rule ids (compact), so none are read: on AWS that saves about 25
+    // DescribeSecurityGroupRules per 1,000 groups
     GroupFilter managed =
-        GroupFilter.tags(Map.of(OwnerTags.MANAGED_BY, OwnerTags.MANAGED_BY_VALUE));
+        GroupFilter.tags(Map.of(OwnerTags.MANAGED_BY, OwnerTags.MANAGED_BY_VALUE)).withoutRuleIds();
     Map<String, SecurityGroupInfo> read = new HashMap<>();
     String token = null;
     do {

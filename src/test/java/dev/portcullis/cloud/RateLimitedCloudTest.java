@@ -60,6 +60,26 @@ class RateLimitedCloudTest {
   }
 
   @Test
+  void eachCallsWaitIsHandedOnZeroOrNot() {
+    RequestLimits limits =
+        RequestLimits.defaults()
+            .with(Ec2Action.CREATE_SECURITY_GROUP, new RequestLimits.Limit(4, 2));
+    List<String> told = new ArrayList<>();
+    RateLimitedCloud cloud =
+        limited(simulator(Throttling.off()), limits)
+            .onWait((region, action, nanos) -> told.add(region + " " + action + " " + nanos));
+    for (int i = 0; i < 3; i++) {
+      create(cloud, EU, VPC_A);
+    }
+    assertThat(told)
+        .containsExactly(
+            "eu-west-1 CreateSecurityGroup 0",
+            "eu-west-1 CreateSecurityGroup 0",
+            "eu-west-1 CreateSecurityGroup " + waits.get(0));
+    assertThat(waits).hasSize(1);
+  }
+
+  @Test
   void aBurstGoesThroughAtOnceThenCallsAreSpacedByTheRate() {
     RequestLimits limits =
         RequestLimits.defaults()

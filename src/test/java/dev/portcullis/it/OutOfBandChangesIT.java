@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator's simulator served as an EC2 endpoint (what {@code --serve-ec2} does), changed from
  * outside with the AWS CLI while the operator runs: the rule the CLI adds is drift, revoked under
  * {@code driftPolicy: Correct} and only reported under {@code Report}, as the README walks through.
+ * The resync is ten minutes here: the drift scan, every second, is what finds the change.
  */
 @ExtendWith(DiagnosticsOnFailure.class)
 class OutOfBandChangesIT {
@@ -75,7 +77,13 @@ class OutOfBandChangesIT {
 
   @Test
   void aRuleAddedWithTheAwsCliIsRevokedOrReportedAsThePolicySays() throws Exception {
-    try (OperatorRun run = new OperatorRun("out-of-band").start();
+    try (OperatorRun run =
+            new OperatorRun("out-of-band")
+                .tuned(
+                    s ->
+                        s.withResync(Duration.ofMinutes(10))
+                            .withDriftScanInterval(Duration.ofSeconds(1)))
+                .start();
         Ec2Endpoint endpoint =
             Ec2Endpoint.start(
                 run.sim,
@@ -89,6 +97,7 @@ class OutOfBandChangesIT {
       run.awaitCondition(SecurityGroup.class, "fixed", "Ready", "True");
       run.awaitCondition(SecurityGroup.class, "watched", "Ready", "True");
 
+      long changed = System.nanoTime();
       for (String name : List.of("fixed", "watched")) {
         String out =
             awsEc2(
@@ -105,8 +114,11 @@ class OutOfBandChangesIT {
         assertThat(out).contains("\"FromPort\": 3389");
       }
 
-      // Correct: the operator finds the rule at its next resync and revokes it.
+      // Correct: the drift scan finds the rule within seconds, long before the resync.
       run.awaitEvent("fixed", "DriftCorrected");
+      assertThat(Duration.ofNanos(System.nanoTime() - changed))
+          .as("found by the scan, not by the ten-minute resync")
+          .isLessThan(Duration.ofSeconds(30));
       await()
           .atMost(30, SECONDS)
           .pollInterval(200, MILLISECONDS)
@@ -137,6 +149,7 @@ class OutOfBandChangesIT {
                   "--output",
                   "text"))
           .contains("3389");
+      assertThat(Duration.ofNanos(System.nanoTime() - changed)).isLessThan(Duration.ofSeconds(60));
     }
   }
 }

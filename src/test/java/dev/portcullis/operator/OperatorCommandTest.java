@@ -37,6 +37,8 @@ class OperatorCommandTest {
     assertThat(run("--world", world, "--metrics-port", "70000").err()).contains("--metrics-port");
     assertThat(run("--world", "no/such/world.yaml").exit()).isEqualTo(2);
     assertThat(run("--world", world, "--resync", "soon").exit()).isEqualTo(2);
+    assertThat(run("--world", world, "--drift-scan-interval", "-PT1S").err())
+        .contains("--drift-scan-interval: must not be negative");
   }
 
   @Test

@@ -5,8 +5,13 @@ import static dev.portcullis.operator.ReconcilerWorld.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.api.v1alpha1.DriftSummary;
+import dev.portcullis.api.v1alpha1.Expectation;
+import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.engine.eval.flowlog.FlowLogFixtures;
+import dev.portcullis.sync.Retry;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -25,15 +30,7 @@ class OperatorMetricsTest {
   final SecurityGroupReconciler reconciler = new SecurityGroupReconciler(world.op);
 
   SecurityGroup group(String name, String extra) {
-    return world.groups.put(
-        resource(
-            SecurityGroup.class,
-            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: "
-                + name
-                + "}\nspec: {region: eu-west-1, vpcId: vpc-0a000001, ingress: [{ports: [443],"
-                + " from: [{cidr: 0.0.0.0/0}]}]"
-                + extra
-                + "}\n"));
+    return world.httpsGroup(name, extra);
   }
 
   String scrape() {
@@ -109,6 +106,116 @@ class OperatorMetricsTest {
         .contains("portcullis_drift_found_total{outcome=\"reported\",policy=\"Report\"} 1.0");
   }
 
+  /** A reachability check the informer holds, reconciled once. */
+  ReachabilityCheck check(String name, String expect) {
+    ReachabilityCheck c =
+        world.checks.put(
+            resource(
+                ReachabilityCheck.class,
+                "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
+                    + "metadata: {name: "
+                    + name
+                    + "}\nspec: {region: eu-west-1, from: {cidr: 10.0.0.9/32}, to: {instanceId:"
+                    + " i-0a000003}, port: 5432"
+                    + (expect == null ? "" : ", expect: " + expect)
+                    + "}\n"));
+    UpdateControl<ReachabilityCheck> control =
+        new ReachabilityCheckReconciler(world.op).reconcile(c, null);
+    c.setStatus(control.getResource().orElseThrow().getStatus());
+    return c;
+  }
+
+  @Test
+  void aChecksVerdictAndExpectationAreGaugesReadFromTheCacheUntilItLeavesIt() {
+    ReachabilityCheck c = check("db-from-office", "Reachable");
+    check("db-unjudged", null);
+    assertThat(scrape())
+        .contains(
+            "portcullis_reachability_check_verdict{name=\"db-from-office\",namespace=\"shop\",verdict=\"TimedOut\"} 1.0")
+        .contains(
+            "portcullis_reachability_check_verdict{name=\"db-from-office\",namespace=\"shop\",verdict=\"Reachable\"} 0.0")
+        .contains(
+            "portcullis_reachability_check_expectation_met{name=\"db-from-office\",namespace=\"shop\"} 0.0")
+        .contains(
+            "portcullis_reachability_check_expectation_met{name=\"db-unjudged\",namespace=\"shop\"} NaN");
+
+    c.getSpec().setExpect(Expectation.BLOCKED);
+    c.setStatus(
+        new ReachabilityCheckReconciler(world.op)
+            .reconcile(c, null)
+            .getResource()
+            .orElseThrow()
+            .getStatus());
+    assertThat(scrape())
+        .as("read at the scrape")
+        .contains(
+            "portcullis_reachability_check_expectation_met{name=\"db-from-office\",namespace=\"shop\"} 1.0");
+
+    world.op.metrics().leftCache(c);
+    assertThat(scrape()).doesNotContain("db-from-office").contains("db-unjudged");
+  }
+
+  @Test
+  void checksHaveNoSeriesWithoutPerResourceMetrics() {
+    var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OperatorMetrics off = new OperatorMetrics(meters, false);
+    ReachabilityCheck c = check("db-from-office", "Reachable");
+    off.status(c, c.getStatus());
+    assertThat(meters.scrape()).doesNotContain("portcullis_reachability_check");
+  }
+
+  @Test
+  void ec2RequestsAreTimedInBucketsAndTheLimitersWaitsToo() {
+    world.reconcile(reconciler, group("web", ""));
+    world.op.metrics().limiterWaits().took(EU, "CreateSecurityGroup", 1_500_000_000L);
+    assertThat(scrape())
+        .contains(
+            "portcullis_ec2_request_duration_seconds_bucket{action=\"CreateSecurityGroup\",region=\"eu-west-1\",le=\"0.005\"} 1")
+        .contains(
+            "portcullis_ec2_request_duration_seconds_count{action=\"CreateSecurityGroup\",region=\"eu-west-1\"} 1")
+        .contains(
+            "portcullis_ec2_rate_limiter_wait_seconds_bucket{action=\"CreateSecurityGroup\",region=\"eu-west-1\",le=\"1.0\"} 0")
+        .contains(
+            "portcullis_ec2_rate_limiter_wait_seconds_bucket{action=\"CreateSecurityGroup\",region=\"eu-west-1\",le=\"10.0\"} 1")
+        .contains("portcullis_ec2_creations_queued{region=\"eu-west-1\"} 0.0");
+  }
+
+  @Test
+  void creationsWaitingForTheirTurnAreCountedByTheRegionOfTheirGroup() {
+    var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    OperatorContext paced =
+        new OperatorContext(
+            new EventRecorder(e -> {}, world.clock),
+            s -> {},
+            CloudBackend.simulator(world.sim),
+            new Retry(2, 1, 1, ms -> {}, 1),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            world.clock,
+            1,
+            new OperatorMetrics(meters, true));
+    MapCache<SecurityGroup> cache = new MapCache<>();
+    paced.triggers().groups(new EventSourceContext<>(cache, null, null, SecurityGroup.class));
+    for (String[] g : new String[][] {{"first", EU}, {"web", EU}, {"us", "us-east-1"}}) {
+      cache.put(
+          resource(
+              SecurityGroup.class,
+              "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: "
+                  + g[0]
+                  + "}\nspec: {region: "
+                  + g[1]
+                  + ", vpcId: vpc-0a000001}\n"));
+    }
+    paced.metrics().region(EU);
+    paced.metrics().region("us-east-1");
+    assertThat(paced.creations().tryStart("shop/first", false)).isTrue();
+    assertThat(paced.creations().tryStart("shop/web", false)).isFalse();
+    assertThat(paced.creations().tryStart("shop/us", false)).isFalse();
+    assertThat(meters.scrape())
+        .contains("portcullis_ec2_creations_queued{region=\"eu-west-1\"} 1.0")
+        .contains("portcullis_ec2_creations_queued{region=\"us-east-1\"} 1.0");
+  }
+
   @Test
   void everyMetricIsInDocsMetricsMdAndEveryDocumentedOneIsServed() throws Exception {
     SecurityGroup sg = group("web", "");
@@ -121,10 +228,23 @@ class OperatorMetricsTest {
                 List.of(
                     FlowLogFixtures.line(
                         "eni-web", "198.51.100.7", "10.0.0.10", 22, 6, "REJECT"))));
+    DriftScan.manual(world.op).scanAll();
+    check("db-from-office", "Reachable");
+    world.op.metrics().limiterWaits().took(EU, "CreateSecurityGroup", 0);
     Set<String> served = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^(portcullis_\\w+)[{ ]").matcher(scrape());
+    String scrape = scrape();
+    // a timer's samples (_bucket, _count, _sum, and Micrometer's _max) are one documented metric
+    Set<String> timers = new TreeSet<>();
+    Matcher t =
+        Pattern.compile("(?m)^# TYPE (portcullis_\\w+) (histogram|summary)$").matcher(scrape);
+    while (t.find()) {
+      timers.add(t.group(1));
+    }
+    Matcher m = Pattern.compile("(?m)^(portcullis_\\w+)[{ ]").matcher(scrape);
     while (m.find()) {
-      served.add(m.group(1));
+      String name = m.group(1);
+      String stem = name.replaceFirst("_(bucket|count|sum|max)$", "");
+      served.add(timers.contains(stem) ? stem : name);
     }
     Set<String> documented = new TreeSet<>();
     Matcher d =

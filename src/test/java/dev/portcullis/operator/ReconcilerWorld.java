@@ -1,6 +1,7 @@
 package dev.portcullis.operator;
 
 import dev.portcullis.MovableClock;
+import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.cloud.GroupFilter;
@@ -53,10 +54,12 @@ final class ReconcilerWorld {
           OperatorContext.UNPACED_CREATES,
           new OperatorMetrics(meters, true));
   final MapCache<SecurityGroup> groups = new MapCache<>();
+  final MapCache<ReachabilityCheck> checks = new MapCache<>();
 
   ReconcilerWorld() {
-    // as JOSDK does when the SecurityGroup controller starts: its cache, indexed by the triggers
+    // as JOSDK does when the controllers start: their caches, indexed by the triggers
     op.triggers().groups(new EventSourceContext<>(groups, null, null, SecurityGroup.class));
+    op.triggers().checks(new EventSourceContext<>(checks, null, null, ReachabilityCheck.class));
   }
 
   /** A resource from YAML, as the API server would hand it over (namespace, uid, generation). */
@@ -86,6 +89,22 @@ final class ReconcilerWorld {
       ec2Group(sg);
     }
     return sg;
+  }
+
+  /**
+   * A SecurityGroup the informer has seen, not reconciled yet: HTTPS from anywhere, in eu-west-1,
+   * with {@code extra} spec fields (such as {@code ", driftPolicy: Report"}).
+   */
+  SecurityGroup httpsGroup(String name, String extra) {
+    return groups.put(
+        resource(
+            SecurityGroup.class,
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: "
+                + name
+                + "}\nspec: {region: eu-west-1, vpcId: vpc-0a000001, ingress: [{ports: [443],"
+                + " from: [{cidr: 0.0.0.0/0}]}]"
+                + extra
+                + "}\n"));
   }
 
   SecurityGroupInfo ec2Group(SecurityGroup sg) {

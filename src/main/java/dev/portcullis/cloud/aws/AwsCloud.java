@@ -213,7 +213,9 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
                           r.nextToken(nextToken).maxResults(maxResults);
                         }));
     Map<String, Map<RuleKey, String>> ids =
-        ruleIds(region, resp.securityGroups().stream().map(SecurityGroup::groupId).toList());
+        filter.ruleIds()
+            ? ruleIds(region, resp.securityGroups().stream().map(SecurityGroup::groupId).toList())
+            : Map.of();
     List<SecurityGroupInfo> items = new ArrayList<>();
     for (SecurityGroup g : resp.securityGroups()) {
       Map<RuleKey, String> groupIds = ids.getOrDefault(g.groupId(), Map.of());

@@ -24,7 +24,8 @@ import software.amazon.awssdk.regions.Region;
  * RequestLimitExceeded}, ...), {@code HTTP<status>} for an error answer without one, or {@value
  * #NO_ANSWER} for a request that got no answer (connection refused or reset, timeout). It sits in
  * the SDK's pipeline, so it also sees the requests the port does not name (the rule describes
- * behind a group describe, each page of a paginated describe).
+ * behind a group describe, each page of a paginated describe). Each request is counted with how
+ * long it took, from when it was sent until its answer (or its failure) came.
  */
 final class CountingInterceptor implements ExecutionInterceptor {
   /** The outcome of a request that got no answer from EC2. */
@@ -33,6 +34,10 @@ final class CountingInterceptor implements ExecutionInterceptor {
   /** Requests sent and answers counted in one execution: the difference got no answer. */
   private static final ExecutionAttribute<int[]> SENT_AND_ANSWERED =
       new ExecutionAttribute<>("portcullis.sentAndAnswered");
+
+  /** When the last request of the execution was sent ({@link System#nanoTime}). */
+  private static final ExecutionAttribute<long[]> SENT_AT =
+      new ExecutionAttribute<>("portcullis.sentAt");
 
   /** EC2's error document: {@code <Response><Errors><Error><Code>...}. */
   private static final Pattern CODE = Pattern.compile("<Code>([^<]{1,200})</Code>");
@@ -51,6 +56,13 @@ final class CountingInterceptor implements ExecutionInterceptor {
       attrs.putAttribute(SENT_AND_ANSWERED, n);
     }
     n[0]++;
+    attrs.putAttribute(SENT_AT, new long[] {System.nanoTime()});
+  }
+
+  /** How long the last request of the execution has been under way. */
+  private static long took(ExecutionAttributes attrs) {
+    long[] at = attrs.getAttribute(SENT_AT);
+    return at == null ? 0 : System.nanoTime() - at[0];
   }
 
   @Override
@@ -63,7 +75,7 @@ final class CountingInterceptor implements ExecutionInterceptor {
     int status = context.httpResponse().statusCode();
     Optional<InputStream> body = context.responseBody();
     if (status / 100 == 2) {
-      counters.record(region(attrs), operation(attrs), CallCounters.SUCCESS);
+      counters.record(region(attrs), operation(attrs), CallCounters.SUCCESS, took(attrs));
       return body;
     }
     // An error document is small: read it for its code and hand the SDK a copy.
@@ -76,7 +88,8 @@ final class CountingInterceptor implements ExecutionInterceptor {
     counters.record(
         region(attrs),
         operation(attrs),
-        errorCode(status, new String(bytes, StandardCharsets.UTF_8)));
+        errorCode(status, new String(bytes, StandardCharsets.UTF_8)),
+        took(attrs));
     return body.isPresent() ? Optional.of(new ByteArrayInputStream(bytes)) : body;
   }
 
@@ -96,7 +109,7 @@ final class CountingInterceptor implements ExecutionInterceptor {
       return; // failed before anything was sent (a bad parameter the SDK refused)
     }
     for (int i = n[1]; i < n[0]; i++) {
-      counters.record(region(attrs), operation(attrs), NO_ANSWER);
+      counters.record(region(attrs), operation(attrs), NO_ANSWER, took(attrs));
     }
     n[1] = n[0];
   }

@@ -676,6 +676,7 @@ public final class Ec2Simulator implements CloudPort {
   private <T> T call(
       Ec2Action action, String region, boolean unfiltered, Function<RegionState, T> op) {
     checkRegion(region);
+    long started = nanoTime.getAsLong();
     if (gate.addsLatency()) {
       Duration delay;
       synchronized (lock) {
@@ -692,10 +693,11 @@ public final class Ec2Simulator implements CloudPort {
         RegionState r = regions.computeIfAbsent(region, RegionState::new);
         gate.takeToken(r, action, unfiltered, callNanos);
         T out = op.apply(r);
-        calls.record(region, action, CallCounters.SUCCESS);
+        calls.record(
+            region, action.apiName(), CallCounters.SUCCESS, nanoTime.getAsLong() - started);
         return out;
       } catch (CloudException e) {
-        calls.record(region, action, e.code());
+        calls.record(region, action.apiName(), e.code(), nanoTime.getAsLong() - started);
         throw e;
       }
     }

@@ -44,6 +44,11 @@ class AwsCloudErrorsTest {
   private static final int ATTEMPTS = 2;
 
   private AwsCloud answering(int status, String code) throws IOException {
+    return answering(status, code, 0);
+  }
+
+  /** As {@link #answering(int, String)}, each answer {@code delayMillis} late. */
+  private AwsCloud answering(int status, String code, long delayMillis) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     byte[] body =
         ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>"
@@ -57,6 +62,13 @@ class AwsCloudErrorsTest {
         exchange -> {
           requests.incrementAndGet();
           exchange.getRequestBody().readAllBytes();
+          if (delayMillis > 0) {
+            try {
+              Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           exchange.getResponseHeaders().add("Content-Type", "text/xml");
           exchange.sendResponseHeaders(status, body.length);
           exchange.getResponseBody().write(body);
@@ -93,6 +105,17 @@ class AwsCloudErrorsTest {
     assertThat(cloud.calls().count("DescribeSecurityGroups", "RequestLimitExceeded"))
         .as("every attempt counted with its code")
         .isEqualTo(ATTEMPTS);
+  }
+
+  @Test
+  void eachAttemptIsTimedFromSendingToItsAnswer() throws IOException {
+    AwsCloud cloud = answering(503, "RequestLimitExceeded", 150);
+    List<Long> took = new ArrayList<>();
+    cloud.calls().onDuration((region, operation, nanos) -> took.add(nanos));
+    describeFails(cloud);
+    assertThat(took)
+        .hasSize(ATTEMPTS)
+        .allSatisfy(n -> assertThat(n).isBetween(150_000_000L, 10_000_000_000L));
   }
 
   @Test

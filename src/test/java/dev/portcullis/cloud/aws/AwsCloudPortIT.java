@@ -8,6 +8,7 @@ import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.CloudPortContract;
 import dev.portcullis.cloud.GroupFilter;
+import dev.portcullis.cloud.ObservedRule;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Ip;
@@ -169,6 +170,12 @@ class AwsCloudPortIT extends CloudPortContract {
         CloudException.class,
         () -> cloud.authorize(REGION, g.groupId(), Direction.INGRESS, List.of(ssh)));
     cloud.describeSecurityGroups(REGION, GroupFilter.ids(g.groupId()), null, null);
+    SecurityGroupInfo bare =
+        cloud
+            .describeSecurityGroups(
+                REGION, GroupFilter.ids(g.groupId()).withoutRuleIds(), null, null)
+            .items()
+            .get(0);
     cloud.deleteSecurityGroup(REGION, g.groupId());
 
     Map<String, Map<String, Long>> after = cloud.calls().snapshot();
@@ -177,10 +184,15 @@ class AwsCloudPortIT extends CloudPortContract {
         .isEqualTo(1);
     assertThat(delta(before, after, "AuthorizeSecurityGroupIngress", "InvalidPermission.Duplicate"))
         .isEqualTo(1);
-    // a group describe also asks for the rules' ids
-    assertThat(delta(before, after, "DescribeSecurityGroups", CallCounters.SUCCESS)).isEqualTo(1);
+    // a group describe also asks for the rules' ids, unless told it needs none
+    assertThat(delta(before, after, "DescribeSecurityGroups", CallCounters.SUCCESS)).isEqualTo(2);
     assertThat(delta(before, after, "DescribeSecurityGroupRules", CallCounters.SUCCESS))
         .isEqualTo(1);
+    assertThat(bare.rules())
+        .as("the rules, each without its id")
+        .anyMatch(o -> o.rule().key().equals(ssh.key()))
+        .extracting(ObservedRule::ruleId)
+        .containsOnlyNulls();
     assertThat(delta(before, after, "DeleteSecurityGroup", CallCounters.SUCCESS)).isEqualTo(1);
   }
 

@@ -3,6 +3,7 @@ package dev.portcullis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,27 +15,21 @@ import org.junit.jupiter.api.Test;
  * every alert has a test in which it fires and one in which it stays quiet.
  */
 class AlertRulesIT {
+  private static String promtool(String... args) {
+    List<String> command = new ArrayList<>(List.of(Monitoring.binary("promtool").toString()));
+    command.addAll(List.of(args));
+    return Monitoring.run(command);
+  }
+
   @Test
   void theRulesAreValid() {
-    String out =
-        Monitoring.run(
-            List.of(
-                Monitoring.binary("promtool").toString(),
-                "check",
-                "rules",
-                Monitoring.ALERTS.toString()));
+    String out = promtool("check", "rules", Monitoring.ALERTS.toString());
     assertThat(out).contains("SUCCESS: " + Monitoring.alerts(Monitoring.ALERTS).size() + " rules");
   }
 
   @Test
   void everyAlertFiresAndStaysQuietAsItsTestsSay() {
-    String out =
-        Monitoring.run(
-            List.of(
-                Monitoring.binary("promtool").toString(),
-                "test",
-                "rules",
-                Monitoring.ALERT_TESTS.toString()));
+    String out = promtool("test", "rules", Monitoring.ALERT_TESTS.toString());
     assertThat(out).contains("SUCCESS").doesNotContain("FAILED");
   }
 

@@ -14,8 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -108,6 +112,55 @@ final class Monitoring {
             new PanelQuery(dashboard, panel.path("title").asText(), target.get("expr").asText()));
       }
       collect(dashboard, panel.path("panels"), into);
+    }
+  }
+
+  /** A metric of docs/metrics.md: its name (a regular expression) and documented labels. */
+  record DocumentedMetric(String name, String pattern, Set<String> labels) {}
+
+  /**
+   * The metrics docs/metrics.md lists in its tables: the first cell names the metric ({@code <x>}
+   * stands for any name part); a {@code labels} column names the labels, each one's values in
+   * brackets after it.
+   */
+  static List<DocumentedMetric> documentedMetrics() {
+    List<DocumentedMetric> metrics = new ArrayList<>();
+    boolean hasLabels = false;
+    for (String line : read(Path.of("docs", "metrics.md")).split("\n")) {
+      if (line.startsWith("| metric |")) {
+        hasLabels = line.contains("| labels |");
+      }
+      Matcher m = ROW.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      String[] cells = line.split("\\|");
+      String name = m.group(1);
+      Set<String> labels = new TreeSet<>();
+      if (hasLabels) {
+        String cell = cells[3];
+        String flat;
+        while (!(flat = cell.replaceAll("\\([^()]*\\)", "")).equals(cell)) {
+          cell = flat;
+        }
+        Matcher l = Pattern.compile("`([a-z_]+)`").matcher(cell);
+        while (l.find()) {
+          labels.add(l.group(1));
+        }
+      }
+      // names are made of [a-z_] only: no character of a regular expression but the part
+      metrics.add(new DocumentedMetric(name, name.replaceAll("<[a-z]+>", ".+"), labels));
+    }
+    return metrics;
+  }
+
+  private static final Pattern ROW = Pattern.compile("^\\| `([a-z_<>]+)` \\|");
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -62,6 +62,15 @@ class PrometheusIT {
           "portcullis_drift_scans_total",
           "portcullis_drift_scan_duration_seconds");
 
+  /**
+   * Meters that exist only once something happened that this test cannot make happen at will: JOSDK
+   * registers its failure counter at the first reconciliation that throws, and the simulator's
+   * throttling makes one throw only when it outlasts the retries. A query lacking data is excused
+   * when it reads one of these; when they are there, they are checked like the others.
+   */
+  static final Set<String> ONLY_AFTER_A_FAILURE =
+      Set.of("operator_sdk_reconciliations_failed_total");
+
   /** Labels every scraped series has besides its own, and those of histograms and summaries. */
   private static final Set<String> SCRAPE_LABELS = Set.of("__name__", "job", "instance", "le");
 
@@ -226,8 +235,6 @@ class PrometheusIT {
           .extracting(s -> s.labels().get("name"))
           .containsExactlyInAnyOrder("fixed", "gone", "watched");
 
-      // some reconciliation meets throttling more often than its retries allow, and throws
-      awaitSeries(prom, "sum(operator_sdk_reconciliations_failed_total)", 1);
       assertDocumentedMetrics(prom);
       assertEveryQueryHasData(prom);
 
@@ -365,6 +372,7 @@ class PrometheusIT {
     }
     Set<String> unexcused = new TreeSet<>(missing);
     unexcused.removeAll(NOT_PRODUCED_YET);
+    unexcused.removeAll(ONLY_AFTER_A_FAILURE);
     assertThat(unexcused).as("documented metrics Prometheus has no series of").isEmpty();
     assertThat(problems).as("documented metrics with other labels").isEmpty();
   }
@@ -394,11 +402,15 @@ class PrometheusIT {
           read.add(meter);
         }
       }
+      boolean maybe =
+          ONLY_AFTER_A_FAILURE.stream()
+              .anyMatch(m -> Pattern.compile("\\b" + m + "\\b").matcher(expr).find());
       if (answer.isEmpty()) {
-        (notYet.isEmpty() ? lacking : excused).add(q);
+        (notYet.isEmpty() && !maybe ? lacking : excused).add(q);
       }
     }
-    excused.forEach(q -> System.out.println("no data yet (meter not produced yet): " + q));
+    excused.forEach(
+        q -> System.out.println("no data (meter not produced yet, or no failure): " + q));
     assertThat(lacking).as("queries without data").isEmpty();
     Set<String> produced = new TreeSet<>();
     for (String meter : NOT_PRODUCED_YET) {

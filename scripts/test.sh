@@ -7,12 +7,18 @@
 # installs it into a Python venv in the same cache on the first run.
 # The container image is built by `mvn verify` (Jib, on a base scripts/image-base.sh assembles and
 # caches there too) and run by ImageIT with podman, which scripts/podman.sh installs and sets up.
+# The alert rules' unit tests (promtool) and the test against a real Prometheus need Debian's
+# `prometheus` package: installed here when prometheus or promtool is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"   # check formatting instead of rewriting files
 binaries=$(./scripts/cluster-binaries.sh)
 # The test JVMs inherit the environment: they find the binaries under $PORTCULLIS_CACHE/k8s/.
 export PORTCULLIS_CACHE="${binaries%/k8s/*}"
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
+fi
 PORTCULLIS_MOTO_VENV=$(./scripts/moto.sh)
 export PORTCULLIS_MOTO_VENV
 ./scripts/podman.sh

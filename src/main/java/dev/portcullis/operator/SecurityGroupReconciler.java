@@ -31,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,6 +180,7 @@ public final class SecurityGroupReconciler
         op.metrics()
             .driftFound(
                 SecurityGroupStatusDraft.CORRECT, OperatorMetrics.DriftOutcome.GROUP_DELETED);
+        op.metrics().driftSeen(sg, region, Instant.now(op.clock()));
         op.events()
             .warning(
                 sg, "GroupRecreated", knownId + " was deleted outside Portcullis; created " + what);

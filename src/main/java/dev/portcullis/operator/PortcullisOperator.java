@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
@@ -36,6 +37,8 @@ public final class PortcullisOperator implements AutoCloseable {
    * @param threads reconciliations run at once
    * @param requestLimits how fast the operator may call each EC2 action per region (calls wait for
    *     their turn); null for no client-side pacing, for tests that want raw speed
+   * @param leaderElection the lease that replicas compete for, only the holder reconciling (the
+   *     others keep their informers synced, standing by); null for none, one replica only
    */
   public record Settings(
       Set<String> namespaces,
@@ -44,7 +47,8 @@ public final class PortcullisOperator implements AutoCloseable {
       int threads,
       RequestLimits requestLimits,
       MeterRegistry meters,
-      boolean perResourceMetrics) {
+      boolean perResourceMetrics,
+      LeaderElectionConfiguration leaderElection) {
     public Settings {
       namespaces = Set.copyOf(namespaces);
       if (threads < 1) {
@@ -64,33 +68,69 @@ public final class PortcullisOperator implements AutoCloseable {
           10,
           RequestLimits.defaults(),
           new SimpleMeterRegistry(),
-          true);
+          true,
+          null);
     }
 
     public Settings withResync(Duration d) {
       return new Settings(
-          namespaces, d, deleteRetry, threads, requestLimits, meters, perResourceMetrics);
+          namespaces,
+          d,
+          deleteRetry,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          leaderElection);
     }
 
     public Settings withNamespaces(Set<String> ns) {
       return new Settings(
-          ns, resync, deleteRetry, threads, requestLimits, meters, perResourceMetrics);
+          ns,
+          resync,
+          deleteRetry,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          leaderElection);
     }
 
     public Settings withDeleteRetry(Duration d) {
       return new Settings(
-          namespaces, resync, d, threads, requestLimits, meters, perResourceMetrics);
+          namespaces,
+          resync,
+          d,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          leaderElection);
     }
 
     public Settings withThreads(int n) {
       return new Settings(
-          namespaces, resync, deleteRetry, n, requestLimits, meters, perResourceMetrics);
+          namespaces,
+          resync,
+          deleteRetry,
+          n,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          leaderElection);
     }
 
     /** Paces EC2 calls by {@code limits}; null turns client-side pacing off. */
     public Settings withRequestLimits(RequestLimits limits) {
       return new Settings(
-          namespaces, resync, deleteRetry, threads, limits, meters, perResourceMetrics);
+          namespaces,
+          resync,
+          deleteRetry,
+          threads,
+          limits,
+          meters,
+          perResourceMetrics,
+          leaderElection);
     }
 
     /**
@@ -99,7 +139,27 @@ public final class PortcullisOperator implements AutoCloseable {
      */
     public Settings withMeters(MeterRegistry registry, boolean perResource) {
       return new Settings(
-          namespaces, resync, deleteRetry, threads, requestLimits, registry, perResource);
+          namespaces,
+          resync,
+          deleteRetry,
+          threads,
+          requestLimits,
+          registry,
+          perResource,
+          leaderElection);
+    }
+
+    /** Replicas compete for {@code lease}; null turns leader election off. */
+    public Settings withLeaderElection(LeaderElectionConfiguration lease) {
+      return new Settings(
+          namespaces,
+          resync,
+          deleteRetry,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          lease);
     }
   }
 
@@ -142,12 +202,16 @@ public final class PortcullisOperator implements AutoCloseable {
             new OperatorMetrics(settings.meters(), settings.perResourceMetrics()));
     Operator operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withResourceCloner(new TreeCloner(client.getKubernetesSerialization()))
-                    .withCloseClientOnStop(false)
-                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meters()))
-                    .withConcurrentReconciliationThreads(settings.threads()));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withResourceCloner(new TreeCloner(client.getKubernetesSerialization()))
+                  .withCloseClientOnStop(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meters()))
+                  .withConcurrentReconciliationThreads(settings.threads());
+              if (settings.leaderElection() != null) {
+                o.withLeaderElectionConfiguration(settings.leaderElection());
+              }
+            });
     register(operator, new SecurityGroupReconciler(context), settings);
     register(operator, new AttachmentReconciler(context), settings);
     register(operator, new ReachabilityCheckReconciler(context), settings);
@@ -217,6 +281,15 @@ public final class PortcullisOperator implements AutoCloseable {
   /** The rules a cached resource shares with others (a SecurityGroup's; others have none). */
   static Stream<AbstractRule> sharedRules(HasMetadata resource) {
     return resource instanceof SecurityGroup sg ? CacheCompaction.rules(sg) : Stream.empty();
+  }
+
+  /**
+   * Whether every informer is synced and healthy: true from the end of {@link #start} (a replica
+   * that stands by for the lease keeps its informers synced too) until an informer loses the API
+   * server.
+   */
+  public boolean ready() {
+    return operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */

@@ -4,7 +4,8 @@
 # docs/testing.md): scripts/cluster-binaries.sh builds them on the first run (about 12 minutes)
 # and caches them in ${PORTCULLIS_CACHE:-~/.cache/portcullis}; later runs reuse them.
 # The AWS adapter's integration tests run against moto's EC2 server on 127.0.0.1: scripts/moto.sh
-# installs it into a Python venv in the same cache on the first run.
+# installs it into a Python venv in the same cache on the first run. The Helm chart's tests run
+# helm, which scripts/helm.sh builds from its Go module into the same cache on the first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"   # check formatting instead of rewriting files
@@ -13,4 +14,6 @@ binaries=$(./scripts/cluster-binaries.sh)
 export PORTCULLIS_CACHE="${binaries%/k8s/*}"
 PORTCULLIS_MOTO_VENV=$(./scripts/moto.sh)
 export PORTCULLIS_MOTO_VENV
+PORTCULLIS_HELM=$(./scripts/helm.sh)
+export PORTCULLIS_HELM
 exec mvn -B -ntp verify "$@"

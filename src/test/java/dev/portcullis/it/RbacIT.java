@@ -18,35 +18,33 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.AsyncBody;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.http.Interceptor;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import java.nio.ByteBuffer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The chart's RBAC, proven on the real API server (RBAC on): the operator, authenticated with a
- * token of the chart's ServiceAccount rather than as cluster admin, goes through its scenario
- * (groups, a reference, attachments, a check, a deletion blocked then finished through finalizers,
- * events, the leader-election Lease); and without any one verb on any one resource of the chart's
- * rules, the same run fails: a Forbidden answer, an operator that refuses to start, or a resource
- * that never gets where the scenario expects it.
+ * The chart's RBAC, proven on the real API server (RBAC on): the operator command, in a process of
+ * its own (so that it stops as it would in a pod), authenticated with a token of the chart's
+ * ServiceAccount rather than as cluster admin, goes through its scenario (groups, a reference,
+ * attachments, a check, a deletion blocked then finished through finalizers, events, the
+ * leader-election Lease); and without any one verb on any one resource of the chart's rules, the
+ * same run fails: a Forbidden answer in its log, an operator that stops, or a resource that never
+ * gets where the scenario expects it.
  */
 @ExtendWith(DiagnosticsOnFailure.class)
 class RbacIT {
@@ -129,70 +127,148 @@ class RbacIT {
     }
   }
 
-  /** Records every Forbidden answer the operator's client receives. */
-  static final class Forbidden implements Interceptor {
-    final Queue<String> seen = new ConcurrentLinkedQueue<>();
+  /** A token of {@code sa} from the TokenRequest API, as the kubelet would mount one. */
+  String token(String namespace, String sa) {
+    return admin
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(sa)
+        .tokenRequest(
+            new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+        .getStatus()
+        .getToken();
+  }
 
-    @Override
-    public void after(
-        HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> body) {
-      record(request, response);
+  /** A kubeconfig that authenticates with {@code token} only, in {@code dir}. */
+  Path kubeconfig(Path dir, String namespace, String token) throws IOException {
+    Config own = admin.getConfiguration();
+    String ca = own.getCaCertData();
+    if (ca == null || ca.isBlank()) {
+      ca = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(own.getCaCertFile())));
+    }
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "  - name: it",
+            "    cluster: {server: '"
+                + own.getMasterUrl()
+                + "', certificate-authority-data: "
+                + ca
+                + "}",
+            "users:",
+            "  - name: operator",
+            "    user: {token: " + token + "}",
+            "contexts:",
+            "  - name: it",
+            "    context: {cluster: it, user: operator, namespace: " + namespace + "}",
+            "current-context: it",
+            ""));
+    return file;
+  }
+
+  /** {@code portcullis operator} in a process of its own, its output kept. */
+  static final class OperatorProcess implements AutoCloseable {
+    final Process process;
+    final StringBuffer log = new StringBuffer();
+
+    OperatorProcess(Path kubeconfig, String watched, String home) throws IOException {
+      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  java.toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "dev.portcullis.Main",
+                  "operator",
+                  "--world",
+                  "src/test/resources/worlds/demo.yaml",
+                  "--throttling",
+                  "off",
+                  "--rate-limit",
+                  "off",
+                  "--metrics-port",
+                  "0",
+                  "--resync",
+                  "PT2S",
+                  "--namespaces",
+                  watched,
+                  "--leader-election",
+                  "--leader-election-lease",
+                  LEASE,
+                  "--leader-election-namespace",
+                  home)
+              .redirectErrorStream(true);
+      pb.environment().put("KUBECONFIG", kubeconfig.toString());
+      process = pb.start();
+      process.getOutputStream().close();
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    log.append(line).append('\n');
+                  }
+                } catch (IOException e) {
+                  log.append("(output lost: ").append(e).append(")\n");
+                }
+              },
+              "operator-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** Why the run has failed already: a Forbidden answer in the log, or the process ended. */
+    String failed() {
+      String text = log.toString();
+      int at = text.toLowerCase(Locale.ROOT).indexOf("forbidden");
+      if (at >= 0) {
+        int start = text.lastIndexOf('\n', at) + 1;
+        int end = text.indexOf('\n', at);
+        return "Forbidden: " + text.substring(start, end < 0 ? text.length() : end);
+      }
+      if (!process.isAlive()) {
+        return "the operator ended with exit code " + process.exitValue();
+      }
+      return null;
+    }
+
+    /** False while the operator runs; throws why it failed, for Awaitility's fail-fast. */
+    boolean assertRunning() {
+      String why = failed();
+      if (why != null) {
+        throw new AssertionError(why);
+      }
+      return false;
     }
 
     @Override
-    public CompletableFuture<Boolean> afterFailure(
-        BasicBuilder builder, HttpResponse<?> response, Interceptor.RequestTags tags) {
-      record(response.request(), response);
-      return CompletableFuture.completedFuture(false);
-    }
-
-    private void record(HttpRequest request, HttpResponse<?> response) {
-      if (response.code() == 403) {
-        seen.add(request.method() + " " + request.uri().getPath());
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }
 
-  /**
-   * A client of the API server authenticated as {@code sa}, by a token from the TokenRequest API.
-   */
-  KubernetesClient clientAs(String namespace, String sa, Forbidden forbidden) {
-    String token =
-        admin
-            .serviceAccounts()
-            .inNamespace(namespace)
-            .withName(sa)
-            .tokenRequest(
-                new TokenRequestBuilder()
-                    .withNewSpec()
-                    .withExpirationSeconds(3600L)
-                    .endSpec()
-                    .build())
-            .getStatus()
-            .getToken();
-    Config own = admin.getConfiguration();
-    Config config =
-        new ConfigBuilder(Config.empty())
-            .withMasterUrl(own.getMasterUrl())
-            .withCaCertData(own.getCaCertData())
-            .withCaCertFile(own.getCaCertFile())
-            .withTrustCerts(own.isTrustCerts())
-            .withOauthToken(token)
-            .withNamespace(namespace)
-            .build();
-    return new KubernetesClientBuilder()
-        .withConfig(config)
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("forbidden", forbidden))
-        .build();
-  }
-
   /** Waits for {@code what}, giving up at once when the operator was refused something. */
-  static void awaitStep(String alias, Forbidden forbidden, Callable<Boolean> what) {
+  static void awaitStep(String alias, OperatorProcess operator, Callable<Boolean> what) {
     await()
         .alias(alias)
         .atMost(STEP)
         .pollInterval(200, MILLISECONDS)
-        .failFast("the operator was refused: " + forbidden.seen, () -> !forbidden.seen.isEmpty())
+        .failFast("the operator failed", operator::assertRunning)
         .until(what);
   }
 
@@ -213,7 +289,14 @@ class RbacIT {
   static final String V1 = "apiVersion: ec2.portcullis.dev/v1alpha1\n";
 
   /** The operator's scenario, each step fail-fast on a Forbidden answer. */
-  static void scenario(OperatorRun run, Forbidden forbidden, String home) {
+  static void scenario(OperatorRun run, OperatorProcess forbidden, String home) {
+    // a JVM's start on a busy machine is no part of the steps' time
+    await()
+        .alias("the operator started")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(200, MILLISECONDS)
+        .failFast("the operator failed", forbidden::assertRunning)
+        .until(() -> forbidden.log.indexOf("portcullis operator: watching") >= 0);
     run.apply(
         SecurityGroup.class,
         V1
@@ -270,7 +353,7 @@ class RbacIT {
     Lease lease = run.client.leases().inNamespace(home).withName(LEASE).get();
     assertThat(lease).as("the Lease " + home + "/" + LEASE).isNotNull();
     assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
-    assertThat(forbidden.seen).as("Forbidden answers").isEmpty();
+    assertThat(forbidden.failed()).as("what went wrong").isNull();
   }
 
   static String attachment(String name, String instance) {
@@ -289,8 +372,9 @@ class RbacIT {
    * One run of the scenario under the chart's ServiceAccount, its Roles without {@code without};
    * what made it fail, or null when it passed.
    */
-  Throwable run(Grant without, boolean clusterWide) {
+  Throwable run(Grant without, boolean clusterWide) throws Exception {
     String home = cluster.newNamespace("rbac-home");
+    Path dir = Files.createTempDirectory("portcullis-rbac-");
     try (OperatorRun run = new OperatorRun("rbac")) {
       // named after its namespace, as ClusterRoles of several runs must not meet
       String name = home;
@@ -302,42 +386,38 @@ class RbacIT {
               "--set",
               clusterWide ? "watchNamespaces=null" : "watchNamespaces={" + run.ns + "}"),
           without);
-      Forbidden forbidden = new Forbidden();
-      KubernetesClient kube = clientAs(home, name, forbidden);
-      // as the operator command's, except that losing the Lease must not end the test's JVM
-      LeaderElectionConfiguration lease =
-          new LeaderElectionConfiguration(
-              LEASE,
-              home,
-              LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-              LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-              LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-              null,
-              null,
-              false);
-      run.tuned(s -> s.withLeaderElection(lease));
-      try {
-        run.start(s -> s, kube);
-        scenario(run, forbidden, home);
-        return null;
-      } catch (Throwable t) {
-        return t;
+      Path kubeconfig = kubeconfig(dir, home, token(home, name));
+      try (OperatorProcess operator = new OperatorProcess(kubeconfig, run.ns, home)) {
+        try {
+          scenario(run, operator, home);
+          return null;
+        } catch (Throwable t) {
+          return t;
+        } finally {
+          lastLog = operator.log.toString();
+        }
       }
+    } finally {
+      Files.deleteIfExists(dir.resolve("kubeconfig"));
+      Files.deleteIfExists(dir);
     }
   }
 
+  private String lastLog = "";
+
   @Test
-  void theOperatorRunsItsScenarioUnderTheChartsServiceAccountWithRolesPerNamespace() {
+  void theOperatorRunsItsScenarioUnderTheChartsServiceAccountWithRolesPerNamespace()
+      throws Exception {
     passes(run(null, false), "the scenario under the chart's Roles");
   }
 
   @Test
-  void theOperatorRunsItsScenarioUnderTheChartsServiceAccountWithAClusterRole() {
+  void theOperatorRunsItsScenarioUnderTheChartsServiceAccountWithAClusterRole() throws Exception {
     passes(run(null, true), "the scenario under the chart's ClusterRole");
   }
 
   @Test
-  void everyRuleIsNeeded() {
+  void everyRuleIsNeeded() throws Exception {
     String home = cluster.newNamespace("rbac-rules");
     List<Grant> all = new ArrayList<>();
     for (HasMetadata o : chartRbac(home, "--set", "watchNamespaces={" + home + "}")) {
@@ -362,9 +442,9 @@ class RbacIT {
     assertThat(unneeded).as("rules no run needs").isEmpty();
   }
 
-  private static void passes(Throwable failure, String what) {
+  private void passes(Throwable failure, String what) {
     if (failure != null) {
-      throw new AssertionError(what + " failed", failure);
+      throw new AssertionError(what + " failed; the operator's output:\n" + lastLog, failure);
     }
   }
 

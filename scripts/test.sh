@@ -9,6 +9,8 @@
 # caches there too) and run by ImageIT with podman, which scripts/podman.sh installs and sets up.
 # The alert rules' unit tests (promtool) and the test against a real Prometheus need Debian's
 # `prometheus` package: installed here when prometheus or promtool is missing.
+# The Helm chart's tests run helm, which scripts/helm.sh builds from its Go module into the
+# same cache on the first run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-true}"   # check formatting instead of rewriting files
@@ -21,6 +23,8 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
 fi
 PORTCULLIS_MOTO_VENV=$(./scripts/moto.sh)
 export PORTCULLIS_MOTO_VENV
+PORTCULLIS_HELM=$(./scripts/helm.sh)
+export PORTCULLIS_HELM
 ./scripts/podman.sh
 # shellcheck disable=SC2046  # one argument per label
 exec mvn -B -ntp verify $(./scripts/image-labels.sh) "$@"

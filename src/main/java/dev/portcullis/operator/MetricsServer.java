@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The operator's HTTP port: {@code /metrics} in Prometheus' text format and {@code /healthz} for
- * the kubelet's probes (200 while the operator runs, 503 once it stops).
+ * The operator's HTTP port: {@code /metrics} in Prometheus' text format, and two probes for the
+ * kubelet: {@code /healthz} (liveness: 200 while the operator runs, 503 once it stops) and {@code
+ * /readyz} (readiness: 200 once the informers have synced, whether this replica leads or stands by,
+ * 503 before that and after it stops).
  */
 public final class MetricsServer implements AutoCloseable {
   private final HttpServer server;
@@ -28,8 +30,8 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   /** Serves on {@code address:port} (port 0 picks a free one). */
-  public static MetricsServer start(String address, int port, BooleanSupplier healthy)
-      throws IOException {
+  public static MetricsServer start(
+      String address, int port, BooleanSupplier healthy, BooleanSupplier ready) throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -39,16 +41,15 @@ public final class MetricsServer implements AutoCloseable {
     server.createContext(
         "/metrics",
         x -> reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext("/healthz", x -> probe(x, healthy.getAsBoolean(), "stopped\n"));
     server.createContext(
-        "/healthz",
-        x ->
-            reply(
-                x,
-                healthy.getAsBoolean() ? 200 : 503,
-                "text/plain",
-                healthy.getAsBoolean() ? "ok\n" : "stopped\n"));
+        "/readyz", x -> probe(x, healthy.getAsBoolean() && ready.getAsBoolean(), "not ready\n"));
     server.start();
     return new MetricsServer(server, registry);
+  }
+
+  private static void probe(HttpExchange x, boolean ok, String otherwise) throws IOException {
+    reply(x, ok ? 200 : 503, "text/plain", ok ? "ok\n" : otherwise);
   }
 
   private static void reply(HttpExchange x, int code, String type, String body) throws IOException {

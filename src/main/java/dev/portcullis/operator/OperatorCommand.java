@@ -14,6 +14,7 @@ import dev.portcullis.engine.Quotas;
 import dev.portcullis.engine.eval.flowlog.FlowLogFormat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -26,6 +27,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +46,15 @@ import picocli.CommandLine.Spec;
     })
 public final class OperatorCommand implements Callable<Integer> {
   static final int INVALID = 2;
+
+  /** A namespace's name: a DNS label. */
+  private static final Pattern NAMESPACE =
+      Pattern.compile("(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+  /** A Lease's name: a DNS subdomain. */
+  private static final Pattern LEASE_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   @Spec CommandSpec spec;
 
@@ -222,6 +234,32 @@ public final class OperatorCommand implements Callable<Integer> {
               + " 5, at most 16) [PORTCULLIS_QUOTA_GROUPS_PER_INTERFACE].")
   int quotaGroupsPerInterface;
 
+  @Option(
+      names = "--leader-election",
+      defaultValue = "${env:PORTCULLIS_LEADER_ELECTION:-false}",
+      arity = "0..1",
+      description =
+          "Compete for a Lease so that, of several replicas, only one reconciles and the others"
+              + " stand by with synced informers, ready to take over; off by default, for one"
+              + " replica [PORTCULLIS_LEADER_ELECTION].")
+  boolean leaderElection;
+
+  @Option(
+      names = "--leader-election-lease",
+      defaultValue = "${env:PORTCULLIS_LEADER_ELECTION_LEASE:-portcullis}",
+      description =
+          "With --leader-election: the Lease's name (default portcullis)"
+              + " [PORTCULLIS_LEADER_ELECTION_LEASE].")
+  String leaseName;
+
+  @Option(
+      names = "--leader-election-namespace",
+      defaultValue = "${env:PORTCULLIS_LEADER_ELECTION_NAMESPACE}",
+      description =
+          "With --leader-election: the Lease's namespace (default: the pod's own, or the"
+              + " kubeconfig context's) [PORTCULLIS_LEADER_ELECTION_NAMESPACE].")
+  String leaseNamespace;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -267,6 +305,15 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     if (metricsPort < 0 || metricsPort > 65535) {
       err.println("--metrics-port: " + metricsPort + " is not a port (0 to 65535)");
+      return INVALID;
+    }
+    if (leaderElection && !LEASE_NAME.matcher(leaseName).matches()) {
+      err.println("--leader-election-lease: \"" + leaseName + "\" is not a valid Lease name");
+      return INVALID;
+    }
+    if (leaderElection && leaseNamespace != null && !NAMESPACE.matcher(leaseNamespace).matches()) {
+      err.println(
+          "--leader-election-namespace: \"" + leaseNamespace + "\" is not a valid namespace");
       return INVALID;
     }
     CloudBackend backend;
@@ -361,8 +408,15 @@ public final class OperatorCommand implements Callable<Integer> {
       }
     }
     AtomicBoolean running = new AtomicBoolean(true);
+    AtomicReference<PortcullisOperator> started = new AtomicReference<>();
     MetricsServer metrics =
-        metricsPort == 0 ? null : MetricsServer.start(metricsAddress, metricsPort, running::get);
+        metricsPort == 0
+            ? null
+            : MetricsServer.start(
+                metricsAddress,
+                metricsPort,
+                running::get,
+                () -> started.get() != null && started.get().ready());
     KubernetesClient client = new KubernetesClientBuilder().build();
     PortcullisOperator.Settings settings =
         PortcullisOperator.Settings.defaults()
@@ -373,6 +427,10 @@ public final class OperatorCommand implements Callable<Integer> {
             .withRequestLimits(limits);
     if (metrics != null) {
       settings = settings.withMeters(metrics.registry(), metricsPerResource);
+    }
+    if (leaderElection) {
+      settings =
+          settings.withLeaderElection(new LeaderElectionConfiguration(leaseName, leaseNamespace));
     }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings);
     FlowLogPump pump =
@@ -392,6 +450,7 @@ public final class OperatorCommand implements Callable<Integer> {
               flowLogsInterval);
     }
     FlowLogPump flowLogs = pump;
+    started.set(operator);
     out.println(
         "portcullis operator: watching "
             + (settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces())
@@ -404,7 +463,13 @@ public final class OperatorCommand implements Callable<Integer> {
             + ", drift scan "
             + (driftScanInterval.isZero() ? "off" : driftScanInterval)
             + ", EC2 rate limit "
-            + rateLimit);
+            + rateLimit
+            + (leaderElection
+                ? ", leader election on Lease "
+                    + (leaseNamespace == null ? client.getNamespace() : leaseNamespace)
+                    + "/"
+                    + leaseName
+                : ""));
     out.flush();
     AutoCloseable closeCloud = cloudClients;
     Commands.awaitShutdown(

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
@@ -38,6 +39,8 @@ public final class PortcullisOperator implements AutoCloseable {
    *     their turn); null for no client-side pacing, for tests that want raw speed
    * @param driftScanInterval how often each region's groups are read and compared with their specs,
    *     to find drift between resyncs ({@link DriftScan}); zero turns the scan off
+   * @param leaderElection the lease that replicas compete for, only the holder reconciling (the
+   *     others keep their informers synced, standing by); null for none, one replica only
    */
   public record Settings(
       Set<String> namespaces,
@@ -47,7 +50,8 @@ public final class PortcullisOperator implements AutoCloseable {
       RequestLimits requestLimits,
       MeterRegistry meters,
       boolean perResourceMetrics,
-      Duration driftScanInterval) {
+      Duration driftScanInterval,
+      LeaderElectionConfiguration leaderElection) {
     public Settings {
       namespaces = Set.copyOf(namespaces);
       if (threads < 1) {
@@ -71,7 +75,8 @@ public final class PortcullisOperator implements AutoCloseable {
           RequestLimits.defaults(),
           new SimpleMeterRegistry(),
           true,
-          DriftScan.DEFAULT_INTERVAL);
+          DriftScan.DEFAULT_INTERVAL,
+          null);
     }
 
     public Settings withResync(Duration d) {
@@ -83,7 +88,8 @@ public final class PortcullisOperator implements AutoCloseable {
           requestLimits,
           meters,
           perResourceMetrics,
-          driftScanInterval);
+          driftScanInterval,
+          leaderElection);
     }
 
     public Settings withNamespaces(Set<String> ns) {
@@ -95,7 +101,8 @@ public final class PortcullisOperator implements AutoCloseable {
           requestLimits,
           meters,
           perResourceMetrics,
-          driftScanInterval);
+          driftScanInterval,
+          leaderElection);
     }
 
     public Settings withDeleteRetry(Duration d) {
@@ -107,7 +114,8 @@ public final class PortcullisOperator implements AutoCloseable {
           requestLimits,
           meters,
           perResourceMetrics,
-          driftScanInterval);
+          driftScanInterval,
+          leaderElection);
     }
 
     public Settings withThreads(int n) {
@@ -119,7 +127,8 @@ public final class PortcullisOperator implements AutoCloseable {
           requestLimits,
           meters,
           perResourceMetrics,
-          driftScanInterval);
+          driftScanInterval,
+          leaderElection);
     }
 
     /** Paces EC2 calls by {@code limits}; null turns client-side pacing off. */
@@ -132,13 +141,22 @@ public final class PortcullisOperator implements AutoCloseable {
           limits,
           meters,
           perResourceMetrics,
-          driftScanInterval);
+          driftScanInterval,
+          leaderElection);
     }
 
     /** Scans for drift every {@code d}; zero turns the scan off. */
     public Settings withDriftScanInterval(Duration d) {
       return new Settings(
-          namespaces, resync, deleteRetry, threads, requestLimits, meters, perResourceMetrics, d);
+          namespaces,
+          resync,
+          deleteRetry,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          d,
+          leaderElection);
     }
 
     /**
@@ -154,7 +172,22 @@ public final class PortcullisOperator implements AutoCloseable {
           requestLimits,
           registry,
           perResource,
-          driftScanInterval);
+          driftScanInterval,
+          leaderElection);
+    }
+
+    /** Replicas compete for {@code lease}; null turns leader election off. */
+    public Settings withLeaderElection(LeaderElectionConfiguration lease) {
+      return new Settings(
+          namespaces,
+          resync,
+          deleteRetry,
+          threads,
+          requestLimits,
+          meters,
+          perResourceMetrics,
+          driftScanInterval,
+          lease);
     }
   }
 
@@ -206,12 +239,16 @@ public final class PortcullisOperator implements AutoCloseable {
             metrics);
     Operator operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withResourceCloner(new TreeCloner(client.getKubernetesSerialization()))
-                    .withCloseClientOnStop(false)
-                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meters()))
-                    .withConcurrentReconciliationThreads(settings.threads()));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withResourceCloner(new TreeCloner(client.getKubernetesSerialization()))
+                  .withCloseClientOnStop(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meters()))
+                  .withConcurrentReconciliationThreads(settings.threads());
+              if (settings.leaderElection() != null) {
+                o.withLeaderElectionConfiguration(settings.leaderElection());
+              }
+            });
     register(operator, new SecurityGroupReconciler(context), settings, metrics);
     register(operator, new AttachmentReconciler(context), settings, metrics);
     register(operator, new ReachabilityCheckReconciler(context), settings, metrics);
@@ -286,6 +323,15 @@ public final class PortcullisOperator implements AutoCloseable {
   /** The rules a cached resource shares with others (a SecurityGroup's; others have none). */
   static Stream<AbstractRule> sharedRules(HasMetadata resource) {
     return resource instanceof SecurityGroup sg ? CacheCompaction.rules(sg) : Stream.empty();
+  }
+
+  /**
+   * Whether every informer is synced and healthy: true from the end of {@link #start} (a replica
+   * that stands by for the lease keeps its informers synced too) until an informer loses the API
+   * server.
+   */
+  public boolean ready() {
+    return operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */

@@ -57,7 +57,7 @@ public final class MetricsScrapeBenchmark {
           ec2.createSecurityGroup(REGION, VPC, "group-" + i, "d", Map.of());
         }
         ec2.describeAllSecurityGroups(REGION, GroupFilter.all());
-        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, () -> true)) {
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, () -> true, () -> true)) {
           MetricsEstate.fill(
               server.registry(), perResource, groups, CloudBackend.simulator(sim).calls());
           URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");

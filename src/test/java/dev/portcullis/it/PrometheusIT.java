@@ -90,7 +90,7 @@ class PrometheusIT {
             .faults(Faults.none().withThrottleRate(0.3))
             .seed(11)
             .build();
-    try (MetricsServer metrics = MetricsServer.start("127.0.0.1", 0, () -> true);
+    try (MetricsServer metrics = MetricsServer.start("127.0.0.1", 0, () -> true, () -> true);
         OperatorRun run =
             new OperatorRun("prometheus", sim)
                 .tuned(s -> s.withMeters(metrics.registry(), true))

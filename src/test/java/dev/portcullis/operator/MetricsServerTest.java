@@ -21,7 +21,7 @@ class MetricsServerTest {
   @Test
   void servesPrometheusTextAndAHealthThatFollowsTheOperator() throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
-    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, running::get)) {
+    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, running::get, running::get)) {
       server.registry().counter("portcullis_probe_total").increment();
       HttpResponse<String> metrics = get(server.port(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
@@ -33,6 +33,24 @@ class MetricsServerTest {
       assertThat(get(server.port(), "/healthz").statusCode()).isEqualTo(200);
       running.set(false);
       assertThat(get(server.port(), "/healthz").statusCode()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void readinessWaitsForTheInformersAndEndsWithTheOperator() throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicBoolean synced = new AtomicBoolean(false);
+    try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, running::get, synced::get)) {
+      HttpResponse<String> before = get(server.port(), "/readyz");
+      assertThat(before.statusCode()).isEqualTo(503);
+      assertThat(before.body()).isEqualTo("not ready\n");
+      assertThat(get(server.port(), "/healthz").statusCode()).isEqualTo(200);
+      synced.set(true);
+      HttpResponse<String> after = get(server.port(), "/readyz");
+      assertThat(after.statusCode()).isEqualTo(200);
+      assertThat(after.body()).isEqualTo("ok\n");
+      running.set(false);
+      assertThat(get(server.port(), "/readyz").statusCode()).isEqualTo(503);
     }
   }
 }

@@ -56,6 +56,19 @@ class OperatorCommandTest {
   }
 
   @Test
+  void refusesALeaseThatCannotBeNamed() {
+    String world = "src/test/resources/worlds/demo.yaml";
+    assertThat(run("--world", world, "--leader-election", "--leader-election-lease", "Not_A_Name"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--leader-election-lease").contains("Not_A"));
+    assertThat(
+            run("--world", world, "--leader-election=true", "--leader-election-namespace", "a.b"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--leader-election-namespace"));
+    assertThat(run("--world", world, "--leader-election=maybe").exit()).isEqualTo(2);
+  }
+
+  @Test
   void refusesBadAwsSettingsNamingTheFlag() {
     assertThat(run("--cloud", "aws", "--aws-endpoint", "not a url"))
         .satisfies(r -> assertThat(r.exit()).isEqualTo(2))

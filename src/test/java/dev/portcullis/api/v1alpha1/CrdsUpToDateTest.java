@@ -34,26 +34,46 @@ class CrdsUpToDateTest {
                 + " PrinterColumnOrder in process-test-classes); run the tests with mvn")
         .isNotEmpty();
 
-    Set<String> generatedNames = names(generated);
-    Set<String> committedNames = names(GeneratedCrds.files(GeneratedCrds.COMMITTED));
-    List<String> problems = new ArrayList<>();
-    for (String name : generatedNames) {
-      if (!committedNames.contains(name)) {
-        problems.add("missing from crds/: " + name);
-      } else if (Files.mismatch(
-              GeneratedCrds.GENERATED.resolve(name), GeneratedCrds.COMMITTED.resolve(name))
-          != -1) {
-        problems.add("differs from the generated file: crds/" + name);
-      }
-    }
-    for (String name : committedNames) {
-      if (!generatedNames.contains(name)) {
-        problems.add("no longer generated, remove it: crds/" + name);
-      }
-    }
+    List<String> problems =
+        differences(GeneratedCrds.GENERATED, GeneratedCrds.COMMITTED, "crds/", "generated file");
     if (!problems.isEmpty()) {
       fail(HOW_TO_FIX + "\n  " + String.join("\n  ", problems));
     }
+  }
+
+  /** The chart installs the same CRDs, byte for byte, as crds/ holds. */
+  @Test
+  void chartCrdsEqualCommittedOnes() throws IOException {
+    List<String> problems =
+        differences(GeneratedCrds.COMMITTED, CHART_CRDS, "helm/portcullis/crds/", "crds/ file");
+    assertThat(problems)
+        .as(
+            "helm/portcullis/crds/ differs from crds/: ./scripts/update-crds.sh copies crds/ there;"
+                + " run it and commit both")
+        .isEmpty();
+  }
+
+  static final Path CHART_CRDS = Path.of("helm", "portcullis", "crds");
+
+  /** What differs between the folder {@code source} and its copy {@code copy}. */
+  private static List<String> differences(Path source, Path copy, String copyName, String what)
+      throws IOException {
+    Set<String> sourceNames = names(GeneratedCrds.files(source));
+    Set<String> copyNames = names(GeneratedCrds.files(copy));
+    List<String> problems = new ArrayList<>();
+    for (String name : sourceNames) {
+      if (!copyNames.contains(name)) {
+        problems.add("missing from " + copyName + ": " + name);
+      } else if (Files.mismatch(source.resolve(name), copy.resolve(name)) != -1) {
+        problems.add("differs from the " + what + ": " + copyName + name);
+      }
+    }
+    for (String name : copyNames) {
+      if (!sourceNames.contains(name)) {
+        problems.add("no longer in " + source + ", remove it: " + copyName + name);
+      }
+    }
+    return problems;
   }
 
   private static Set<String> names(List<Path> files) {

@@ -121,7 +121,7 @@ final class Monitoring {
   /**
    * The metrics docs/metrics.md lists in its tables: the first cell names the metric ({@code <x>}
    * stands for any name part); a {@code labels} column names the labels, each one's values in
-   * brackets after it.
+   * brackets after it, or {@code as `another_metric`} for the labels of a metric listed above.
    */
   static List<DocumentedMetric> documentedMetrics() {
     List<DocumentedMetric> metrics = new ArrayList<>();
@@ -143,9 +143,20 @@ final class Monitoring {
         while (!(flat = cell.replaceAll("\\([^()]*\\)", "")).equals(cell)) {
           cell = flat;
         }
-        Matcher l = Pattern.compile("`([a-z_]+)`").matcher(cell);
-        while (l.find()) {
-          labels.add(l.group(1));
+        Matcher same = Pattern.compile("^\\s*as `([a-z_]+)`\\s*$").matcher(cell);
+        if (same.find()) {
+          String other = same.group(1);
+          labels.addAll(
+              metrics.stream()
+                  .filter(d -> d.name().equals(other))
+                  .findFirst()
+                  .orElseThrow(() -> new IllegalStateException(name + ": no metric " + other))
+                  .labels());
+        } else {
+          Matcher l = Pattern.compile("`([a-z_]+)`").matcher(cell);
+          while (l.find()) {
+            labels.add(l.group(1));
+          }
         }
       }
       // names are made of [a-z_] only: no character of a regular expression but the part

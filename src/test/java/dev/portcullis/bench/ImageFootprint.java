@@ -28,6 +28,9 @@ import java.util.Map;
  * mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.portcullis.bench.ImageFootprint \
  *     -Dbench.args="--groups 200 --memory-mib 256"
  * </pre>
+ *
+ * <p>{@code --flags "-XX:... -XX:..."} (repeatable; {@code image} for the image's own) runs those
+ * variants instead of the built-in list.
  */
 public final class ImageFootprint {
   private ImageFootprint() {}
@@ -56,14 +59,26 @@ public final class ImageFootprint {
   public static void main(String[] args) throws Exception {
     int groups = 200;
     long memoryMib = 256;
+    Map<String, List<String>> variants = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--groups" -> groups = Integer.parseInt(args[++i]);
         case "--memory-mib" -> memoryMib = Long.parseLong(args[++i]);
+        case "--flags" -> {
+          String flags = args[++i].trim();
+          variants.put(
+              flags.equals("image") ? "the image's" : flags,
+              flags.equals("image") ? null : List.of(flags.split("\\s+")));
+        }
         default ->
             throw new IllegalArgumentException(
-                "unknown argument " + args[i] + " (--groups N, --memory-mib M)");
+                "unknown argument "
+                    + args[i]
+                    + " (--groups N, --memory-mib M, --flags 'JVM flags' or image, repeatable)");
       }
+    }
+    if (variants.isEmpty()) {
+      variants = variants();
     }
     if (System.getProperty(TestCluster.MODE_PROPERTY) == null) {
       System.setProperty(TestCluster.MODE_PROPERTY, "apiserver");
@@ -76,7 +91,7 @@ public final class ImageFootprint {
         "| JVM flags | to /healthz (s) | to all Ready (s) | RSS (MiB) | heap used (MiB) | CPU (s) |");
     System.out.println("| --- | --- | --- | --- | --- | --- |");
     try {
-      for (Map.Entry<String, List<String>> variant : variants().entrySet()) {
+      for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
         System.out.println(
             run(cluster, image, variant.getKey(), variant.getValue(), groups, memoryMib));
       }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DiagnosticsOnFailure.class)
 class ImageIT {
-  static final long MEMORY_LIMIT = 512L << 20;
+  static final long MEMORY_LIMIT = 256L << 20;
 
   private String image;
   private ImageContainer container;
@@ -64,8 +64,8 @@ class ImageIT {
           .as("the serial collector, as the image's JVM flags choose")
           .contains("jvm_memory_max_bytes{area=\"heap\",id=\"Tenured Gen\"}");
       assertThat(container.heapBytes("jvm_memory_max_bytes"))
-          .as("the heap, sized from the container's memory limit (-XX:MaxRAMPercentage=75)")
-          .isBetween(0.6 * MEMORY_LIMIT, 0.75 * MEMORY_LIMIT);
+          .as("the heap, sized from the container's memory limit (-XX:MaxRAMPercentage=50)")
+          .isBetween(0.4 * MEMORY_LIMIT, 0.5 * MEMORY_LIMIT);
     } catch (AssertionError | RuntimeException e) {
       System.out.println("ImageIT: the container's log:\n" + container.logs());
       throw e;

@@ -305,9 +305,7 @@ public final class OperatorCommand implements Callable<Integer> {
       err.println("--rate-limit-share: needs --rate-limit on or a factor, not off");
       return INVALID;
     }
-    if (limits != null && rateLimitShare < 1) {
-      limits = limits.scaled(rateLimitShare);
-    }
+    limits = shared(limits, rateLimitShare);
     Shard served;
     try {
       served = Shard.of(shard);
@@ -534,6 +532,15 @@ public final class OperatorCommand implements Callable<Integer> {
           client.close();
         });
     return 0;
+  }
+
+  /**
+   * The limits of one operator of several that share an account's EC2 buckets: {@code share} (above
+   * 0, at most 1) of every rate and burst of {@code limits}, each burst rounded down; null stays
+   * null (no pacing).
+   */
+  public static RequestLimits shared(RequestLimits limits, double share) {
+    return limits == null || share == 1 ? limits : limits.scaled(share);
   }
 
   /** on: the default limits; off: none (null); a number: the defaults scaled by it. */

@@ -236,6 +236,7 @@ public final class PortcullisOperator implements AutoCloseable {
               .onWait(metrics.limiterWaits());
       // every throttled attempt, the SDK's retries included, slows that action down
       cloud.calls().onOutcome(RateLimitedCloud.REQUEST_LIMIT_EXCEEDED, limiter::throttled);
+      metrics.rateLimits(settings.requestLimits());
       paced = cloud.withPort(limiter);
     }
     OperatorContext context =

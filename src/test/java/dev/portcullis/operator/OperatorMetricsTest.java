@@ -231,6 +231,7 @@ class OperatorMetricsTest {
     DriftScan.manual(world.op).scanAll();
     check("db-from-office", "Reachable");
     world.op.metrics().limiterWaits().took(EU, "CreateSecurityGroup", 0);
+    world.op.metrics().rateLimits(dev.portcullis.cloud.RequestLimits.defaults());
     Set<String> served = new TreeSet<>();
     String scrape = scrape();
     // a timer's samples (_bucket, _count, _sum, and Micrometer's _max) are one documented metric

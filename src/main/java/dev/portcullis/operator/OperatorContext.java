@@ -70,30 +70,6 @@ public final class OperatorContext {
         shard.readingWith(client));
   }
 
-  /** Of an operator that serves every shard. */
-  OperatorContext(
-      EventRecorder events,
-      Consumer<SecurityGroup> statusWriter,
-      CloudBackend cloud,
-      Retry retry,
-      Duration resync,
-      Duration deleteRetry,
-      Clock clock,
-      int creationSlots,
-      OperatorMetrics metrics) {
-    this(
-        events,
-        statusWriter,
-        cloud,
-        retry,
-        resync,
-        deleteRetry,
-        clock,
-        creationSlots,
-        metrics,
-        Shard.ALL);
-  }
-
   /**
    * With the events and the statuses written outside a reconciliation's return value handed to
    * {@code events} and {@code statusWriter} rather than to the API server, serving {@code shard}.

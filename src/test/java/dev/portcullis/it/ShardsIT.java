@@ -173,6 +173,21 @@ class ShardsIT {
         + "]}\n";
   }
 
+  /** A resource of {@code kind} in eu-west-1, labelled with {@code shard}. */
+  private static String resource(String kind, String name, String shard, String spec) {
+    return "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: "
+        + kind
+        + "\nmetadata: {name: "
+        + name
+        + ", labels: {portcullis.dev/shard: "
+        + shard
+        + "}}\nspec: {region: "
+        + EU
+        + ", "
+        + spec
+        + "}\n";
+  }
+
   private static String https(int i) {
     return "{ports: [443], from: [{cidr: 10.9." + i + ".0/24}]}";
   }
@@ -226,39 +241,27 @@ class ShardsIT {
       for (String[] x : new String[][] {{"a", "i-0a000002"}, {"b", "i-0a000003"}}) {
         apply(
             SecurityGroupAttachment.class,
-            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroupAttachment\n"
-                + "metadata: {name: "
-                + x[0]
-                + ", labels: {portcullis.dev/shard: "
-                + x[0]
-                + "}}\nspec: {region: "
-                + EU
-                + ", securityGroups: ["
-                + x[0]
-                + "-1], instances: {ids: ["
-                + x[1]
-                + "]}}\n");
+            resource(
+                "SecurityGroupAttachment",
+                x[0],
+                x[0],
+                "securityGroups: [" + x[0] + "-1], instances: {ids: [" + x[1] + "]}"));
         apply(
             ReachabilityCheck.class,
-            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
-                + "metadata: {name: "
-                + x[0]
-                + ", labels: {portcullis.dev/shard: "
-                + x[0]
-                + "}}\nspec: {region: "
-                + EU
-                + ", from: {cidr: 10.9.1.7/32}, to: {instanceId: "
-                + x[1]
-                + "}, port: 443}\n");
+            resource(
+                "ReachabilityCheck",
+                x[0],
+                x[0],
+                "from: {cidr: 10.9.1.7/32}, to: {instanceId: " + x[1] + "}, port: 443"));
       }
       // checks from a group of the other shard
       apply(
           ReachabilityCheck.class,
-          "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: ReachabilityCheck\n"
-              + "metadata: {name: b-from-a, labels: {portcullis.dev/shard: b}}\n"
-              + "spec: {region: "
-              + EU
-              + ", from: {securityGroup: a-2}, to: {instanceId: i-0a000003}, port: 443}\n");
+          resource(
+              "ReachabilityCheck",
+              "b-from-a",
+              "b",
+              "from: {securityGroup: a-2}, to: {instanceId: i-0a000003}, port: 443"));
 
       long started = System.nanoTime();
       try (ShardRun a = new ShardRun("a", endpoint);

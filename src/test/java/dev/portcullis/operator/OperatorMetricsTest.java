@@ -193,7 +193,8 @@ class OperatorMetricsTest {
             Duration.ofSeconds(5),
             world.clock,
             1,
-            new OperatorMetrics(meters, true));
+            new OperatorMetrics(meters, true),
+            Shard.ALL);
     MapCache<SecurityGroup> cache = new MapCache<>();
     paced.triggers().groups(new EventSourceContext<>(cache, null, null, SecurityGroup.class));
     for (String[] g : new String[][] {{"first", EU}, {"web", EU}, {"us", "us-east-1"}}) {

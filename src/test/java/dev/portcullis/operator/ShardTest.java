@@ -46,6 +46,16 @@ class ShardTest {
     return sg;
   }
 
+  /** SecurityGroup db of this shard's cache, whose rule names SecurityGroup app. */
+  SecurityGroup dbNamingApp() {
+    return world.groups.put(
+        resource(
+            SecurityGroup.class,
+            "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name: db}\n"
+                + "spec: {region: eu-west-1, vpcId: vpc-0a000001, ingress: [{ports: [5432], from:"
+                + " [{securityGroup: app}]}]}\n"));
+  }
+
   @Test
   void aShardIsALabelValueAndSelectsByIt() {
     assertThat(Shard.of(null)).isSameAs(Shard.ALL);
@@ -68,13 +78,7 @@ class ShardTest {
   @Test
   void aRuleNamingAGroupOfAnotherShardIsRefusedBeforeEc2() {
     elsewhere.put("app", labelled("app", "b"));
-    SecurityGroup db =
-        world.groups.put(
-            resource(
-                SecurityGroup.class,
-                "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name:"
-                    + " db}\nspec: {region: eu-west-1, vpcId: vpc-0a000001, ingress: [{ports:"
-                    + " [5432], from: [{securityGroup: app}]}]}\n"));
+    SecurityGroup db = dbNamingApp();
     SecurityGroupStatus s = world.reconcile(new SecurityGroupReconciler(world.op), db);
     Condition ready = condition(s.getConditions(), ConditionTypes.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
@@ -91,13 +95,7 @@ class ShardTest {
 
   @Test
   void aNameThatExistsNowhereStillWaits() {
-    SecurityGroup db =
-        world.groups.put(
-            resource(
-                SecurityGroup.class,
-                "apiVersion: ec2.portcullis.dev/v1alpha1\nkind: SecurityGroup\nmetadata: {name:"
-                    + " db}\nspec: {region: eu-west-1, vpcId: vpc-0a000001, ingress: [{ports:"
-                    + " [5432], from: [{securityGroup: app}]}]}\n"));
+    SecurityGroup db = dbNamingApp();
     SecurityGroupStatus s = world.reconcile(new SecurityGroupReconciler(world.op), db);
     assertThat(condition(s.getConditions(), ConditionTypes.READY).getReason())
         .isEqualTo("ReferenceNotFound");

@@ -56,6 +56,12 @@ What the chart refuses beyond its schema, with a message naming the key.
 {{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) }}
 {{- fail "replicas: more than 1 needs leaderElection.enabled=true (replicas would reconcile the same resources)" }}
 {{- end }}
+{{- if and .Values.shard (eq .Values.cloud "simulator") }}
+{{- fail "shard: needs cloud=aws (the shards must share one EC2; each release's simulator would be an EC2 of its own)" }}
+{{- end }}
+{{- if and (lt (float64 .Values.rateLimitShare) 1.0) (eq .Values.rateLimit "off") }}
+{{- fail "rateLimitShare: needs rateLimit on or a factor, not off" }}
+{{- end }}
 {{- if and .Values.networkPolicy.enabled (not .Values.networkPolicy.apiServer.cidrs) }}
 {{- fail "networkPolicy.apiServer.cidrs: required with networkPolicy.enabled (the API server's addresses: kubectl get endpoints kubernetes)" }}
 {{- end }}

@@ -55,8 +55,14 @@ public final class AttachmentReconciler
     return op.triggers().attachments(context);
   }
 
-  /** The groups wanted, and the SecurityGroups that keep the attachment waiting. */
-  private record Wanted(AttachmentSync.Wanted groups, List<String> waiting) {}
+  /** The reason of Ready when a group to attach is one of another shard ({@link Shard}). */
+  static final String OUTSIDE_SHARD = "GroupOutsideShard";
+
+  /**
+   * The groups wanted, the SecurityGroups that keep the attachment waiting, and why one of another
+   * shard cannot be attached (null when none is).
+   */
+  private record Wanted(AttachmentSync.Wanted groups, List<String> waiting, String outside) {}
 
   private Wanted wanted(SecurityGroupAttachment a) {
     SecurityGroupAttachmentSpec spec = a.getSpec();
@@ -67,6 +73,13 @@ public final class AttachmentReconciler
     for (String name :
         spec.getSecurityGroups() == null ? List.<String>of() : spec.getSecurityGroups()) {
       Optional<SecurityGroup> sg = op.triggers().securityGroup(ns, name);
+      Optional<String> outside =
+          sg.isPresent()
+              ? Optional.empty()
+              : op.shard().outside("SecurityGroupAttachment", ns, name);
+      if (outside.isPresent()) {
+        return new Wanted(null, List.of(), outside.get());
+      }
       if (sg.isEmpty()) {
         waiting.add(name + " (no such SecurityGroup in namespace " + ns + ")");
         continue;
@@ -87,7 +100,7 @@ public final class AttachmentReconciler
     if (spec.getSecurityGroupIds() != null) {
       spec.getSecurityGroupIds().stream().filter(id -> !ids.contains(id)).forEach(ids::add);
     }
-    return new Wanted(new AttachmentSync.Wanted(ids, vpcOf), waiting);
+    return new Wanted(new AttachmentSync.Wanted(ids, vpcOf), waiting, null);
   }
 
   @Override
@@ -120,6 +133,10 @@ public final class AttachmentReconciler
       return;
     }
     Wanted wanted = wanted(a);
+    if (wanted.outside() != null) {
+      draft.ready(false, OUTSIDE_SHARD, wanted.outside() + "; nothing was changed", false);
+      return;
+    }
     if (!wanted.waiting().isEmpty()) {
       draft.ready(
           false,

@@ -7,7 +7,6 @@ import dev.portcullis.cloud.aws.AwsEstate;
 import dev.portcullis.cloud.aws.CloudWatchFlowLogs;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.engine.eval.Estate;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -17,15 +16,18 @@ import java.util.function.Supplier;
 /**
  * The operator's flow log pumps: the simulator's synthetic traffic, or a CloudWatch Logs group of
  * VPC Flow Logs in one AWS region. Records are attributed against the cloud's state at each read
- * and the attachments the API server holds.
+ * and the attachments the operator's informer holds: those of its namespaces and shard.
  */
 final class FlowLogSources {
   private FlowLogSources() {}
 
   /** Moves the simulator's traffic up to now before each read of its records. */
   static FlowLogPump simulator(
-      Ec2Simulator sim, KubernetesClient client, MeterRegistry registry, Duration interval) {
-    return start(sim.flowLogs(), sim::estate, client, registry, sim::tick, interval);
+      Ec2Simulator sim,
+      Supplier<Collection<SecurityGroupAttachment>> attachments,
+      MeterRegistry registry,
+      Duration interval) {
+    return start(sim.flowLogs(), sim::estate, attachments, registry, sim::tick, interval);
   }
 
   /**
@@ -40,23 +42,22 @@ final class FlowLogSources {
       String logGroup,
       String format,
       URI endpoint,
-      KubernetesClient client,
+      Supplier<Collection<SecurityGroupAttachment>> attachments,
       MeterRegistry registry,
       Duration interval) {
     CloudWatchFlowLogs source =
         CloudWatchFlowLogs.of(region, logGroup, endpoint, null, format, System::currentTimeMillis);
-    return start(source, () -> AwsEstate.read(port, region), client, registry, () -> {}, interval);
+    return start(
+        source, () -> AwsEstate.read(port, region), attachments, registry, () -> {}, interval);
   }
 
   private static FlowLogPump start(
       FlowLogSource source,
       Supplier<Estate> estate,
-      KubernetesClient client,
+      Supplier<Collection<SecurityGroupAttachment>> attachments,
       MeterRegistry registry,
       Runnable beforeRead,
       Duration interval) {
-    Supplier<Collection<SecurityGroupAttachment>> attachments =
-        () -> client.resources(SecurityGroupAttachment.class).inAnyNamespace().list().getItems();
     return new FlowLogPump(
             source, estate, attachments, new FlowMeters(registry), beforeRead, System::nanoTime)
         .start(interval);

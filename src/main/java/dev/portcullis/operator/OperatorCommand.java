@@ -1,5 +1,6 @@
 package dev.portcullis.operator;
 
+import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cli.Commands;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.cloud.aws.AwsCloud;
@@ -23,11 +24,13 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -96,6 +99,15 @@ public final class OperatorCommand implements Callable<Integer> {
       defaultValue = "${env:PORTCULLIS_NAMESPACES}",
       description = "Namespaces to watch, comma-separated; all when unset [PORTCULLIS_NAMESPACES].")
   List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = "--shard",
+      defaultValue = "${env:PORTCULLIS_SHARD}",
+      description =
+          "Serve only the resources labelled portcullis.dev/shard with this value, so that"
+              + " several operators split an estate; every resource when unset. A resource may"
+              + " only name SecurityGroups of its own shard [PORTCULLIS_SHARD].")
+  String shard;
 
   @Option(
       names = "--resync",
@@ -200,6 +212,16 @@ public final class OperatorCommand implements Callable<Integer> {
   String rateLimit;
 
   @Option(
+      names = "--rate-limit-share",
+      defaultValue = "${env:PORTCULLIS_RATE_LIMIT_SHARE:-1}",
+      description =
+          "This operator's share of each region's EC2 request budget, above 0 and at most 1"
+              + " (default 1): with several shards on one account, give each its fraction so that"
+              + " together they stay within EC2's buckets; it multiplies the limits of"
+              + " --rate-limit [PORTCULLIS_RATE_LIMIT_SHARE].")
+  double rateLimitShare;
+
+  @Option(
       names = "--aws-endpoint",
       defaultValue = "${env:PORTCULLIS_AWS_ENDPOINT}",
       description =
@@ -273,6 +295,22 @@ public final class OperatorCommand implements Callable<Integer> {
       limits = requestLimits(rateLimit);
     } catch (IllegalArgumentException e) {
       err.println("--rate-limit: \"" + rateLimit + "\" is neither on, off nor a positive factor");
+      return INVALID;
+    }
+    if (!(rateLimitShare > 0 && rateLimitShare <= 1)) {
+      err.println("--rate-limit-share: " + rateLimitShare + " is not above 0 and at most 1");
+      return INVALID;
+    }
+    if (limits == null && rateLimitShare < 1) {
+      err.println("--rate-limit-share: needs --rate-limit on or a factor, not off");
+      return INVALID;
+    }
+    limits = shared(limits, rateLimitShare);
+    Shard served;
+    try {
+      served = Shard.of(shard);
+    } catch (IllegalArgumentException e) {
+      err.println("--shard: " + e.getMessage());
       return INVALID;
     }
     if (threads < 1) {
@@ -434,11 +472,13 @@ public final class OperatorCommand implements Callable<Integer> {
       settings =
           settings.withLeaderElection(new LeaderElectionConfiguration(leaseName, leaseNamespace));
     }
-    PortcullisOperator operator = PortcullisOperator.start(client, backend, settings);
+    PortcullisOperator operator = PortcullisOperator.start(client, backend, settings, served);
+    Supplier<Collection<SecurityGroupAttachment>> attachments = operator::attachments;
     FlowLogPump pump =
         simulator == null || simulator.world().traffic().isEmpty() || metrics == null
             ? null
-            : FlowLogSources.simulator(simulator, client, metrics.registry(), flowLogsInterval);
+            : FlowLogSources.simulator(
+                simulator, attachments, metrics.registry(), flowLogsInterval);
     if (pump == null && flowLogGroup != null && !flowLogGroup.isBlank() && metrics != null) {
       pump =
           FlowLogSources.cloudWatch(
@@ -447,7 +487,7 @@ public final class OperatorCommand implements Callable<Integer> {
               flowLogGroup,
               flowLogFormat,
               null,
-              client,
+              attachments,
               metrics.registry(),
               flowLogsInterval);
     }
@@ -456,6 +496,7 @@ public final class OperatorCommand implements Callable<Integer> {
     out.println(
         "portcullis operator: watching "
             + (settings.namespaces().isEmpty() ? "all namespaces" : settings.namespaces())
+            + (served == Shard.ALL ? "" : " (" + served + ")")
             + " of "
             + client.getMasterUrl()
             + ", "
@@ -466,6 +507,7 @@ public final class OperatorCommand implements Callable<Integer> {
             + (driftScanInterval.isZero() ? "off" : driftScanInterval)
             + ", EC2 rate limit "
             + rateLimit
+            + (rateLimitShare < 1 ? " x share " + rateLimitShare : "")
             + (leaderElection
                 ? ", leader election on Lease "
                     + (leaseNamespace == null ? client.getNamespace() : leaseNamespace)
@@ -492,6 +534,15 @@ public final class OperatorCommand implements Callable<Integer> {
           client.close();
         });
     return 0;
+  }
+
+  /**
+   * The limits of one operator of several that share an account's EC2 buckets: {@code share} (above
+   * 0, at most 1) of every rate and burst of {@code limits}, each burst rounded down; null stays
+   * null (no pacing).
+   */
+  public static RequestLimits shared(RequestLimits limits, double share) {
+    return limits == null || share == 1 ? limits : limits.scaled(share);
   }
 
   /** on: the default limits; off: none (null); a number: the defaults scaled by it. */

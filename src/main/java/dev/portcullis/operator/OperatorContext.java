@@ -41,6 +41,7 @@ public final class OperatorContext {
   private final Clock clock;
   private final Duration deleteRetry;
   private final Duration resync;
+  private final Shard shard;
 
   /**
    * @param creationSlots how many EC2 groups may be in creation at once ({@link CreationQueue}), or
@@ -54,7 +55,8 @@ public final class OperatorContext {
       Duration deleteRetry,
       Clock clock,
       int creationSlots,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics,
+      Shard shard) {
     this(
         new EventRecorder(client, clock),
         sg -> client.resource(sg).updateStatus(),
@@ -64,12 +66,13 @@ public final class OperatorContext {
         deleteRetry,
         clock,
         creationSlots,
-        metrics);
+        metrics,
+        shard.readingWith(client));
   }
 
   /**
    * With the events and the statuses written outside a reconciliation's return value handed to
-   * {@code events} and {@code statusWriter} rather than to the API server.
+   * {@code events} and {@code statusWriter} rather than to the API server, serving {@code shard}.
    */
   OperatorContext(
       EventRecorder events,
@@ -80,7 +83,9 @@ public final class OperatorContext {
       Duration deleteRetry,
       Clock clock,
       int creationSlots,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics,
+      Shard shard) {
+    this.shard = shard;
     this.metrics = metrics;
     metrics.ec2(cloud.calls());
     this.triggers = new Triggers(metrics);
@@ -107,6 +112,11 @@ public final class OperatorContext {
 
   public CloudBackend cloud() {
     return cloud;
+  }
+
+  /** The shard this operator serves ({@link Shard#ALL} without one). */
+  public Shard shard() {
+    return shard;
   }
 
   public Retry retry() {

@@ -8,6 +8,8 @@ import dev.portcullis.api.v1alpha1.ReachabilityCheckStatus;
 import dev.portcullis.api.v1alpha1.ReachabilityVerdict;
 import dev.portcullis.cloud.CallCounters;
 import dev.portcullis.cloud.CallTimer;
+import dev.portcullis.cloud.Ec2Action;
+import dev.portcullis.cloud.RequestLimits;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -51,6 +53,8 @@ public final class OperatorMetrics {
   static final String EC2_REQUESTS = "portcullis.ec2.requests";
   static final String EC2_REQUEST_DURATION = "portcullis.ec2.request.duration";
   static final String EC2_LIMITER_WAIT = "portcullis.ec2.rate.limiter.wait";
+  static final String EC2_RATE_LIMIT = "portcullis.ec2.rate.limit.requests.per.second";
+  static final String EC2_RATE_LIMIT_BURST = "portcullis.ec2.rate.limit.burst";
   static final String EC2_CREATIONS_QUEUED = "portcullis.ec2.creations.queued";
   static final String DRIFT_SCANS = "portcullis.drift.scans";
   static final String DRIFT_SCAN_DURATION = "portcullis.drift.scan.duration";
@@ -386,6 +390,25 @@ public final class OperatorMetrics {
                 WAIT_BUCKETS,
                 "Time EC2 calls waited in the client-side rate limiter for their turn")
             .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The limits the client-side rate limiter paces each action by, in every region: its share of
+   * EC2's buckets (--rate-limit, --rate-limit-share), a gauge per action for the rate and the
+   * burst.
+   */
+  void rateLimits(RequestLimits limits) {
+    for (Ec2Action a : Ec2Action.values()) {
+      RequestLimits.Limit l = limits.of(a);
+      Gauge.builder(EC2_RATE_LIMIT, l::perSecond)
+          .description("Requests a second the client-side rate limiter allows, per region")
+          .tags("action", a.apiName())
+          .register(registry);
+      Gauge.builder(EC2_RATE_LIMIT_BURST, l::burst)
+          .description("Requests the client-side rate limiter allows at once, per region")
+          .tags("action", a.apiName())
+          .register(registry);
+    }
   }
 
   /** How many resources of a region wait for their turn to create their group. */

@@ -2,6 +2,7 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.AbstractRule;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cloud.RateLimitedCloud;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.sync.Canon;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -217,6 +219,15 @@ public final class PortcullisOperator implements AutoCloseable {
    */
   public static PortcullisOperator start(
       KubernetesClient client, CloudBackend cloud, Settings settings) {
+    return start(client, cloud, settings, Shard.ALL);
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, CloudBackend, Settings)}, serving only the resources of
+   * {@code shard}: each informer lists and watches with its label selector.
+   */
+  public static PortcullisOperator start(
+      KubernetesClient client, CloudBackend cloud, Settings settings, Shard shard) {
     OperatorMetrics metrics = new OperatorMetrics(settings.meters(), settings.perResourceMetrics());
     CloudBackend paced = cloud;
     if (settings.requestLimits() != null) {
@@ -225,6 +236,7 @@ public final class PortcullisOperator implements AutoCloseable {
               .onWait(metrics.limiterWaits());
       // every throttled attempt, the SDK's retries included, slows that action down
       cloud.calls().onOutcome(RateLimitedCloud.REQUEST_LIMIT_EXCEEDED, limiter::throttled);
+      metrics.rateLimits(settings.requestLimits());
       paced = cloud.withPort(limiter);
     }
     OperatorContext context =
@@ -236,7 +248,8 @@ public final class PortcullisOperator implements AutoCloseable {
             settings.deleteRetry(),
             Clock.systemUTC(),
             settings.requestLimits() == null ? OperatorContext.UNPACED_CREATES : CREATION_SLOTS,
-            metrics);
+            metrics,
+            shard);
     Operator operator =
         new Operator(
             o -> {
@@ -249,9 +262,9 @@ public final class PortcullisOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(settings.leaderElection());
               }
             });
-    register(operator, new SecurityGroupReconciler(context), settings, metrics);
-    register(operator, new AttachmentReconciler(context), settings, metrics);
-    register(operator, new ReachabilityCheckReconciler(context), settings, metrics);
+    register(operator, new SecurityGroupReconciler(context), settings, shard, metrics);
+    register(operator, new AttachmentReconciler(context), settings, shard, metrics);
+    register(operator, new ReachabilityCheckReconciler(context), settings, shard, metrics);
     operator.start();
     DriftScan scan =
         settings.driftScanInterval().isZero()
@@ -261,7 +274,11 @@ public final class PortcullisOperator implements AutoCloseable {
   }
 
   private static <P extends HasMetadata> void register(
-      Operator operator, Reconciler<P> reconciler, Settings settings, OperatorMetrics metrics) {
+      Operator operator,
+      Reconciler<P> reconciler,
+      Settings settings,
+      Shard shard,
+      OperatorMetrics metrics) {
     operator.register(
         reconciler,
         (ControllerConfigurationOverrider<P> o) -> {
@@ -269,6 +286,10 @@ public final class PortcullisOperator implements AutoCloseable {
             o.watchingAllNamespaces();
           } else {
             o.settingNamespaces(settings.namespaces());
+          }
+          if (shard.labelSelector() != null) {
+            // the shard's resources only: the others are neither listed, watched nor cached
+            o.withLabelSelector(shard.labelSelector());
           }
           o.withReconciliationMaxInterval(settings.resync());
           o.withItemStore(
@@ -332,6 +353,13 @@ public final class PortcullisOperator implements AutoCloseable {
    */
   public boolean ready() {
     return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  /**
+   * The attachments of the operator's namespaces and shard, as its informer holds them: read-only.
+   */
+  public List<SecurityGroupAttachment> attachments() {
+    return context.triggers().attachments();
   }
 
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */

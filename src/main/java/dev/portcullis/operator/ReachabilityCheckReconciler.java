@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
 public final class ReachabilityCheckReconciler implements Reconciler<ReachabilityCheck> {
   public static final String NAME = "reachabilitycheck";
 
+  /** The reason of Evaluated when the source group is one of another shard ({@link Shard}). */
+  static final String OUTSIDE_SHARD = "GroupOutsideShard";
+
   /** The reason of ExpectationMet=Unknown while the groups and attachments still converge. */
   static final String CONVERGING = "Converging";
 
@@ -85,6 +88,14 @@ public final class ReachabilityCheckReconciler implements Reconciler<Reachabilit
       Optional<SecurityGroup> sg = op.triggers().securityGroup(ns, from.getSecurityGroup());
       Optional<SecurityGroupInfo> g =
           sg.flatMap(s -> op.inventory().ownedBy(spec.getRegion(), s.getMetadata().getUid()));
+      Optional<String> outside =
+          sg.isPresent()
+              ? Optional.empty()
+              : op.shard().outside("ReachabilityCheck", ns, from.getSecurityGroup());
+      if (outside.isPresent()) {
+        draft.notEvaluated(OUTSIDE_SHARD, outside.get());
+        return;
+      }
       if (g.isEmpty()) {
         draft.notEvaluated(
             "GroupNotReady",

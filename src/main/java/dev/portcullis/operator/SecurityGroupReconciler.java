@@ -50,6 +50,11 @@ public final class SecurityGroupReconciler
     implements Reconciler<SecurityGroup>, Cleaner<SecurityGroup> {
   public static final String NAME = "securitygroup";
 
+  /** The reason of Ready when a rule names a SecurityGroup of another shard ({@link Shard}). */
+  static final String OUTSIDE_SHARD = "ReferenceOutsideShard";
+
+  private static final String KIND = "SecurityGroup";
+
   private final OperatorContext op;
 
   public SecurityGroupReconciler(OperatorContext op) {
@@ -135,7 +140,15 @@ public final class SecurityGroupReconciler
     for (String name : referencedNames(sg)) {
       SecurityGroup other =
           context.getPrimaryCache().get(new ResourceID(name, meta.getNamespace())).orElse(null);
-      if (other == null || other.getSpec() == null) {
+      if (other == null) {
+        Optional<String> outside = op.shard().outside(KIND, meta.getNamespace(), name);
+        if (outside.isPresent()) {
+          draft.refused(OUTSIDE_SHARD, outside.get() + "; nothing was sent to EC2");
+          return;
+        }
+        continue;
+      }
+      if (other.getSpec() == null) {
         continue;
       }
       Optional<String> elsewhere = ReferenceLocality.problem(name, spec, other.getSpec());

@@ -5,6 +5,7 @@ import dev.portcullis.api.v1alpha1.ConditionTypes;
 import dev.portcullis.api.v1alpha1.ConditionedStatus;
 import dev.portcullis.cloud.CloudException;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -172,7 +173,7 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
     UpdateControl<R> control;
     if (changed()) {
       resource.setStatus(status);
-      control = UpdateControl.patchStatus(resource);
+      control = UpdateControl.patchStatus(statusOnly());
     } else {
       control = UpdateControl.noUpdate();
     }
@@ -186,6 +187,30 @@ class StatusDraft<S extends ConditionedStatus, R extends CustomResource<?, S>> {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     resource.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(resource);
+    return ErrorStatusUpdateControl.patchStatus(statusOnly());
+  }
+
+  /**
+   * What the status patch sends: the resource's name and namespace, and the status. JOSDK writes
+   * status with server-side apply, which makes the operator own every field it sends; sent whole,
+   * the resource would make it own each label and annotation too, and a user's own server-side
+   * apply that changes one (moving a resource to another shard, say) would conflict with it.
+   */
+  private R statusOnly() {
+    R patch;
+    try {
+      @SuppressWarnings("unchecked")
+      Class<R> type = (Class<R>) resource.getClass();
+      patch = type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make a " + resource.getKind() + " to patch", e);
+    }
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(resource.getMetadata().getName())
+            .withNamespace(resource.getMetadata().getNamespace())
+            .build());
+    patch.setStatus(status);
+    return patch;
   }
 }

@@ -142,6 +142,15 @@ public final class Triggers {
     return g.cache().list().filter(sg -> sg.getSpec() != null).toList();
   }
 
+  /** The attachments (with a spec) the attachment controller's cache holds. */
+  List<SecurityGroupAttachment> attachments() {
+    Registered<SecurityGroupAttachment> a = attachments;
+    if (a == null) {
+      return List.of();
+    }
+    return a.cache().list().filter(x -> x.getSpec() != null).toList();
+  }
+
   /** A SecurityGroup as the SecurityGroup controller's cache holds it. */
   Optional<SecurityGroup> securityGroup(String namespace, String name) {
     Registered<SecurityGroup> g = groups;

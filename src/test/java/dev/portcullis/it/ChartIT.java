@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -193,6 +194,60 @@ class ChartIT {
     assertThat(kinds(objects)).contains("ServiceMonitor");
   }
 
+  /** The Deployment of release {@code release} in namespace ops, rendered with {@code args}. */
+  private Deployment deployment(String release, String... args) {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of("template", release, Helm.CHART.toString(), "--namespace", "ops"));
+    cmd.addAll(List.of(args));
+    String yaml = helm.run(cmd.toArray(String[]::new)).ok().out();
+    return one(
+        client
+            .load(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+            .items(),
+        Deployment.class);
+  }
+
+  @Test
+  void eachShardIsAReleaseWithItsOwnLeaseAndShareOfEc2() {
+    for (String shard : List.of("a", "b")) {
+      Deployment d =
+          deployment(
+              "shard-" + shard,
+              "--set",
+              "cloud=aws,replicas=2,leaderElection.enabled=true,shard=" + shard,
+              "--set",
+              "rateLimitShare=0.5");
+      assertThat(env(d))
+          .containsEntry("PORTCULLIS_SHARD", shard)
+          .containsEntry("PORTCULLIS_RATE_LIMIT_SHARE", "0.5")
+          .as("a lease per release")
+          .containsEntry("PORTCULLIS_LEADER_ELECTION_LEASE", "shard-" + shard + "-portcullis");
+    }
+    assertThat(env(deployment("ops")))
+        .containsEntry("PORTCULLIS_RATE_LIMIT_SHARE", "1")
+        .doesNotContainKey("PORTCULLIS_SHARD");
+    Deployment named =
+        deployment(
+            "ops",
+            "-f",
+            write("rateLimitShare: 0.25\nleaderElection: {enabled: true, leaseName: mine}\n"));
+    assertThat(env(named))
+        .containsEntry("PORTCULLIS_RATE_LIMIT_SHARE", "0.25")
+        .containsEntry("PORTCULLIS_LEADER_ELECTION_LEASE", "mine");
+  }
+
+  private static String write(String values) {
+    try {
+      Path file = Files.createTempFile("values", ".yaml");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, values);
+      return file.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void monitoringSwitchesRenderOnlyWhatTheChartHolds() {
     List<HasMetadata> objects =
@@ -240,6 +295,12 @@ class ChartIT {
             Map.entry("image.pullPolicy=Sometimes", "pullPolicy"),
             Map.entry("aws.quotas.groupsPerInterface=17", "groupsPerInterface"),
             Map.entry("leaderElection.enabled=yes", "leaderElection"),
+            Map.entry("shard=a b", "shard"),
+            Map.entry("shard=a", "shard: needs cloud=aws"),
+            Map.entry("rateLimitShare=0", "rateLimitShare"),
+            Map.entry("rateLimitShare=1.5", "rateLimitShare"),
+            Map.entry("rateLimit=off,rateLimitShare=0.5", "rateLimitShare: needs rateLimit on"),
+            Map.entry("leaderElection.leaseName=Not_A_Name", "leaseName"),
             Map.entry("networkPolicy.enabled=true", "networkPolicy.apiServer.cidrs"));
     bad.forEach(
         (set, key) -> {

@@ -105,6 +105,24 @@ class OperatorCommandTest {
   }
 
   @Test
+  void aShardIsALabelValueAndAShareAFractionOfTheLimits() {
+    String world = "src/test/resources/worlds/demo.yaml";
+    assertThat(run("--world", world, "--shard", "team a"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--shard: \"team a\" is not a label value"));
+    for (String share : new String[] {"0", "1.5", "-0.5", "NaN"}) {
+      assertThat(run("--world", world, "--rate-limit-share", share))
+          .as(share)
+          .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+          .satisfies(r -> assertThat(r.err()).contains("--rate-limit-share"));
+    }
+    assertThat(run("--world", world, "--rate-limit-share", "half").exit()).isEqualTo(2);
+    assertThat(run("--world", world, "--rate-limit", "off", "--rate-limit-share", "0.5"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(r -> assertThat(r.err()).contains("--rate-limit-share: needs --rate-limit"));
+  }
+
+  @Test
   void theOperatorPacesEc2CallsUnlessTurnedOff() {
     assertThat(PortcullisOperator.Settings.defaults().requestLimits()).isNotNull();
     assertThat(PortcullisOperator.Settings.defaults().withRequestLimits(null).requestLimits())

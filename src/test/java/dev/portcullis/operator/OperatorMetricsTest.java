@@ -193,7 +193,8 @@ class OperatorMetricsTest {
             Duration.ofSeconds(5),
             world.clock,
             1,
-            new OperatorMetrics(meters, true));
+            new OperatorMetrics(meters, true),
+            Shard.ALL);
     MapCache<SecurityGroup> cache = new MapCache<>();
     paced.triggers().groups(new EventSourceContext<>(cache, null, null, SecurityGroup.class));
     for (String[] g : new String[][] {{"first", EU}, {"web", EU}, {"us", "us-east-1"}}) {
@@ -231,6 +232,7 @@ class OperatorMetricsTest {
     DriftScan.manual(world.op).scanAll();
     check("db-from-office", "Reachable");
     world.op.metrics().limiterWaits().took(EU, "CreateSecurityGroup", 0);
+    world.op.metrics().rateLimits(dev.portcullis.cloud.RequestLimits.defaults());
     Set<String> served = new TreeSet<>();
     String scrape = scrape();
     // a timer's samples (_bucket, _count, _sum, and Micrometer's _max) are one documented metric

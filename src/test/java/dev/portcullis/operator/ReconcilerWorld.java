@@ -42,21 +42,28 @@ final class ReconcilerWorld {
   final List<SecurityGroup> statuses = new ArrayList<>();
   final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  final OperatorContext op =
-      new OperatorContext(
-          new EventRecorder(events::add, clock),
-          statuses::add,
-          CloudBackend.simulator(sim),
-          new Retry(2, 1, 1, ms -> {}, 1),
-          Duration.ofMinutes(5),
-          Duration.ofSeconds(5),
-          clock,
-          OperatorContext.UNPACED_CREATES,
-          new OperatorMetrics(meters, true));
+  final OperatorContext op;
   final MapCache<SecurityGroup> groups = new MapCache<>();
   final MapCache<ReachabilityCheck> checks = new MapCache<>();
 
   ReconcilerWorld() {
+    this(Shard.ALL);
+  }
+
+  /** An operator of {@code shard}, which reads SecurityGroups outside its cache from it. */
+  ReconcilerWorld(Shard shard) {
+    op =
+        new OperatorContext(
+            new EventRecorder(events::add, clock),
+            statuses::add,
+            CloudBackend.simulator(sim),
+            new Retry(2, 1, 1, ms -> {}, 1),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            clock,
+            OperatorContext.UNPACED_CREATES,
+            new OperatorMetrics(meters, true),
+            shard);
     // as JOSDK does when the controllers start: their caches, indexed by the triggers
     op.triggers().groups(new EventSourceContext<>(groups, null, null, SecurityGroup.class));
     op.triggers().checks(new EventSourceContext<>(checks, null, null, ReachabilityCheck.class));

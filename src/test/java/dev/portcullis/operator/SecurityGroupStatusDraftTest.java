@@ -29,7 +29,8 @@ class SecurityGroupStatusDraftTest {
           Duration.ofSeconds(5),
           Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
           4,
-          new OperatorMetrics(new SimpleMeterRegistry(), true));
+          new OperatorMetrics(new SimpleMeterRegistry(), true),
+          Shard.ALL);
 
   static SecurityGroup resource(long generation, SecurityGroupStatus status) {
     SecurityGroup sg = new SecurityGroup();

@@ -148,6 +148,27 @@ class StatusDraftTest {
   }
 
   @Test
+  void aStatusPatchSendsTheStatusAloneSoThatTheOperatorOwnsNoLabel() {
+    SecurityGroup sg = resource(SecurityGroup::new, null);
+    sg.getMetadata().setLabels(Map.of(Shard.LABEL, "a"));
+    sg.getMetadata().setAnnotations(Map.of("team", "web"));
+    sg.setSpec(new dev.portcullis.api.v1alpha1.SecurityGroupSpec());
+    var d = new StatusDraft<>(sg, SecurityGroupStatus::new, op);
+    d.condition(ConditionTypes.READY, true, "Ready", "fine");
+    for (SecurityGroup sent :
+        List.of(
+            d.control().getResource().orElseThrow(),
+            d.errorControl().getResource().orElseThrow())) {
+      assertThat(sent.getMetadata().getName()).isEqualTo("web");
+      assertThat(sent.getMetadata().getNamespace()).isEqualTo("shop");
+      assertThat(sent.getMetadata().getLabels()).isNullOrEmpty();
+      assertThat(sent.getMetadata().getAnnotations()).isNullOrEmpty();
+      assertThat(sent.getSpec()).isNull();
+      assertThat(sent.getStatus().getConditions()).hasSize(1);
+    }
+  }
+
+  @Test
   void anEventOnlyWhenAConditionIsNews() {
     var d = new StatusDraft<>(resource(SecurityGroup::new, null), SecurityGroupStatus::new, op);
     assertThat(d.announce(ConditionTypes.READY, false, "Refused", "no")).isTrue();

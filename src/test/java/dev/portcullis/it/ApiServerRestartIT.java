@@ -30,10 +30,7 @@ class ApiServerRestartIT {
         new OperatorRun("apiserver-down", sim, cluster).tuned(Ec2OutageIT.PACED).start()) {
       GroupEstate estate = new GroupEstate(run);
       estate.applyAll(Ec2OutageIT.GROUPS);
-      await("some groups Ready, not all")
-          .atMost(60, SECONDS)
-          .pollInterval(100, MILLISECONDS)
-          .until(() -> estate.ready() >= 5);
+      estate.awaitReady(5);
 
       cluster.stopApiServer();
       long down = System.nanoTime();
@@ -52,12 +49,7 @@ class ApiServerRestartIT {
       cluster.restartApiServer();
       long back = System.nanoTime();
       // Changes after the restart: only a watch that reconnected brings them before the resync.
-      for (int i = 0; i < 10; i++) {
-        estate.apply(i, 2);
-      }
-      for (int i = Ec2OutageIT.GROUPS; i < Ec2OutageIT.GROUPS + 5; i++) {
-        estate.apply(i, 1);
-      }
+      estate.change(Ec2OutageIT.GROUPS);
       estate.assertConverged(Duration.ofMinutes(2));
       System.out.printf(
           "apiserver-down: %d groups converged %.1f s after the API server came back%n",

@@ -1,6 +1,9 @@
 package dev.portcullis.it;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.SecurityGroupInfo;
@@ -70,13 +73,28 @@ final class GroupEstate {
 
   /** How many SecurityGroups of the namespace are Ready now. */
   long ready() {
-    return run.client.resources(SecurityGroup.class).inNamespace(run.ns).list().getItems().stream()
-        .filter(
-            sg -> {
-              var c = OperatorRun.condition(sg, "Ready");
-              return c != null && "True".equals(c.getStatus());
-            })
-        .count();
+    return run.readyGroups();
+  }
+
+  /** Waits until at least {@code count} groups are Ready: a convergence under way. */
+  void awaitReady(int count) {
+    await(count + " groups Ready")
+        .atMost(60, SECONDS)
+        .pollInterval(100, MILLISECONDS)
+        .until(() -> run.readyGroups() >= count);
+  }
+
+  /**
+   * Changes the estate of {@code n} groups as a team would while a fault lasts or just after: a
+   * rule more in the first ten, and five new groups.
+   */
+  void change(int n) {
+    for (int i = 0; i < 10; i++) {
+      apply(i, 2);
+    }
+    for (int i = n; i < n + 5; i++) {
+      apply(i, 1);
+    }
   }
 
   /**

@@ -16,8 +16,6 @@ import dev.portcullis.cloud.InstanceInfo;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.Faults;
-import dev.portcullis.cloud.simulator.ThrottlingMode;
-import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.cloud.simulator.endpoint.Ec2Endpoint;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,12 +48,7 @@ class OperatorKilledIT {
   @Test
   void aNewOperatorFinishesTheDeletionsAKilledOneLeftHalfDone() throws Exception {
     Ec2Simulator sim =
-        Ec2Simulator.builder()
-            .world(WorldLoader.loadResource("/worlds/demo.yaml"))
-            .throttling(ThrottlingMode.OFF)
-            .faults(Faults.none().withLatency(Duration.ofMillis(300)))
-            .seed(29)
-            .build();
+        OperatorRun.demoSimulator(Faults.none().withLatency(Duration.ofMillis(300)), 29);
     OperatorRun run = new OperatorRun("killed", sim);
     // What each interface must carry in the end: what it had, less the VPC's default group that
     // the attachment took off, which comes back only to an interface left with no group.

@@ -11,6 +11,7 @@ import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.aws.AwsCloud;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
 import dev.portcullis.engine.Quotas;
@@ -74,10 +75,16 @@ final class OperatorRun implements AutoCloseable {
   }
 
   static Ec2Simulator demoSimulator() {
+    return demoSimulator(Faults.none(), 7);
+  }
+
+  /** The demo world, unthrottled, with {@code faults}. */
+  static Ec2Simulator demoSimulator(Faults faults, long seed) {
     return Ec2Simulator.builder()
         .world(WorldLoader.loadResource("/worlds/demo.yaml"))
         .throttling(ThrottlingMode.OFF)
-        .seed(7)
+        .faults(faults)
+        .seed(seed)
         .build();
   }
 
@@ -249,22 +256,24 @@ final class OperatorRun implements AutoCloseable {
         .until(() -> events(name).stream().anyMatch(e -> reason.equals(e.getReason())));
   }
 
+  /** How many SecurityGroups of the namespace are Ready now. */
+  long readyGroups() {
+    return client.resources(SecurityGroup.class).inNamespace(ns).list().getItems().stream()
+        .filter(
+            sg -> {
+              Condition c = condition(sg, "Ready");
+              return c != null && "True".equals(c.getStatus());
+            })
+        .count();
+  }
+
   /** Waits until {@code count} SecurityGroups of the namespace are Ready. */
   void awaitReadyGroups(int count, Duration atMost) {
     await()
         .atMost(atMost)
         .pollInterval(250, MILLISECONDS)
         .alias(count + " SecurityGroups Ready in " + ns)
-        .until(
-            () ->
-                client.resources(SecurityGroup.class).inNamespace(ns).list().getItems().stream()
-                        .filter(
-                            sg -> {
-                              Condition c = condition(sg, "Ready");
-                              return c != null && "True".equals(c.getStatus());
-                            })
-                        .count()
-                    == count);
+        .until(() -> readyGroups() == count);
   }
 
   /**

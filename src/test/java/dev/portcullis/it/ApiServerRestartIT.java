@@ -55,6 +55,11 @@ class ApiServerRestartIT {
           "apiserver-down: %d groups converged %.1f s after the API server came back%n",
           estate.size(), (System.nanoTime() - back) / 1e9);
       assertThat(run.operator().ready()).as("the operator's informers are healthy").isTrue();
+    } catch (AssertionError | RuntimeException e) {
+      // DiagnosticsOnFailure reads the shared cluster; this test's resources are in its own
+      DiagnosticsOnFailure.print(
+          cluster.client(), "ApiServerRestartIT", cluster.namespaces(), System.out);
+      throw e;
     } finally {
       cluster.close();
     }

@@ -34,8 +34,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The operator under test, in this JVM, on the simulator's demo world, watching one namespace of
- * the shared test cluster, with a short resync so drift shows up within seconds.
+ * The operator under test, in this JVM, on the simulator's demo world (in process, or through its
+ * EC2 endpoint on the AWS path: {@link #startOnAws}), watching one namespace of the shared test
+ * cluster (or of one given), with a short resync so drift shows up within seconds.
  */
 final class OperatorRun implements AutoCloseable {
   static final String EU = "eu-west-1";

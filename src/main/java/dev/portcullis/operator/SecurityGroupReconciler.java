@@ -231,8 +231,7 @@ public final class SecurityGroupReconciler
     GroupSync.Outcome outcome =
         op.groupSync().syncRules(region, group, resolved.rules(), ownership, correct, prefixLists);
     Plan plan = outcome.plan();
-    List<Rule> observed = group.rules().stream().map(ObservedRule::rule).toList();
-    List<Rule> now = outcome.applied() ? plan.applyTo(observed) : observed;
+    List<Rule> now = outcome.held();
     if (outcome.applied()) {
       SecurityGroupInfo after =
           new SecurityGroupInfo(

@@ -1,5 +1,7 @@
 package dev.portcullis.it;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import java.io.IOException;
@@ -9,6 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -36,9 +41,18 @@ final class ApiServerCluster extends TestCluster {
   private final Path testDir;
   private final String kubeconfig;
 
-  private ApiServerCluster(KubeAPIServer server, Path testDir) {
+  /** Where a restartable kube-apiserver's wrapper writes its pid and looks for {@link #DOWN}. */
+  private final Path control;
+
+  /** While this file is in {@link #control}, a stopped kube-apiserver is not started again. */
+  private static final String DOWN = "kube-apiserver.down";
+
+  private static final String PID = "kube-apiserver.pid";
+
+  private ApiServerCluster(KubeAPIServer server, Path testDir, Path control) {
     this.server = server;
     this.testDir = testDir;
+    this.control = control;
     this.kubeconfig = server.getKubeConfigYaml();
   }
 
@@ -59,6 +73,27 @@ final class ApiServerCluster extends TestCluster {
   }
 
   static ApiServerCluster start(String why) {
+    return start(why, false);
+  }
+
+  /**
+   * A cluster of its own, not the shared one, with the CRDs installed, whose kube-apiserver {@link
+   * #stopApiServer} and {@link #restartApiServer} stop and start again on the same port and the
+   * same etcd. Always from the local binaries, whichever cluster the other tests use; the caller
+   * closes it.
+   */
+  static ApiServerCluster startRestartable() {
+    ApiServerCluster cluster = start("a kube-apiserver of its own, to stop and restart", true);
+    try {
+      cluster.installCrds();
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private static ApiServerCluster start(String why, boolean restartable) {
     Path binaries = binariesDir(cacheDir()).toAbsolutePath();
     for (String b : BINARIES) {
       if (!Files.isExecutable(binaries.resolve(b))) {
@@ -82,8 +117,11 @@ final class ApiServerCluster extends TestCluster {
       Path dir = binariesDir(testDir);
       Files.createDirectories(dir);
       Files.createSymbolicLink(dir.resolve("kubectl"), binaries.resolve("kubectl"));
-      writeLoopbackWrapper(dir.resolve("etcd"), binaries.resolve("etcd"));
-      writeLoopbackWrapper(dir.resolve("kube-apiserver"), binaries.resolve("kube-apiserver"));
+      writeLoopbackWrapper(dir.resolve("etcd"), binaries.resolve("etcd"), null);
+      writeLoopbackWrapper(
+          dir.resolve("kube-apiserver"),
+          binaries.resolve("kube-apiserver"),
+          restartable ? testDir : null);
     } catch (IOException e) {
       throw new UncheckedIOException("preparing the kube-apiserver's folder", e);
     }
@@ -112,14 +150,20 @@ final class ApiServerCluster extends TestCluster {
               + " to see its output)",
           e);
     }
-    return new ApiServerCluster(server, testDir);
+    return new ApiServerCluster(server, testDir, restartable ? testDir : null);
   }
 
   /**
    * Writes a script that runs {@code real} with the same arguments, except that in each URL the
    * host {@code 0.0.0.0} or {@code localhost} becomes {@code 127.0.0.1}.
+   *
+   * <p>With a {@code control} folder, the script runs {@code real} as its child and writes the
+   * child's pid there; when the child ends while the file {@value #DOWN} is there (the tests
+   * stopped it), it waits until the file is gone and runs it again with the same arguments, and
+   * otherwise ends with the child's exit code, as the plain script does.
    */
-  private static void writeLoopbackWrapper(Path script, Path real) throws IOException {
+  private static void writeLoopbackWrapper(Path script, Path real, Path control)
+      throws IOException {
     String quoted = "'" + real.toString().replace("'", "'\\''") + "'";
     String text =
         String.join(
@@ -138,10 +182,76 @@ final class ApiServerCluster extends TestCluster {
             "  set -- \"$@\" \"$a\"",
             "  n=$((n - 1))",
             "done",
-            "exec " + quoted + " \"$@\"",
+            control == null ? "exec " + quoted + " \"$@\"" : supervisor(quoted, control),
             "");
     Files.writeString(script, text);
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private static String supervisor(String quoted, Path control) {
+    String dir = "'" + control.toString().replace("'", "'\\''") + "'";
+    return String.join(
+        "\n",
+        "while :; do",
+        "  " + quoted + " \"$@\" &",
+        "  echo $! > " + dir + "/" + PID,
+        "  wait $!",
+        "  code=$?",
+        "  [ -e " + dir + "/" + DOWN + " ] || exit $code",
+        "  while [ -e " + dir + "/" + DOWN + " ]; do sleep 0.2; done",
+        "done");
+  }
+
+  /**
+   * Stops the kube-apiserver (SIGTERM, as a control plane's restart does); etcd keeps running, and
+   * the port refuses connections until {@link #restartApiServer}.
+   */
+  void stopApiServer() {
+    requireRestartable();
+    try {
+      Files.writeString(control.resolve(DOWN), "");
+      ProcessHandle apiserver = apiServerProcess();
+      apiserver.destroy();
+      try {
+        apiserver.onExit().get(60, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        apiserver.destroyForcibly();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts the kube-apiserver again, on the same port and etcd, and waits until it answers. */
+  void restartApiServer() {
+    requireRestartable();
+    try {
+      Files.delete(control.resolve(DOWN));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    await("kube-apiserver answers again")
+        .atMost(90, TimeUnit.SECONDS)
+        .pollInterval(200, TimeUnit.MILLISECONDS)
+        .ignoreExceptions()
+        .until(() -> client().namespaces().withName("default").get() != null);
+  }
+
+  private ProcessHandle apiServerProcess() throws IOException {
+    long pid = Long.parseLong(Files.readString(control.resolve(PID)).trim());
+    return ProcessHandle.of(pid)
+        .orElseThrow(() -> new IllegalStateException("kube-apiserver " + pid + " is not running"));
+  }
+
+  private void requireRestartable() {
+    if (control == null) {
+      throw new IllegalStateException("this cluster's kube-apiserver is not restartable");
+    }
   }
 
   @Override
@@ -154,6 +264,14 @@ final class ApiServerCluster extends TestCluster {
     try {
       server.stop();
     } finally {
+      if (control != null) {
+        // the wrapper was killed; the kube-apiserver it ran outlives it
+        try {
+          apiServerProcess().destroyForcibly();
+        } catch (IOException | RuntimeException e) {
+          // gone already
+        }
+      }
       deleteQuietly(testDir);
     }
   }

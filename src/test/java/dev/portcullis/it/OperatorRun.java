@@ -9,9 +9,12 @@ import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.GroupFilter;
 import dev.portcullis.cloud.SecurityGroupInfo;
+import dev.portcullis.cloud.aws.AwsCloud;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
+import dev.portcullis.cloud.simulator.Faults;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.WorldLoader;
+import dev.portcullis.engine.Quotas;
 import dev.portcullis.operator.CloudBackend;
 import dev.portcullis.operator.PortcullisOperator;
 import dev.portcullis.sync.OwnerTags;
@@ -19,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -26,10 +30,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The operator under test, in this JVM, on the simulator's demo world, watching one namespace of
- * the shared test cluster, with a short resync so drift shows up within seconds.
+ * The operator under test, in this JVM, on the simulator's demo world (in process, or through its
+ * EC2 endpoint on the AWS path: {@link #startOnAws}), watching one namespace of the shared test
+ * cluster (or of one given), with a short resync so drift shows up within seconds.
  */
 final class OperatorRun implements AutoCloseable {
   static final String EU = "eu-west-1";
@@ -44,28 +51,41 @@ final class OperatorRun implements AutoCloseable {
 
   static final Duration RESYNC = Duration.ofSeconds(2);
 
-  final TestCluster cluster = TestCluster.shared();
+  final TestCluster cluster;
   final String ns;
   final Ec2Simulator sim;
   final KubernetesClient client;
   private KubernetesClient operatorClient;
   private PortcullisOperator operator;
+  private AwsCloud aws;
 
   OperatorRun(String namespacePrefix) {
     this(namespacePrefix, demoSimulator());
   }
 
   OperatorRun(String namespacePrefix, Ec2Simulator sim) {
+    this(namespacePrefix, sim, TestCluster.shared());
+  }
+
+  /** On {@code cluster} instead of the shared one (a cluster that a test stops and restarts). */
+  OperatorRun(String namespacePrefix, Ec2Simulator sim, TestCluster cluster) {
+    this.cluster = cluster;
     this.ns = cluster.newNamespace(namespacePrefix);
     this.sim = sim;
     this.client = cluster.client();
   }
 
   static Ec2Simulator demoSimulator() {
+    return demoSimulator(Faults.none(), 7);
+  }
+
+  /** The demo world, unthrottled, with {@code faults}. */
+  static Ec2Simulator demoSimulator(Faults faults, long seed) {
     return Ec2Simulator.builder()
         .world(WorldLoader.loadResource("/worlds/demo.yaml"))
         .throttling(ThrottlingMode.OFF)
-        .seed(7)
+        .faults(faults)
+        .seed(seed)
         .build();
   }
 
@@ -76,14 +96,39 @@ final class OperatorRun implements AutoCloseable {
 
   OperatorRun start(Function<Ec2Simulator, CloudPort> port, KubernetesClient kube) {
     CloudBackend plain = CloudBackend.simulator(sim);
-    CloudBackend backend =
+    return start(
         new CloudBackend(
             plain.name(),
             port.apply(sim),
             plain.quotas(),
             plain.evaluatorForRegion(),
             plain.calls(),
-            plain.retry());
+            plain.retry()),
+        kube);
+  }
+
+  /**
+   * Starts the operator on its AWS path, as {@code --cloud aws --aws-endpoint} does: the AWS SDK
+   * sends every request to {@code endpoint}, which serves (or fronts) this run's simulator.
+   */
+  OperatorRun startOnAws(URI endpoint) {
+    aws =
+        new AwsCloud(
+            endpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+    return start(CloudBackend.aws(aws, Quotas.DEFAULT), cluster.newClient());
+  }
+
+  /** The AWS path's adapter, which counts the requests it sent ({@link #startOnAws}). */
+  AwsCloud aws() {
+    return aws;
+  }
+
+  /** The running operator. */
+  PortcullisOperator operator() {
+    return operator;
+  }
+
+  private OperatorRun start(CloudBackend backend, KubernetesClient kube) {
     operatorClient = kube;
     operator =
         PortcullisOperator.start(
@@ -118,6 +163,10 @@ final class OperatorRun implements AutoCloseable {
     if (operatorClient != null) {
       operatorClient.close();
       operatorClient = null;
+    }
+    if (aws != null) {
+      aws.close();
+      aws = null;
     }
   }
 
@@ -208,22 +257,24 @@ final class OperatorRun implements AutoCloseable {
         .until(() -> events(name).stream().anyMatch(e -> reason.equals(e.getReason())));
   }
 
+  /** How many SecurityGroups of the namespace are Ready now. */
+  long readyGroups() {
+    return client.resources(SecurityGroup.class).inNamespace(ns).list().getItems().stream()
+        .filter(
+            sg -> {
+              Condition c = condition(sg, "Ready");
+              return c != null && "True".equals(c.getStatus());
+            })
+        .count();
+  }
+
   /** Waits until {@code count} SecurityGroups of the namespace are Ready. */
   void awaitReadyGroups(int count, Duration atMost) {
     await()
         .atMost(atMost)
         .pollInterval(250, MILLISECONDS)
         .alias(count + " SecurityGroups Ready in " + ns)
-        .until(
-            () ->
-                client.resources(SecurityGroup.class).inNamespace(ns).list().getItems().stream()
-                        .filter(
-                            sg -> {
-                              Condition c = condition(sg, "Ready");
-                              return c != null && "True".equals(c.getStatus());
-                            })
-                        .count()
-                    == count);
+        .until(() -> readyGroups() == count);
   }
 
   /**

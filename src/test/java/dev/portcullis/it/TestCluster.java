@@ -160,7 +160,8 @@ public abstract class TestCluster {
     return List.copyOf(namespaces);
   }
 
-  private void close() {
+  /** Closes the client and stops the cluster (the shared one stops when the JVM exits). */
+  void close() {
     KubernetesClient c = client;
     if (c != null) {
       c.close();
@@ -169,7 +170,7 @@ public abstract class TestCluster {
   }
 
   /** Installs (or updates) the CRDs from {@code crds/} and waits until they are Established. */
-  private void installCrds() {
+  void installCrds() {
     List<CustomResourceDefinition> crds = new ArrayList<>();
     try (Stream<Path> files = Files.list(CRDS)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {

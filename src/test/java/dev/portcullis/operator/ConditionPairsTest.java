@@ -47,8 +47,8 @@ class ConditionPairsTest {
           "SecurityGroup Ready=False GroupNameTaken / Synced=False GroupNameTaken",
           "SecurityGroup Ready=False AdoptedGroupNotFound / Synced=False AdoptedGroupNotFound",
           "SecurityGroup Ready=False CreationQueued / Synced=False CreationQueued",
-          "SecurityGroup Ready=False InvalidPermission.Duplicate / Synced=False"
-              + " InvalidPermission.Duplicate",
+          "SecurityGroup Ready=False InvalidPrefixListID.NotFound / Synced=False"
+              + " InvalidPrefixListID.NotFound",
           "SecurityGroup Ready=False ReferenceNotFound / Synced=True Synced",
           "SecurityGroup Ready=False DriftDetected / Synced=True Synced",
           "SecurityGroup Ready=False GroupDeleted / Synced=True Synced",
@@ -192,7 +192,13 @@ class ConditionPairsTest {
         List.of(new Rule(Direction.INGRESS, Protocol.TCP, 22, 22, Cidr4.ANY, "by hand")));
     web.getSpec().getIngress().get(0).setPorts(List.of("443", "22"));
     web.getMetadata().setGeneration(2L);
-    group(web);
+    group(web); // the rule is found when the group is read again: Ready
+    // EC2 refuses: a prefix list the region does not have
+    group(
+        world.groups.put(
+            sg(
+                "unlisted",
+                "{" + HERE + ", ingress: [{ports: [443], from: [{prefixListId: pl-0fffffff}]}]}")));
     queued();
 
     // attachments

@@ -1,0 +1,95 @@
+package dev.portcullis.it;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code portcullis operator} in a process of its own, on its AWS path ({@code --cloud aws
+ * --aws-endpoint}) against an EC2 endpoint on 127.0.0.1, watching one namespace of a test cluster
+ * through a kubeconfig file, as a pod would run it. Its output goes to a log file in {@code dir}.
+ */
+final class OperatorProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private OperatorProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts an operator; {@code name} names its log file in {@code dir}, and {@code options} are
+   * added to its command line.
+   */
+  static OperatorProcess start(
+      TestCluster cluster, Path dir, String name, String namespace, URI ec2, String... options)
+      throws IOException {
+    Path kubeconfig = dir.resolve("kubeconfig");
+    if (!Files.exists(kubeconfig)) {
+      Files.writeString(kubeconfig, cluster.kubeconfigYaml());
+    }
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.portcullis.Main",
+                "operator",
+                "--cloud",
+                "aws",
+                "--aws-endpoint",
+                ec2.toString(),
+                "--namespaces",
+                namespace,
+                "--metrics-port",
+                "0"));
+    command.addAll(List.of(options));
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("KUBECONFIG", kubeconfig.toString());
+    env.put("AWS_ACCESS_KEY_ID", "test");
+    env.put("AWS_SECRET_ACCESS_KEY", "test");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.remove("AWS_PROFILE");
+    env.put("AWS_CONFIG_FILE", dir.resolve("aws-config").toString());
+    env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("aws-credentials").toString());
+    env.keySet().removeIf(k -> k.startsWith("PORTCULLIS_"));
+    return new OperatorProcess(pb.start(), log);
+  }
+
+  /** Kills it with SIGKILL, as a node that dies or a pod past its grace period: no clean-up. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the operator did not die of SIGKILL within 10 s");
+    }
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Its output so far. */
+  String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    ChildProcesses.stop(process);
+  }
+}

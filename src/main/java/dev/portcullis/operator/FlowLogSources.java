@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,8 +25,12 @@ final class FlowLogSources {
 
   /** Moves the simulator's traffic up to now before each read of its records. */
   static FlowLogPump simulator(
-      Ec2Simulator sim, KubernetesClient client, MeterRegistry registry, Duration interval) {
-    return start(sim.flowLogs(), sim::estate, client, registry, sim::tick, interval);
+      Ec2Simulator sim,
+      KubernetesClient client,
+      MeterRegistry registry,
+      Duration interval,
+      BooleanSupplier when) {
+    return start(sim.flowLogs(), sim::estate, client, registry, sim::tick, interval, when);
   }
 
   /**
@@ -33,6 +38,7 @@ final class FlowLogSources {
    * each read that found records.
    *
    * @param endpoint CloudWatch Logs' endpoint, or null for the region's own
+   * @param when whether to read at a given interval (while this replica leads)
    */
   static FlowLogPump cloudWatch(
       CloudPort port,
@@ -42,10 +48,12 @@ final class FlowLogSources {
       URI endpoint,
       KubernetesClient client,
       MeterRegistry registry,
-      Duration interval) {
+      Duration interval,
+      BooleanSupplier when) {
     CloudWatchFlowLogs source =
         CloudWatchFlowLogs.of(region, logGroup, endpoint, null, format, System::currentTimeMillis);
-    return start(source, () -> AwsEstate.read(port, region), client, registry, () -> {}, interval);
+    return start(
+        source, () -> AwsEstate.read(port, region), client, registry, () -> {}, interval, when);
   }
 
   private static FlowLogPump start(
@@ -54,11 +62,12 @@ final class FlowLogSources {
       KubernetesClient client,
       MeterRegistry registry,
       Runnable beforeRead,
-      Duration interval) {
+      Duration interval,
+      BooleanSupplier when) {
     Supplier<Collection<SecurityGroupAttachment>> attachments =
         () -> client.resources(SecurityGroupAttachment.class).inAnyNamespace().list().getItems();
     return new FlowLogPump(
             source, estate, attachments, new FlowMeters(registry), beforeRead, System::nanoTime)
-        .start(interval);
+        .start(interval, when);
   }
 }

@@ -436,7 +436,8 @@ public final class OperatorCommand implements Callable<Integer> {
     FlowLogPump pump =
         simulator == null || simulator.world().traffic().isEmpty() || metrics == null
             ? null
-            : FlowLogSources.simulator(simulator, client, metrics.registry(), flowLogsInterval);
+            : FlowLogSources.simulator(
+                simulator, client, metrics.registry(), flowLogsInterval, operator::leading);
     if (pump == null && flowLogGroup != null && !flowLogGroup.isBlank() && metrics != null) {
       pump =
           FlowLogSources.cloudWatch(
@@ -447,7 +448,8 @@ public final class OperatorCommand implements Callable<Integer> {
               null,
               client,
               metrics.registry(),
-              flowLogsInterval);
+              flowLogsInterval,
+              operator::leading);
     }
     FlowLogPump flowLogs = pump;
     started.set(operator);

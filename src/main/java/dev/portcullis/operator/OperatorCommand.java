@@ -320,6 +320,7 @@ public final class OperatorCommand implements Callable<Integer> {
     String described;
     Ec2Simulator simulator = null;
     AutoCloseable cloudClients = () -> {};
+    AwsCloud awsCloud = null;
     if (serveEc2 != null && !serveEc2.isBlank() && !cloud.equals("simulator")) {
       err.println("--serve-ec2: only with --cloud simulator");
       return INVALID;
@@ -355,6 +356,7 @@ public final class OperatorCommand implements Callable<Integer> {
       }
       AwsCloud aws = new AwsCloud(endpoint, null, awsMaxAttempts);
       cloudClients = aws;
+      awsCloud = aws;
       backend = CloudBackend.aws(aws, new Quotas(quotaRulesPerGroup, quotaGroupsPerInterface));
       described = "AWS EC2" + (endpoint == null ? "" : " at " + endpoint);
     } else {
@@ -433,6 +435,10 @@ public final class OperatorCommand implements Callable<Integer> {
           settings.withLeaderElection(new LeaderElectionConfiguration(leaseName, leaseNamespace));
     }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings);
+    if (awsCloud != null) {
+      // No request: a replica standing by is then as ready to call EC2 as the leader.
+      operator.regions().forEach(awsCloud::prepare);
+    }
     FlowLogPump pump =
         simulator == null || simulator.world().traffic().isEmpty() || metrics == null
             ? null

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -347,6 +348,16 @@ public final class PortcullisOperator implements AutoCloseable {
    */
   public boolean ready() {
     return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  /** The regions of the SecurityGroups in the informers' caches. */
+  public Set<String> regions() {
+    Set<String> regions = new TreeSet<>();
+    context.triggers().securityGroups().stream()
+        .map(sg -> sg.getSpec().getRegion())
+        .filter(r -> r != null && !r.isBlank())
+        .forEach(regions::add);
+    return regions;
   }
 
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */

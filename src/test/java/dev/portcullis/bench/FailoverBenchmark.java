@@ -91,8 +91,10 @@ public final class FailoverBenchmark {
     try (Replicas replicas = new Replicas("bench-" + (kill ? "kill" : "term") + "-" + r, home)) {
       Replicas.Replica a = replicas.start("replica-a");
       until(a::holdsLease);
+      // The standby starts with half the resources there, as in a rolling update.
+      replicas.applyGroups(groups / 2);
       Replicas.Replica b = replicas.start("replica-b");
-      replicas.applyGroups(groups);
+      replicas.applyGroups(groups / 2, groups);
       until(() -> replicas.managedGroups().size() >= groups / 4);
       if (b.ec2Requests() != 0) {
         throw new IllegalStateException("the standby called EC2 before it led");

@@ -38,11 +38,11 @@ class FailoverIT {
   void theStandbyTakesOverFromAKilledLeaderWithinTheLeaseAndFinishesAlone() throws Exception {
     try (Replicas replicas = new Replicas("failover-kill", home)) {
       Replicas.Replica a = leaderAndStandby(replicas);
+      int n = 200;
+      replicas.applyGroups(n / 10);
       Replicas.Replica b = replicas.start("operator-b");
       assertThat(b.holdsLease()).isFalse();
-
-      int n = 200;
-      replicas.applyGroups(n);
+      replicas.applyGroups(n / 10, n);
       // Mid-convergence: EC2 holds some of the groups, and fewer than all are Ready.
       await()
           .alias("a quarter of the groups created")
@@ -82,11 +82,12 @@ class FailoverIT {
   @Test
   void aLeaderShutDownReleasesTheLeaseAndTheStandbyLeadsWithinSeconds() throws Exception {
     try (Replicas replicas = new Replicas("failover-term", home)) {
+      // As in a rolling update: resources exist when the new replica starts, and more come.
       Replicas.Replica a = leaderAndStandby(replicas);
-      Replicas.Replica b = replicas.start("operator-b");
-
       int n = 60;
-      replicas.applyGroups(n);
+      replicas.applyGroups(n / 2);
+      Replicas.Replica b = replicas.start("operator-b");
+      replicas.applyGroups(n / 2, n);
       await()
           .alias("some groups created")
           .atMost(120, SECONDS)

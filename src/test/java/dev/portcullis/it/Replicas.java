@@ -200,7 +200,12 @@ public final class Replicas implements AutoCloseable {
 
   /** Applies the SecurityGroups {@code 0..n-1} of {@link #group}. */
   public void applyGroups(int n) {
-    for (int i = 0; i < n; i++) {
+    applyGroups(0, n);
+  }
+
+  /** Applies the SecurityGroups {@code from..to-1} of {@link #group}. */
+  public void applyGroups(int from, int to) {
+    for (int i = from; i < to; i++) {
       client
           .resources(SecurityGroup.class)
           .inNamespace(ns)

@@ -50,8 +50,8 @@ app.kubernetes.io/component: operator
 What the chart refuses beyond its schema, with a message naming the key.
 */}}
 {{- define "portcullis.validate" -}}
-{{- if and (eq .Values.cloud "simulator") (gt (int .Values.replicas) 1) }}
-{{- fail "replicas: must be 1 with cloud=simulator (each replica would simulate an EC2 of its own)" }}
+{{- if and (include "portcullis.simulatorInProcess" .) (gt (int .Values.replicas) 1) }}
+{{- fail "replicas: must be 1 with simulator.inProcess=true (each replica would simulate an EC2 of its own)" }}
 {{- end }}
 {{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) }}
 {{- fail "replicas: more than 1 needs leaderElection.enabled=true (replicas would reconcile the same resources)" }}
@@ -89,6 +89,35 @@ deletion is blocked has its status written with an update; a ReachabilityCheck h
 - apiGroups: [""]
   resources: [events]
   verbs: [create]
+{{- end }}
+
+{{/* "true" when the operator runs the simulator in its own process, else empty. */}}
+{{- define "portcullis.simulatorInProcess" -}}
+{{- if and (eq .Values.cloud "simulator") .Values.simulator.inProcess }}true{{ end }}
+{{- end }}
+
+{{/* "true" when the simulator runs in a Deployment of its own, else empty. */}}
+{{- define "portcullis.simulatorService" -}}
+{{- if and (eq .Values.cloud "simulator") (not .Values.simulator.inProcess) }}true{{ end }}
+{{- end }}
+
+{{/* The simulator's own pods: another name, so no selector of the operator's matches them. */}}
+{{- define "portcullis.simulatorSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "portcullis.name" . }}-simulator
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "portcullis.simulatorLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "portcullis.simulatorSelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/component: simulator
+{{- end }}
+
+{{/* The simulator's EC2 endpoint, as the operator reaches it. */}}
+{{- define "portcullis.simulatorUrl" -}}
+{{- printf "http://%s-simulator.%s.svc:%d" (include "portcullis.fullname" .) .Release.Namespace (int .Values.simulator.port) }}
 {{- end }}
 
 {{/* The simulator's world: simulator.world, else the chart's files/world.yaml. */}}

@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +70,11 @@ final class DriftScan implements AutoCloseable {
     return new DriftScan(op, null);
   }
 
-  /** Scans every {@code interval} from one interval after now, on a thread of its own. */
-  static DriftScan every(OperatorContext op, Duration interval) {
+  /**
+   * Scans every {@code interval} from one interval after now, on a thread of its own, each time
+   * {@code when} says so (while this replica leads).
+   */
+  static DriftScan every(OperatorContext op, Duration interval, BooleanSupplier when) {
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -80,7 +84,15 @@ final class DriftScan implements AutoCloseable {
             });
     DriftScan scan = new DriftScan(op, timer);
     long ms = interval.toMillis();
-    timer.scheduleWithFixedDelay(scan::scanAll, ms, ms, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () -> {
+          if (when.getAsBoolean()) {
+            scan.scanAll();
+          }
+        },
+        ms,
+        ms,
+        TimeUnit.MILLISECONDS);
     return scan;
   }
 

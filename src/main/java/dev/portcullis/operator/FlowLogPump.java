@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -151,8 +152,11 @@ public final class FlowLogPump implements AutoCloseable {
     return ports;
   }
 
-  /** Pumps once per {@code interval} on a thread of its own, until closed. */
-  public FlowLogPump start(Duration interval) {
+  /**
+   * Pumps once per {@code interval} on a thread of its own, until closed, each time {@code when}
+   * says so (while this replica leads: the others would read the same records, and describe EC2).
+   */
+  public FlowLogPump start(Duration interval, BooleanSupplier when) {
     timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -163,7 +167,9 @@ public final class FlowLogPump implements AutoCloseable {
     timer.scheduleWithFixedDelay(
         () -> {
           try {
-            pump();
+            if (when.getAsBoolean()) {
+              pump();
+            }
           } catch (RuntimeException e) {
             LOG.warn("reading flow logs from {} failed; trying again", source.describe(), e);
           }

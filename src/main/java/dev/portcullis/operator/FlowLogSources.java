@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +27,9 @@ final class FlowLogSources {
       Ec2Simulator sim,
       Supplier<Collection<SecurityGroupAttachment>> attachments,
       MeterRegistry registry,
-      Duration interval) {
-    return start(sim.flowLogs(), sim::estate, attachments, registry, sim::tick, interval);
+      Duration interval,
+      BooleanSupplier when) {
+    return start(sim.flowLogs(), sim::estate, attachments, registry, sim::tick, interval, when);
   }
 
   /**
@@ -35,6 +37,7 @@ final class FlowLogSources {
    * each read that found records.
    *
    * @param endpoint CloudWatch Logs' endpoint, or null for the region's own
+   * @param when whether to read at a given interval (while this replica leads)
    */
   static FlowLogPump cloudWatch(
       CloudPort port,
@@ -44,11 +47,18 @@ final class FlowLogSources {
       URI endpoint,
       Supplier<Collection<SecurityGroupAttachment>> attachments,
       MeterRegistry registry,
-      Duration interval) {
+      Duration interval,
+      BooleanSupplier when) {
     CloudWatchFlowLogs source =
         CloudWatchFlowLogs.of(region, logGroup, endpoint, null, format, System::currentTimeMillis);
     return start(
-        source, () -> AwsEstate.read(port, region), attachments, registry, () -> {}, interval);
+        source,
+        () -> AwsEstate.read(port, region),
+        attachments,
+        registry,
+        () -> {},
+        interval,
+        when);
   }
 
   private static FlowLogPump start(
@@ -57,9 +67,10 @@ final class FlowLogSources {
       Supplier<Collection<SecurityGroupAttachment>> attachments,
       MeterRegistry registry,
       Runnable beforeRead,
-      Duration interval) {
+      Duration interval,
+      BooleanSupplier when) {
     return new FlowLogPump(
             source, estate, attachments, new FlowMeters(registry), beforeRead, System::nanoTime)
-        .start(interval);
+        .start(interval, when);
   }
 }

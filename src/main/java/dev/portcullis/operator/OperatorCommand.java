@@ -358,6 +358,7 @@ public final class OperatorCommand implements Callable<Integer> {
     String described;
     Ec2Simulator simulator = null;
     AutoCloseable cloudClients = () -> {};
+    AwsCloud awsCloud = null;
     if (serveEc2 != null && !serveEc2.isBlank() && !cloud.equals("simulator")) {
       err.println("--serve-ec2: only with --cloud simulator");
       return INVALID;
@@ -395,6 +396,7 @@ public final class OperatorCommand implements Callable<Integer> {
       AwsCloud.keepConnections(threads + 2);
       AwsCloud aws = new AwsCloud(endpoint, null, awsMaxAttempts);
       cloudClients = aws;
+      awsCloud = aws;
       backend = CloudBackend.aws(aws, new Quotas(quotaRulesPerGroup, quotaGroupsPerInterface));
       described = "AWS EC2" + (endpoint == null ? "" : " at " + endpoint);
     } else {
@@ -474,11 +476,15 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings, served);
     Supplier<Collection<SecurityGroupAttachment>> attachments = operator::attachments;
+    if (awsCloud != null) {
+      // No request: a replica standing by is then as ready to call EC2 as the leader.
+      operator.regions().forEach(awsCloud::prepare);
+    }
     FlowLogPump pump =
         simulator == null || simulator.world().traffic().isEmpty() || metrics == null
             ? null
             : FlowLogSources.simulator(
-                simulator, attachments, metrics.registry(), flowLogsInterval);
+                simulator, attachments, metrics.registry(), flowLogsInterval, operator::leading);
     if (pump == null && flowLogGroup != null && !flowLogGroup.isBlank() && metrics != null) {
       pump =
           FlowLogSources.cloudWatch(
@@ -489,7 +495,8 @@ public final class OperatorCommand implements Callable<Integer> {
               null,
               attachments,
               metrics.registry(),
-              flowLogsInterval);
+              flowLogsInterval,
+              operator::leading);
     }
     FlowLogPump flowLogs = pump;
     started.set(operator);

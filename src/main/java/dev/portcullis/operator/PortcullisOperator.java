@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -205,11 +206,20 @@ public final class PortcullisOperator implements AutoCloseable {
   private final Operator operator;
   private final OperatorContext context;
   private final DriftScan driftScan;
+  private final Leadership leadership;
+  private final KubernetesClient client;
 
-  private PortcullisOperator(Operator operator, OperatorContext context, DriftScan driftScan) {
+  private PortcullisOperator(
+      Operator operator,
+      OperatorContext context,
+      DriftScan driftScan,
+      Leadership leadership,
+      KubernetesClient client) {
     this.operator = operator;
+    this.client = client;
     this.context = context;
     this.driftScan = driftScan;
+    this.leadership = leadership;
   }
 
   /**
@@ -250,6 +260,8 @@ public final class PortcullisOperator implements AutoCloseable {
             settings.requestLimits() == null ? OperatorContext.UNPACED_CREATES : CREATION_SLOTS,
             metrics,
             shard);
+    Leadership leadership =
+        settings.leaderElection() == null ? null : Leadership.of(settings.leaderElection());
     Operator operator =
         new Operator(
             o -> {
@@ -258,19 +270,23 @@ public final class PortcullisOperator implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meters()))
                   .withConcurrentReconciliationThreads(settings.threads());
-              if (settings.leaderElection() != null) {
-                o.withLeaderElectionConfiguration(settings.leaderElection());
+              if (leadership != null) {
+                o.withLeaderElectionConfiguration(leadership.configuration());
               }
             });
     register(operator, new SecurityGroupReconciler(context), settings, shard, metrics);
     register(operator, new AttachmentReconciler(context), settings, shard, metrics);
     register(operator, new ReachabilityCheckReconciler(context), settings, shard, metrics);
     operator.start();
+    // A replica standing by reads no EC2: only the leader scans.
     DriftScan scan =
         settings.driftScanInterval().isZero()
             ? null
-            : DriftScan.every(context, settings.driftScanInterval());
-    return new PortcullisOperator(operator, context, scan);
+            : DriftScan.every(
+                context,
+                settings.driftScanInterval(),
+                leadership == null ? () -> true : leadership::leading);
+    return new PortcullisOperator(operator, context, scan, leadership, client);
   }
 
   private static <P extends HasMetadata> void register(
@@ -362,16 +378,44 @@ public final class PortcullisOperator implements AutoCloseable {
     return context.triggers().attachments();
   }
 
+  /** The regions of the SecurityGroups in the informers' caches. */
+  public Set<String> regions() {
+    Set<String> regions = new TreeSet<>();
+    context.triggers().securityGroups().stream()
+        .map(sg -> sg.getSpec().getRegion())
+        .filter(r -> r != null && !r.isBlank())
+        .forEach(regions::add);
+    return regions;
+  }
+
   /** What the reconcilers share (the cloud's inventory counts its describe calls). */
   public OperatorContext context() {
     return context;
   }
 
+  /**
+   * Whether this replica reconciles: always without leader election, else while it holds the Lease.
+   */
+  public boolean leading() {
+    return leadership == null || leadership.leading();
+  }
+
+  /**
+   * Stops the operator; its reconciliations under way end first. With leader election, it then
+   * releases the Lease, so that a replica standing by takes over within seconds instead of waiting
+   * for the Lease to expire.
+   */
   @Override
   public void close() {
+    if (leadership != null) {
+      leadership.stopping();
+    }
     if (driftScan != null) {
       driftScan.close();
     }
     operator.stop();
+    if (leadership != null) {
+      leadership.release(client);
+    }
   }
 }

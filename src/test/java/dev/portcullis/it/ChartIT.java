@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -83,8 +84,97 @@ class ChartIT {
   }
 
   @Test
-  void rendersTheSimulatorWithTheRestrictedProfileProbesAndClusterWideRbac() throws Exception {
+  void rendersTwoReplicasWithLeaderElectionOnTheSimulatorsOwnDeploymentByDefault()
+      throws Exception {
     List<HasMetadata> objects = helm.template(client, "ops");
+    assertThat(kinds(objects))
+        .containsExactly(
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "ConfigMap",
+            "Deployment",
+            "Deployment",
+            "PodDisruptionBudget",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Service",
+            "ServiceAccount");
+    Deployment d = deployment(objects, "portcullis");
+    assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(d.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+        .isZero();
+    PodSpec pod = d.getSpec().getTemplate().getSpec();
+    assertThat(pod.getServiceAccountName()).isEqualTo("portcullis");
+    assertRestricted(pod);
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getImage()).isEqualTo("portcullis:0.1.0-SNAPSHOT");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getResources().getLimits()).containsKey("memory");
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(pod.getTopologySpreadConstraints())
+        .extracting(t -> t.getTopologyKey())
+        .containsExactly("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+    // Both replicas on their AWS path to the one simulator: one EC2.
+    assertThat(env(d))
+        .containsEntry("PORTCULLIS_CLOUD", "aws")
+        .containsEntry("PORTCULLIS_AWS_ENDPOINT", "http://portcullis-simulator.ops.svc:8773")
+        .containsEntry("AWS_ACCESS_KEY_ID", "simulator")
+        .containsEntry("PORTCULLIS_LEADER_ELECTION", "true")
+        .containsEntry("PORTCULLIS_LEADER_ELECTION_LEASE", "portcullis")
+        .doesNotContainKey("PORTCULLIS_WORLD")
+        .doesNotContainKey("PORTCULLIS_NAMESPACES");
+    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
+
+    Deployment sim = deployment(objects, "portcullis-simulator");
+    assertThat(sim.getSpec().getReplicas()).as("one EC2").isEqualTo(1);
+    assertThat(sim.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+    assertThat(sim.getSpec().getSelector().getMatchLabels())
+        .as("no selector of the operator's matches the simulator's pods")
+        .containsEntry("app.kubernetes.io/name", "portcullis-simulator");
+    PodSpec simPod = sim.getSpec().getTemplate().getSpec();
+    assertRestricted(simPod);
+    assertThat(simPod.getAutomountServiceAccountToken()).isFalse();
+    Container s = simPod.getContainers().get(0);
+    assertThat(s.getCommand()).endsWith("dev.portcullis.Main", "simulator");
+    assertThat(s.getArgs())
+        .containsSubsequence("--world", "/etc/portcullis/world/world.yaml")
+        .containsSubsequence("--listen", "0.0.0.0:8773", "--allow-non-loopback")
+        .containsSubsequence("--throttling", "on");
+    assertThat(s.getReadinessProbe().getTcpSocket().getPort().getStrVal()).isEqualTo("ec2");
+    assertThat(sim.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsKey("checksum/world");
+    Service service =
+        all(objects, Service.class).stream()
+            .filter(x -> x.getMetadata().getName().equals("portcullis-simulator"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(sim.getSpec().getSelector().getMatchLabels());
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(8773));
+
+    // the default world is the first example's, byte for byte
+    ConfigMap world = one(objects, ConfigMap.class);
+    assertThat(world.getData().get("world.yaml") + "\n")
+        .isEqualTo(Files.readString(Path.of("examples/01-ssh-from-my-computer/world.yaml")));
+    ClusterRole role = one(objects, ClusterRole.class);
+    assertNoWildcard(role.getRules());
+    assertThat(one(objects, Role.class).getMetadata().getName())
+        .isEqualTo("portcullis-leader-election");
+  }
+
+  @Test
+  void rendersTheSimulatorInTheOperatorsProcessForOneReplica() {
+    List<HasMetadata> objects =
+        helm.template(
+            client,
+            "ops",
+            "--set",
+            "simulator.inProcess=true,replicas=1,leaderElection.enabled=false");
     assertThat(kinds(objects))
         .containsExactly(
             "ClusterRole",
@@ -97,34 +187,31 @@ class ChartIT {
     Deployment d = one(objects, Deployment.class);
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     assertThat(d.getSpec().getStrategy().getType()).isEqualTo("Recreate");
-    PodSpec pod = d.getSpec().getTemplate().getSpec();
-    assertThat(pod.getServiceAccountName()).isEqualTo("portcullis");
-    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    Container c = pod.getContainers().get(0);
-    assertThat(c.getImage()).isEqualTo("portcullis:0.1.0-SNAPSHOT");
-    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-    assertThat(c.getResources().getLimits()).containsKey("memory");
-    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
-    assertThat(pod.getTopologySpreadConstraints())
-        .extracting(t -> t.getTopologyKey())
-        .containsExactly("kubernetes.io/hostname", "topology.kubernetes.io/zone");
     assertThat(env(d))
         .containsEntry("PORTCULLIS_CLOUD", "simulator")
         .containsEntry("PORTCULLIS_WORLD", "/etc/portcullis/world/world.yaml")
         .containsEntry("PORTCULLIS_LEADER_ELECTION", "false")
-        .doesNotContainKey("PORTCULLIS_NAMESPACES");
-    // the default world is the first example's, byte for byte
-    ConfigMap world = one(objects, ConfigMap.class);
-    assertThat(world.getData().get("world.yaml") + "\n")
-        .isEqualTo(Files.readString(Path.of("examples/01-ssh-from-my-computer/world.yaml")));
-    ClusterRole role = one(objects, ClusterRole.class);
-    assertNoWildcard(role.getRules());
+        .doesNotContainKey("PORTCULLIS_AWS_ENDPOINT");
+    assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsKey("checksum/world");
     assertThat(all(objects, Role.class)).as("no leader-election Role without it").isEmpty();
+  }
+
+  static Deployment deployment(List<HasMetadata> objects, String name) {
+    return all(objects, Deployment.class).stream()
+        .filter(d -> d.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Deployment " + name));
+  }
+
+  /** The restricted Pod Security profile, for the pod and its first container. */
+  static void assertRestricted(PodSpec pod) {
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
   }
 
   @Test
@@ -282,8 +369,11 @@ class ChartIT {
     Map<String, String> bad =
         Map.ofEntries(
             Map.entry("replicas=two", "replicas"),
-            Map.entry("replicas=2", "replicas: must be 1 with cloud=simulator"),
-            Map.entry("cloud=aws,replicas=2", "leaderElection.enabled"),
+            Map.entry("simulator.inProcess=true", "replicas: must be 1 with simulator.inProcess"),
+            Map.entry("leaderElection.enabled=false", "leaderElection.enabled"),
+            Map.entry("cloud=aws,leaderElection.enabled=false", "leaderElection.enabled"),
+            Map.entry("simulator.port=0", "simulator/port"),
+            Map.entry("simulator.inprocess=true", "inprocess"),
             Map.entry("cloud=azure", "cloud"),
             Map.entry("colud=aws", "colud"),
             Map.entry("metrics.port=70000", "metrics/port"),
@@ -324,6 +414,11 @@ class ChartIT {
     assertThat(client.serviceAccounts().inNamespace(ns).withName(name).get()).isNotNull();
     assertThat(client.services().inNamespace(ns).withName(name + "-metrics").get()).isNotNull();
     assertThat(client.configMaps().inNamespace(ns).withName(name + "-world").get()).isNotNull();
+    assertThat(client.apps().deployments().inNamespace(ns).withName(name + "-simulator").get())
+        .isNotNull();
+    assertThat(client.services().inNamespace(ns).withName(name + "-simulator").get()).isNotNull();
+    assertThat(client.rbac().roles().inNamespace(ns).withName(name + "-leader-election").get())
+        .isNotNull();
     assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(name).get())
         .isNotNull();
     assertThat(client.rbac().clusterRoles().withName(name).get()).isNotNull();

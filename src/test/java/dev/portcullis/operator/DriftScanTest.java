@@ -2,7 +2,10 @@ package dev.portcullis.operator;
 
 import static dev.portcullis.operator.ReconcilerWorld.EU;
 import static dev.portcullis.operator.ReconcilerWorld.resource;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.cloud.Ec2Action;
@@ -10,7 +13,9 @@ import dev.portcullis.engine.Cidr4;
 import dev.portcullis.engine.Direction;
 import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The drift scan on the simulator: one read per region, and only the groups that differ woken. */
@@ -124,5 +129,24 @@ class DriftScanTest {
     assertThat(world.op.inventory().ownedBy(EU, web.getMetadata().getUid()).orElseThrow().rules())
         .as("eu-west-1 was read all the same")
         .anyMatch(o -> o.rule().equals(RDP));
+  }
+
+  @Test
+  void aScheduledScanReadsNothingWhileThisReplicaDoesNotLead() {
+    group("web", "");
+    AtomicBoolean leading = new AtomicBoolean();
+    long before = describes();
+    DriftScan every = DriftScan.every(world.op, Duration.ofMillis(20), leading::get);
+    try {
+      await()
+          .during(300, MILLISECONDS)
+          .atMost(2, SECONDS)
+          .pollInterval(20, MILLISECONDS)
+          .until(() -> describes() == before);
+      leading.set(true);
+      await().atMost(5, SECONDS).pollInterval(20, MILLISECONDS).until(() -> describes() > before);
+    } finally {
+      every.close();
+    }
   }
 }

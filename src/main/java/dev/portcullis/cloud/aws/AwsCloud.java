@@ -151,6 +151,15 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
     return calls;
   }
 
+  /**
+   * Builds the region's client ahead of its first request, sending none: the SDK's classes loaded
+   * and its HTTP client made, which takes a second or more of a cold JVM. A replica standing by
+   * does so for the regions it knows, so that its first calls after it takes over do not wait.
+   */
+  public void prepare(String region) {
+    client(region);
+  }
+
   Ec2Client client(String region) {
     if (region == null || region.isBlank()) {
       throw new IllegalArgumentException("region is empty");

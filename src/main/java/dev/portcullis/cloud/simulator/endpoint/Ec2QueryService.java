@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,6 +70,7 @@ public final class Ec2QueryService {
   private final Ec2Simulator sim;
   private final Settings settings;
   private final Actions actions = new Actions();
+  private final Map<String, LongAdder> byAccessKey = new ConcurrentHashMap<>();
 
   public Ec2QueryService(Ec2Simulator sim, Settings settings) {
     this.sim = Objects.requireNonNull(sim, "sim");
@@ -85,6 +89,17 @@ public final class Ec2QueryService {
 
   public Settings settings() {
     return settings;
+  }
+
+  /**
+   * The requests answered so far, by the access key id that signed them (refused ones included):
+   * which of several clients sharing the endpoint calls it, such as the replicas of an operator, of
+   * which only the leader should.
+   */
+  public Map<String, Long> requestsByAccessKey() {
+    Map<String, Long> out = new TreeMap<>();
+    byAccessKey.forEach((key, n) -> out.put(key, n.sum()));
+    return out;
   }
 
   /** The actions served, sorted. */
@@ -220,6 +235,7 @@ public final class Ec2QueryService {
         || !parts[4].equals("aws4_request")) {
       throw incomplete();
     }
+    byAccessKey.computeIfAbsent(parts[0], k -> new LongAdder()).increment();
     String region = parts[2];
     boolean known =
         settings.regions().isEmpty()

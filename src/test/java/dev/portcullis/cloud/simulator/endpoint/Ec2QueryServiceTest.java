@@ -117,6 +117,23 @@ class Ec2QueryServiceTest {
   }
 
   @Test
+  void requestsAreCountedByTheAccessKeyThatSignedThem() {
+    assertThat(service.requestsByAccessKey()).isEmpty();
+    call("DescribeSecurityGroups");
+    call("DescribeSecurityGroups");
+    String other = AUTH.replace("AKIDTEST", "AKIDOTHER");
+    service.answer(
+        null,
+        other,
+        form(Map.of("Action", "NoSuchAction", "Version", "2016-11-15"))
+            .getBytes(StandardCharsets.UTF_8));
+    service.answer(null, null, "Action=DescribeSecurityGroups".getBytes(StandardCharsets.UTF_8));
+    assertThat(service.requestsByAccessKey())
+        .as("a refused request counts for its key; an unsigned one for none")
+        .containsExactly(Map.entry("AKIDOTHER", 1L), Map.entry("AKIDTEST", 2L));
+  }
+
+  @Test
   void indexedPermissionsBecomeAtomicRulesAndComeBackGrouped() throws Exception {
     String id =
         xml(call("CreateSecurityGroup", "GroupName", "db", "GroupDescription", "db", "VpcId", VPC)

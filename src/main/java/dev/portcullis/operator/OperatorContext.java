@@ -37,6 +37,7 @@ public final class OperatorContext {
   private final PrefixListSizes prefixLists;
   private final EventRecorder events;
   private final Triggers triggers;
+  private final ReportedDrift reportedDrift = new ReportedDrift();
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final Duration deleteRetry;
@@ -164,6 +165,11 @@ public final class OperatorContext {
 
   Triggers triggers() {
     return triggers;
+  }
+
+  /** The drift last reported for each SecurityGroup, fresher than the informer's cache. */
+  ReportedDrift reportedDrift() {
+    return reportedDrift;
   }
 
   Clock clock() {

@@ -250,6 +250,7 @@ public final class SecurityGroupReconciler
     ObjectMeta meta = sg.getMetadata();
     String region = spec.getRegion();
     op.creations().forget(GroupKeeper.creationKey(meta.getNamespace(), meta.getName()));
+    op.reportedDrift().forget(meta.getUid());
     try {
       Optional<SecurityGroupInfo> group =
           op.keeper()

@@ -37,26 +37,33 @@ final class ReconcilerWorld {
   static final String NS = "shop";
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-  final Ec2Simulator sim = DemoWorld.unthrottled();
+  final Ec2Simulator sim;
   final List<Event> events = new ArrayList<>();
   final List<SecurityGroup> statuses = new ArrayList<>();
   final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  final OperatorContext op =
-      new OperatorContext(
-          new EventRecorder(events::add, clock),
-          statuses::add,
-          CloudBackend.simulator(sim),
-          new Retry(2, 1, 1, ms -> {}, 1),
-          Duration.ofMinutes(5),
-          Duration.ofSeconds(5),
-          clock,
-          OperatorContext.UNPACED_CREATES,
-          new OperatorMetrics(meters, true));
+  final OperatorContext op;
   final MapCache<SecurityGroup> groups = new MapCache<>();
   final MapCache<ReachabilityCheck> checks = new MapCache<>();
 
   ReconcilerWorld() {
+    this(DemoWorld.unthrottled());
+  }
+
+  /** An operator (started anew, say) on a simulator that already holds what it held. */
+  ReconcilerWorld(Ec2Simulator sim) {
+    this.sim = sim;
+    this.op =
+        new OperatorContext(
+            new EventRecorder(events::add, clock),
+            statuses::add,
+            CloudBackend.simulator(sim),
+            new Retry(2, 1, 1, ms -> {}, 1),
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(5),
+            clock,
+            OperatorContext.UNPACED_CREATES,
+            new OperatorMetrics(meters, true));
     // as JOSDK does when the controllers start: their caches, indexed by the triggers
     op.triggers().groups(new EventSourceContext<>(groups, null, null, SecurityGroup.class));
     op.triggers().checks(new EventSourceContext<>(checks, null, null, ReachabilityCheck.class));

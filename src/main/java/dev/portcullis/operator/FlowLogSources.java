@@ -24,8 +24,12 @@ final class FlowLogSources {
 
   /** Moves the simulator's traffic up to now before each read of its records. */
   static FlowLogPump simulator(
-      Ec2Simulator sim, KubernetesClient client, MeterRegistry registry, Duration interval) {
-    return start(sim.flowLogs(), sim::estate, client, registry, sim::tick, interval);
+      Ec2Simulator sim,
+      KubernetesClient client,
+      OperatorContext op,
+      MeterRegistry registry,
+      Duration interval) {
+    return start(sim.flowLogs(), sim::estate, client, op, registry, sim::tick, interval);
   }
 
   /**
@@ -41,24 +45,33 @@ final class FlowLogSources {
       String format,
       URI endpoint,
       KubernetesClient client,
+      OperatorContext op,
       MeterRegistry registry,
       Duration interval) {
     CloudWatchFlowLogs source =
         CloudWatchFlowLogs.of(region, logGroup, endpoint, null, format, System::currentTimeMillis);
-    return start(source, () -> AwsEstate.read(port, region), client, registry, () -> {}, interval);
+    return start(
+        source, () -> AwsEstate.read(port, region), client, op, registry, () -> {}, interval);
   }
 
   private static FlowLogPump start(
       FlowLogSource source,
       Supplier<Estate> estate,
       KubernetesClient client,
+      OperatorContext op,
       MeterRegistry registry,
       Runnable beforeRead,
       Duration interval) {
     Supplier<Collection<SecurityGroupAttachment>> attachments =
         () -> client.resources(SecurityGroupAttachment.class).inAnyNamespace().list().getItems();
     return new FlowLogPump(
-            source, estate, attachments, new FlowMeters(registry), beforeRead, System::nanoTime)
+            source,
+            estate,
+            attachments,
+            new FlowMeters(registry),
+            beforeRead,
+            System::nanoTime,
+            op.denials())
         .start(interval);
   }
 }

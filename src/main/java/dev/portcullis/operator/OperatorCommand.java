@@ -436,7 +436,8 @@ public final class OperatorCommand implements Callable<Integer> {
     FlowLogPump pump =
         simulator == null || simulator.world().traffic().isEmpty() || metrics == null
             ? null
-            : FlowLogSources.simulator(simulator, client, metrics.registry(), flowLogsInterval);
+            : FlowLogSources.simulator(
+                simulator, client, operator.context(), metrics.registry(), flowLogsInterval);
     if (pump == null && flowLogGroup != null && !flowLogGroup.isBlank() && metrics != null) {
       pump =
           FlowLogSources.cloudWatch(
@@ -446,6 +447,7 @@ public final class OperatorCommand implements Callable<Integer> {
               flowLogFormat,
               null,
               client,
+              operator.context(),
               metrics.registry(),
               flowLogsInterval);
     }

@@ -2,6 +2,7 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.engine.eval.flowlog.Denials;
 import dev.portcullis.sync.AttachmentSync;
 import dev.portcullis.sync.CreationQueue;
 import dev.portcullis.sync.GroupInventory;
@@ -38,6 +39,7 @@ public final class OperatorContext {
   private final EventRecorder events;
   private final Triggers triggers;
   private final ReportedDrift reportedDrift = new ReportedDrift();
+  private final DenialReports denials;
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final Duration deleteRetry;
@@ -85,6 +87,7 @@ public final class OperatorContext {
     this.metrics = metrics;
     metrics.ec2(cloud.calls());
     this.triggers = new Triggers(metrics);
+    this.denials = new DenialReports(triggers, clock);
     this.statusWriter = statusWriter;
     this.events = events;
     this.cloud = cloud;
@@ -165,6 +168,18 @@ public final class OperatorContext {
 
   Triggers triggers() {
     return triggers;
+  }
+
+  /**
+   * The summaries of recent denials SecurityGroups show: what a flow log pump hands each read's
+   * rejections to.
+   */
+  public Consumer<Denials> denials() {
+    return denials;
+  }
+
+  DenialReports denialReports() {
+    return denials;
   }
 
   /** The drift last reported for each SecurityGroup, fresher than the informer's cache. */

@@ -87,6 +87,7 @@ public final class SecurityGroupReconciler
                     sg.getMetadata().getNamespace(), sg.getMetadata().getName()));
       }
     }
+    op.denialReports().applyTo(sg.getMetadata().getUid(), draft.status);
     return draft.control();
   }
 
@@ -241,6 +242,7 @@ public final class SecurityGroupReconciler
       SecurityGroup sg, Context<SecurityGroup> context, Exception e) {
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
     draft.retrying(e);
+    op.denialReports().applyTo(sg.getMetadata().getUid(), draft.status);
     return draft.errorControl();
   }
 
@@ -251,6 +253,7 @@ public final class SecurityGroupReconciler
     String region = spec.getRegion();
     op.creations().forget(GroupKeeper.creationKey(meta.getNamespace(), meta.getName()));
     op.reportedDrift().forget(meta.getUid());
+    op.denialReports().forget(meta.getUid());
     try {
       Optional<SecurityGroupInfo> group =
           op.keeper()

@@ -109,6 +109,11 @@ final class OperatorRun implements AutoCloseable {
     return start(s -> s);
   }
 
+  /** The operator, once started. */
+  PortcullisOperator operator() {
+    return operator;
+  }
+
   /** Stops the operator as a crash would leave things: nothing more is written anywhere. */
   void stop() {
     if (operator != null) {

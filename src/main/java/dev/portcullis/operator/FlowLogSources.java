@@ -1,35 +1,29 @@
 package dev.portcullis.operator;
 
-import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.FlowLogSource;
 import dev.portcullis.cloud.aws.AwsEstate;
 import dev.portcullis.cloud.aws.CloudWatchFlowLogs;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.engine.eval.Estate;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.function.Supplier;
 
 /**
  * The operator's flow log pumps: the simulator's synthetic traffic, or a CloudWatch Logs group of
  * VPC Flow Logs in one AWS region. Records are attributed against the cloud's state at each read
- * and the attachments the API server holds.
+ * and the attachments the operator's informer holds: those of the namespaces it watches, so that an
+ * operator allowed to read only those needs no more, and each read asks the API server nothing.
  */
 final class FlowLogSources {
   private FlowLogSources() {}
 
   /** Moves the simulator's traffic up to now before each read of its records. */
   static FlowLogPump simulator(
-      Ec2Simulator sim,
-      KubernetesClient client,
-      OperatorContext op,
-      MeterRegistry registry,
-      Duration interval) {
-    return start(sim.flowLogs(), sim::estate, client, op, registry, sim::tick, interval);
+      Ec2Simulator sim, OperatorContext op, MeterRegistry registry, Duration interval) {
+    return start(sim.flowLogs(), sim::estate, op, registry, sim::tick, interval);
   }
 
   /**
@@ -44,30 +38,25 @@ final class FlowLogSources {
       String logGroup,
       String format,
       URI endpoint,
-      KubernetesClient client,
       OperatorContext op,
       MeterRegistry registry,
       Duration interval) {
     CloudWatchFlowLogs source =
         CloudWatchFlowLogs.of(region, logGroup, endpoint, null, format, System::currentTimeMillis);
-    return start(
-        source, () -> AwsEstate.read(port, region), client, op, registry, () -> {}, interval);
+    return start(source, () -> AwsEstate.read(port, region), op, registry, () -> {}, interval);
   }
 
   private static FlowLogPump start(
       FlowLogSource source,
       Supplier<Estate> estate,
-      KubernetesClient client,
       OperatorContext op,
       MeterRegistry registry,
       Runnable beforeRead,
       Duration interval) {
-    Supplier<Collection<SecurityGroupAttachment>> attachments =
-        () -> client.resources(SecurityGroupAttachment.class).inAnyNamespace().list().getItems();
     return new FlowLogPump(
             source,
             estate,
-            attachments,
+            op.watchedAttachments(),
             new FlowMeters(registry),
             beforeRead,
             System::nanoTime,

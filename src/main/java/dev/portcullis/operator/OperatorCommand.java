@@ -437,7 +437,7 @@ public final class OperatorCommand implements Callable<Integer> {
         simulator == null || simulator.world().traffic().isEmpty() || metrics == null
             ? null
             : FlowLogSources.simulator(
-                simulator, client, operator.context(), metrics.registry(), flowLogsInterval);
+                simulator, operator.context(), metrics.registry(), flowLogsInterval);
     if (pump == null && flowLogGroup != null && !flowLogGroup.isBlank() && metrics != null) {
       pump =
           FlowLogSources.cloudWatch(
@@ -446,7 +446,6 @@ public final class OperatorCommand implements Callable<Integer> {
               flowLogGroup,
               flowLogFormat,
               null,
-              client,
               operator.context(),
               metrics.registry(),
               flowLogsInterval);

@@ -1,6 +1,7 @@
 package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
 import dev.portcullis.engine.eval.flowlog.Denials;
 import dev.portcullis.sync.AttachmentSync;
@@ -13,7 +14,10 @@ import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** What the reconcilers share: the cloud, its inventory, retries, events and the wiring. */
 public final class OperatorContext {
@@ -176,6 +180,14 @@ public final class OperatorContext {
    */
   public Consumer<Denials> denials() {
     return denials;
+  }
+
+  /**
+   * The SecurityGroupAttachments of the namespaces the operator watches, as its informer holds
+   * them: which interfaces carry which attachment's groups, for a flow log pump.
+   */
+  public Supplier<Collection<SecurityGroupAttachment>> watchedAttachments() {
+    return () -> List.copyOf(triggers.attachments());
   }
 
   DenialReports denialReports() {

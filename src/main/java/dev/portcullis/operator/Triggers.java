@@ -142,6 +142,18 @@ public final class Triggers {
     return g.cache().list().filter(sg -> sg.getSpec() != null).toList();
   }
 
+  /**
+   * The SecurityGroupAttachments the attachment controller's cache holds: those of the namespaces
+   * the operator watches, read without a request to the API server.
+   */
+  List<SecurityGroupAttachment> attachments() {
+    Registered<SecurityGroupAttachment> a = attachments;
+    if (a == null) {
+      return List.of();
+    }
+    return a.cache().list().toList();
+  }
+
   /** A SecurityGroup as the SecurityGroup controller's cache holds it. */
   Optional<SecurityGroup> securityGroup(String namespace, String name) {
     Registered<SecurityGroup> g = groups;

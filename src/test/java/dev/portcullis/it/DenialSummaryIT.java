@@ -45,12 +45,7 @@ class DenialSummaryIT {
           new FlowLogPump(
                   run.sim.flowLogs(),
                   run.sim::estate,
-                  () ->
-                      run.client
-                          .resources(SecurityGroupAttachment.class)
-                          .inNamespace(run.ns)
-                          .list()
-                          .getItems(),
+                  run.operator().context().watchedAttachments(),
                   new FlowMeters(new SimpleMeterRegistry()),
                   run.sim::tick,
                   System::nanoTime,

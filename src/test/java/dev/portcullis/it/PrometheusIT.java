@@ -334,18 +334,27 @@ class PrometheusIT {
             3, FlowLogFixtures.line(BASTION_ENI, "10.0.5.5", bastion, 22, 6, "REJECT")));
     lines.add("not a flow log record");
     lines.add("2 123456789012 " + BASTION_ENI + " 10.0.5.5 " + bastion + " 49152 22 6 3");
+    // the pump reads the attachments from the operator's informer, which the status reaches last
+    await()
+        .atMost(10, SECONDS)
+        .pollInterval(100, MILLISECONDS)
+        .alias("the operator's informer holds app-tier on " + BASTION_ENI)
+        .until(
+            () ->
+                run.operator().context().watchedAttachments().get().stream()
+                    .anyMatch(
+                        a ->
+                            a.getStatus() != null
+                                && a.getStatus().getAttachedInstances() != null
+                                && a.getStatus().getAttachedInstances().stream()
+                                    .anyMatch(i -> BASTION_ENI.equals(i.getInterfaceId()))));
     TestFlowLog log = new TestFlowLog();
     log.log(lines);
     try (FlowLogPump pump =
         new FlowLogPump(
             log,
             run.sim::estate,
-            () ->
-                run.client
-                    .resources(SecurityGroupAttachment.class)
-                    .inNamespace(run.ns)
-                    .list()
-                    .getItems(),
+            run.operator().context().watchedAttachments(),
             new FlowMeters(metrics.registry()),
             () -> {},
             System::nanoTime)) {

@@ -258,7 +258,16 @@ class PrometheusIT {
                                   "kind", "SecurityGroup",
                                   "reason", "InvalidSpec")))
                       .anySatisfy(
-                          alert(Map.of("alertname", "PortcullisReachabilityExpectationNotMet"))));
+                          alert(Map.of("alertname", "PortcullisReachabilityExpectationNotMet")))
+                      .anySatisfy(
+                          alert(
+                              Map.of(
+                                  "alertname", "PortcullisDenialsOnExpectedReachableFlow",
+                                  "namespace", ns,
+                                  "attachment", "app-tier",
+                                  "reason", "no_ingress_rule")))
+                      .anySatisfy(
+                          alert(Map.of("alertname", "PortcullisEc2Throttled", "region", EU))));
       assertThat(prom.firingAlerts())
           .as("drift that was corrected is no drift left uncorrected")
           .noneMatch(
@@ -350,17 +359,16 @@ class PrometheusIT {
                                     .anyMatch(i -> BASTION_ENI.equals(i.getInterfaceId()))));
     TestFlowLog log = new TestFlowLog();
     log.log(lines);
-    try (FlowLogPump pump =
+    FlowLogPump pump =
         new FlowLogPump(
             log,
             run.sim::estate,
             run.operator().context().watchedAttachments(),
             new FlowMeters(metrics.registry()),
             () -> {},
-            System::nanoTime)) {
-      assertThat(pump.pump().skipped()).as("skipped by the pump").isNotEmpty();
-      assertThat(pump.pump().flows()).as("each line is read once").isEmpty();
-    }
+            System::nanoTime);
+    assertThat(pump.pump().skipped()).as("skipped by the pump").isNotEmpty();
+    assertThat(pump.pump().flows()).as("each line is read once").isEmpty();
 
     String owner = run.ns + " app-tier ";
     awaitCounts(
@@ -388,6 +396,18 @@ class PrometheusIT {
         prom,
         "sum by (reason) (portcullis_flow_records_skipped_total) > 0",
         Map.of("malformed", 2.0));
+
+    // RDP keeps coming: the rate of rejections on app-tier rises where a check (psql) is not met
+    log.log(
+        Collections.nCopies(
+            5, FlowLogFixtures.line(BASTION_ENI, "192.0.2.9", bastion, 3389, 6, "REJECT")));
+    assertThat(pump.pump().flowCount()).isEqualTo(5);
+    awaitCounts(
+        prom,
+        "sum by (namespace, attachment, action, reason)"
+            + " (portcullis_flows_total{reason=\"no_ingress_rule\"})",
+        Map.of(owner + "reject no_ingress_rule", 10.0));
+    pump.close();
   }
 
   /** Waits until {@code query} answers exactly {@code expected}: its labels' values, by value. */

@@ -287,6 +287,24 @@ if [ -n "$flows" ]; then
 else
   echo "  (no flow log records counted yet; see $state/operator.log)"
 fi
+# What the dev box's group has been dropping, in its status: written after the read that found it.
+say "kubectl describe psg -n scenario-1-ssh ssh-from-laptop (its recent denials, status.denials)"
+denials=""
+for _ in $(seq 1 30); do
+  denials=$("$kubectl" get psg -n scenario-1-ssh ssh-from-laptop -o jsonpath='{.status.denials}' 2>/dev/null || true)
+  [ -n "$denials" ] && break
+  sleep 1
+done
+if [ -n "$denials" ]; then
+  # the Denials section of the status: from its line to the next line indented no deeper
+  "$kubectl" describe psg -n scenario-1-ssh ssh-from-laptop | awk '
+    { indent = match($0, /[^ ]/) }
+    !on && /^ *Denials:/ { on = 1; depth = indent; print; next }
+    on && indent <= depth { exit }
+    on { print }'
+else
+  echo "  (no denials summed up yet; see $state/operator.log)"
+fi
 
 if $once; then
   [ "$met" = "$checks" ] || exit 3

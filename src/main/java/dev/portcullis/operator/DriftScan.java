@@ -171,7 +171,7 @@ final class DriftScan implements AutoCloseable {
 
   /**
    * Whether a reconciliation would find something to do: the drift EC2 shows now is not the drift
-   * the status reports (none under {@code driftPolicy: Correct}).
+   * last reported ({@link ReportedDrift}; none under {@code driftPolicy: Correct}).
    */
   private boolean differs(SecurityGroup sg, SecurityGroupInfo group) {
     SecurityGroupStatus status = sg.getStatus();
@@ -201,7 +201,9 @@ final class DriftScan implements AutoCloseable {
                 Map.of())
             .plan();
     DriftSummary now = plan.isEmpty() ? null : SecurityGroupStatusDraft.summary(plan);
-    return !Objects.equals(now, status.getDrift());
+    // what this operator reported last, which the cache may not hold yet
+    return !Objects.equals(
+        ReportedDrift.Drift.of(now), op.reportedDrift().last(sg.getMetadata().getUid(), status));
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.eval.Estate;
 import dev.portcullis.engine.eval.GroupState;
 import dev.portcullis.engine.eval.flowlog.Attributor;
+import dev.portcullis.engine.eval.flowlog.Denials;
 import dev.portcullis.engine.eval.flowlog.FlowLogFormat;
 import dev.portcullis.engine.eval.flowlog.FlowLogParser;
 import dev.portcullis.engine.eval.flowlog.FlowTally;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,10 +35,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads flow log records from their source once per interval and counts them, attributed, into the
- * {@link FlowMeters}: the state they are attributed against is the one observed at the read (the
- * groups and instances of the cloud, and which attachment put groups on which interface). Records
- * skipped are counted by reason, and the first line of each reason is logged, at most once a minute
- * per reason, so that a flood of bad lines makes one line of log, not millions.
+ * {@link FlowMeters} (and hands the rejections to the groups' summaries of recent denials): the
+ * state they are attributed against is the one observed at the read (the groups and instances of
+ * the cloud, and which attachment put groups on which interface). Records skipped are counted by
+ * reason, and the first line of each reason is logged, at most once a minute per reason, so that a
+ * flood of bad lines makes one line of log, not millions.
  */
 public final class FlowLogPump implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlowLogPump.class);
@@ -49,6 +52,7 @@ public final class FlowLogPump implements AutoCloseable {
   private final FlowMeters meters;
   private final Runnable beforeRead;
   private final LongSupplier nanoTime;
+  private final Consumer<Denials> denied;
   private final Map<Skip, Long> lastLogged = new EnumMap<>(Skip.class);
   private ScheduledExecutorService timer;
 
@@ -65,6 +69,22 @@ public final class FlowLogPump implements AutoCloseable {
       FlowMeters meters,
       Runnable beforeRead,
       LongSupplier nanoTime) {
+    this(source, estate, attachments, meters, beforeRead, nanoTime, d -> {});
+  }
+
+  /**
+   * As above, and each read's rejections, by interface, handed to {@code denied} (even a read that
+   * found none): the groups' summaries of recent denials.
+   */
+  public FlowLogPump(
+      FlowLogSource source,
+      Supplier<Estate> estate,
+      Supplier<Collection<SecurityGroupAttachment>> attachments,
+      FlowMeters meters,
+      Runnable beforeRead,
+      LongSupplier nanoTime,
+      Consumer<Denials> denied) {
+    this.denied = denied;
     this.source = source;
     this.parser = new FlowLogParser(FlowLogFormat.of(source.format()));
     this.estate = estate;
@@ -79,7 +99,9 @@ public final class FlowLogPump implements AutoCloseable {
     beforeRead.run();
     List<String> lines = source.read();
     if (lines.isEmpty()) {
-      return new FlowTally();
+      FlowTally none = new FlowTally();
+      denied.accept(none.denials());
+      return none;
     }
     Collection<SecurityGroupAttachment> owners = attachments.get();
     Estate state = estate.get();
@@ -87,6 +109,7 @@ public final class FlowLogPump implements AutoCloseable {
         Attributor.of(state, owners(owners), PortLabels.of(namedPorts(state, owners)));
     FlowTally tally = FlowTally.of(lines, parser, attributor);
     meters.add(tally);
+    denied.accept(tally.denials());
     logSkipped(tally);
     return tally;
   }

@@ -1,6 +1,5 @@
 package dev.portcullis.operator;
 
-import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.FlowLogSource;
 import dev.portcullis.cloud.aws.AwsEstate;
@@ -10,14 +9,15 @@ import dev.portcullis.engine.eval.Estate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The operator's flow log pumps: the simulator's synthetic traffic, or a CloudWatch Logs group of
  * VPC Flow Logs in one AWS region. Records are attributed against the cloud's state at each read
- * and the attachments the operator's informer holds: those of its namespaces and shard.
+ * and the attachments the operator's informer holds: those of the namespaces it watches and its
+ * shard, so that an operator allowed to read only those needs no more, and each read asks the API
+ * server nothing.
  */
 final class FlowLogSources {
   private FlowLogSources() {}
@@ -25,11 +25,11 @@ final class FlowLogSources {
   /** Moves the simulator's traffic up to now before each read of its records. */
   static FlowLogPump simulator(
       Ec2Simulator sim,
-      Supplier<Collection<SecurityGroupAttachment>> attachments,
+      OperatorContext op,
       MeterRegistry registry,
       Duration interval,
       BooleanSupplier when) {
-    return start(sim.flowLogs(), sim::estate, attachments, registry, sim::tick, interval, when);
+    return start(sim.flowLogs(), sim::estate, op, registry, sim::tick, interval, when);
   }
 
   /**
@@ -45,32 +45,32 @@ final class FlowLogSources {
       String logGroup,
       String format,
       URI endpoint,
-      Supplier<Collection<SecurityGroupAttachment>> attachments,
+      OperatorContext op,
       MeterRegistry registry,
       Duration interval,
       BooleanSupplier when) {
     CloudWatchFlowLogs source =
         CloudWatchFlowLogs.of(region, logGroup, endpoint, null, format, System::currentTimeMillis);
     return start(
-        source,
-        () -> AwsEstate.read(port, region),
-        attachments,
-        registry,
-        () -> {},
-        interval,
-        when);
+        source, () -> AwsEstate.read(port, region), op, registry, () -> {}, interval, when);
   }
 
   private static FlowLogPump start(
       FlowLogSource source,
       Supplier<Estate> estate,
-      Supplier<Collection<SecurityGroupAttachment>> attachments,
+      OperatorContext op,
       MeterRegistry registry,
       Runnable beforeRead,
       Duration interval,
       BooleanSupplier when) {
     return new FlowLogPump(
-            source, estate, attachments, new FlowMeters(registry), beforeRead, System::nanoTime)
+            source,
+            estate,
+            op.watchedAttachments(),
+            new FlowMeters(registry),
+            beforeRead,
+            System::nanoTime,
+            op.denials())
         .start(interval, when);
   }
 }

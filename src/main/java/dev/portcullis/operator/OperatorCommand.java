@@ -1,6 +1,5 @@
 package dev.portcullis.operator;
 
-import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cli.Commands;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.cloud.aws.AwsCloud;
@@ -24,13 +23,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -475,7 +472,6 @@ public final class OperatorCommand implements Callable<Integer> {
           settings.withLeaderElection(new LeaderElectionConfiguration(leaseName, leaseNamespace));
     }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings, served);
-    Supplier<Collection<SecurityGroupAttachment>> attachments = operator::attachments;
     if (awsCloud != null) {
       // No request: a replica standing by is then as ready to call EC2 as the leader.
       operator.regions().forEach(awsCloud::prepare);
@@ -484,7 +480,11 @@ public final class OperatorCommand implements Callable<Integer> {
         simulator == null || simulator.world().traffic().isEmpty() || metrics == null
             ? null
             : FlowLogSources.simulator(
-                simulator, attachments, metrics.registry(), flowLogsInterval, operator::leading);
+                simulator,
+                operator.context(),
+                metrics.registry(),
+                flowLogsInterval,
+                operator::leading);
     if (pump == null && flowLogGroup != null && !flowLogGroup.isBlank() && metrics != null) {
       pump =
           FlowLogSources.cloudWatch(
@@ -493,7 +493,7 @@ public final class OperatorCommand implements Callable<Integer> {
               flowLogGroup,
               flowLogFormat,
               null,
-              attachments,
+              operator.context(),
               metrics.registry(),
               flowLogsInterval,
               operator::leading);

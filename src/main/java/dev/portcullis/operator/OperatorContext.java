@@ -1,7 +1,9 @@
 package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.SecurityGroup;
+import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.api.v1alpha1.SecurityGroupStatus;
+import dev.portcullis.engine.eval.flowlog.Denials;
 import dev.portcullis.sync.AttachmentSync;
 import dev.portcullis.sync.CreationQueue;
 import dev.portcullis.sync.GroupInventory;
@@ -12,7 +14,10 @@ import dev.portcullis.sync.Retry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** What the reconcilers share: the cloud, its inventory, retries, events and the wiring. */
 public final class OperatorContext {
@@ -37,6 +42,8 @@ public final class OperatorContext {
   private final PrefixListSizes prefixLists;
   private final EventRecorder events;
   private final Triggers triggers;
+  private final ReportedDrift reportedDrift = new ReportedDrift();
+  private final DenialReports denials;
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final Duration deleteRetry;
@@ -89,6 +96,7 @@ public final class OperatorContext {
     this.metrics = metrics;
     metrics.ec2(cloud.calls());
     this.triggers = new Triggers(metrics);
+    this.denials = new DenialReports(triggers, clock);
     this.statusWriter = statusWriter;
     this.events = events;
     this.cloud = cloud;
@@ -174,6 +182,31 @@ public final class OperatorContext {
 
   Triggers triggers() {
     return triggers;
+  }
+
+  /**
+   * The summaries of recent denials SecurityGroups show: what a flow log pump hands each read's
+   * rejections to.
+   */
+  public Consumer<Denials> denials() {
+    return denials;
+  }
+
+  /**
+   * The SecurityGroupAttachments of the namespaces the operator watches, as its informer holds
+   * them: which interfaces carry which attachment's groups, for a flow log pump.
+   */
+  public Supplier<Collection<SecurityGroupAttachment>> watchedAttachments() {
+    return () -> List.copyOf(triggers.attachments());
+  }
+
+  DenialReports denialReports() {
+    return denials;
+  }
+
+  /** The drift last reported for each SecurityGroup, fresher than the informer's cache. */
+  ReportedDrift reportedDrift() {
+    return reportedDrift;
   }
 
   Clock clock() {

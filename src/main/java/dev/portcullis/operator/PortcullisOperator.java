@@ -2,7 +2,6 @@ package dev.portcullis.operator;
 
 import dev.portcullis.api.v1alpha1.AbstractRule;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
-import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cloud.RateLimitedCloud;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.sync.Canon;
@@ -20,7 +19,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -369,13 +367,6 @@ public final class PortcullisOperator implements AutoCloseable {
    */
   public boolean ready() {
     return operator.getRuntimeInfo().allEventSourcesAreHealthy();
-  }
-
-  /**
-   * The attachments of the operator's namespaces and shard, as its informer holds them: read-only.
-   */
-  public List<SecurityGroupAttachment> attachments() {
-    return context.triggers().attachments();
   }
 
   /** The regions of the SecurityGroups in the informers' caches. */

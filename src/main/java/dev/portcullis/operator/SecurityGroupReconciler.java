@@ -92,6 +92,7 @@ public final class SecurityGroupReconciler
                     sg.getMetadata().getNamespace(), sg.getMetadata().getName()));
       }
     }
+    op.denialReports().applyTo(sg.getMetadata().getUid(), draft.status);
     return draft.control();
   }
 
@@ -253,6 +254,7 @@ public final class SecurityGroupReconciler
       SecurityGroup sg, Context<SecurityGroup> context, Exception e) {
     SecurityGroupStatusDraft draft = new SecurityGroupStatusDraft(sg, op);
     draft.retrying(e);
+    op.denialReports().applyTo(sg.getMetadata().getUid(), draft.status);
     return draft.errorControl();
   }
 
@@ -262,6 +264,8 @@ public final class SecurityGroupReconciler
     ObjectMeta meta = sg.getMetadata();
     String region = spec.getRegion();
     op.creations().forget(GroupKeeper.creationKey(meta.getNamespace(), meta.getName()));
+    op.reportedDrift().forget(meta.getUid());
+    op.denialReports().forget(meta.getUid());
     try {
       Optional<SecurityGroupInfo> group =
           op.keeper()

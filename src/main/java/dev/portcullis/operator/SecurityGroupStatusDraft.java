@@ -43,6 +43,10 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
         || Conditions.hasReason(status.getConditions(), ConditionTypes.READY, REFERENCE_NOT_FOUND);
   }
 
+  private String uid() {
+    return resource.getMetadata().getUid();
+  }
+
   boolean reportsDrift() {
     return resource.getSpec().getDriftPolicy() == DriftPolicy.REPORT;
   }
@@ -98,7 +102,7 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
 
   void groupDeleted(String id) {
     observe();
-    if (!Conditions.hasReason(status.getConditions(), ConditionTypes.DRIFTED, "GroupDeleted")) {
+    if (op.reportedDrift().report(uid(), ReportedDrift.Drift.deleted(id), before)) {
       op.metrics().driftFound(REPORT, OperatorMetrics.DriftOutcome.GROUP_DELETED);
       op.metrics().driftSeen(resource, resource.getSpec().getRegion(), Instant.now(op.clock()));
     }
@@ -189,6 +193,9 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
     status.setManagedRules(ManagedRules.texts(desired));
     condition(ConditionTypes.SYNCED, true, "Synced", "EC2 was read and written as planned");
     DriftSummary summary = drift ? summary(plan) : null;
+    if (!drift || applied) {
+      op.reportedDrift().report(uid(), ReportedDrift.Drift.NONE, before);
+    }
     if (drift && applied) {
       op.metrics().driftFound(CORRECT, OperatorMetrics.DriftOutcome.CORRECTED);
       op.metrics().driftSeen(resource, spec.getRegion(), Instant.now(op.clock()));
@@ -205,7 +212,7 @@ final class SecurityGroupStatusDraft extends StatusDraft<SecurityGroupStatus, Se
           "Drift found at " + now() + " was corrected: " + String.join("; ", summary.getRules()));
       status.setDrift(null);
     } else if (drift) {
-      boolean changed = !Objects.equals(status.getDrift(), summary);
+      boolean changed = op.reportedDrift().report(uid(), ReportedDrift.Drift.of(summary), before);
       status.setDrift(summary);
       condition(
           ConditionTypes.DRIFTED,

@@ -142,7 +142,10 @@ public final class Triggers {
     return g.cache().list().filter(sg -> sg.getSpec() != null).toList();
   }
 
-  /** The attachments (with a spec) the attachment controller's cache holds. */
+  /**
+   * The SecurityGroupAttachments (with a spec) the attachment controller's cache holds: those of
+   * the namespaces the operator watches and its shard, read without a request to the API server.
+   */
   List<SecurityGroupAttachment> attachments() {
     Registered<SecurityGroupAttachment> a = attachments;
     if (a == null) {

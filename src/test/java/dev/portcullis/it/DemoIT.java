@@ -124,6 +124,23 @@ class DemoIT {
             "psg scenario-4-across-regions/us-app: SecurityGroup app is in region eu-west-1 but"
                 + " this group is in us-east-1; a group reference never matches across regions");
 
+    // scenario 1's traffic: SSH from elsewhere counted as dropped by the dev box's groups, and
+    // summed up in its group's status
+    assertThat(out)
+        .containsPattern(
+            "portcullis_flows_total\\{action=\"reject\",attachment=\"dev-box\",direction=\"ingress\","
+                + "namespace=\"scenario-1-ssh\",port=\"22\",protocol=\"tcp\","
+                + "reason=\"no_ingress_rule\"\\} [1-9]");
+    int at = out.indexOf("Denials:");
+    assertThat(at).as("the demo shows the group's denials\n%s", out).isPositive();
+    String denials =
+        out.substring(at, out.indexOf("\n==>", at) < 0 ? out.length() : out.indexOf("\n==>", at));
+    assertThat(denials)
+        .containsPattern("Rejected: +[1-9]")
+        .containsPattern("Peer: +192\\.0\\.2\\.0/24")
+        .containsPattern("Port: +22")
+        .containsPattern("Reason: +no_ingress_rule");
+
     assertThat(Files.exists(tmp.resolve("state/run.pid"))).as("run.pid is removed").isFalse();
     assertThat(userKubeconfig())
         .as("the user's kubeconfig is untouched")

@@ -22,6 +22,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +181,9 @@ class RbacIT {
     final Process process;
     final StringBuffer log = new StringBuffer();
 
+    /** Where it serves /metrics, on 127.0.0.1. */
+    final int metricsPort = freePort();
+
     OperatorProcess(Path kubeconfig, String watched, String home) throws IOException {
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       ProcessBuilder pb =
@@ -190,8 +199,13 @@ class RbacIT {
                   "off",
                   "--rate-limit",
                   "off",
+                  "--metrics-address",
+                  "127.0.0.1",
                   "--metrics-port",
-                  "0",
+                  Integer.toString(metricsPort),
+                  // the world's traffic, read as flow logs and attributed to the attachments
+                  "--flow-logs-interval",
+                  "PT1S",
                   "--resync",
                   "PT2S",
                   "--namespaces",
@@ -221,6 +235,24 @@ class RbacIT {
               "operator-output");
       reader.setDaemon(true);
       reader.start();
+    }
+
+    /** What it serves on /metrics now. */
+    String metrics() throws IOException, InterruptedException {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
+
+    private static int freePort() {
+      try (ServerSocket s = new ServerSocket(0)) {
+        return s.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     /** Why the run has failed already: a Forbidden answer in the log, or the process ended. */
@@ -325,6 +357,20 @@ class RbacIT {
         "psql ExpectationMet",
         forbidden,
         () -> has(run, ReachabilityCheck.class, "psql", "ExpectationMet", "True", null));
+    // the flow log pump reads the attachments of the watched namespace from the informer: the
+    // world's traffic from web to db is counted against attachment db, and nothing is refused
+    awaitStep(
+        "flows attributed to attachment db",
+        forbidden,
+        () ->
+            forbidden
+                .metrics()
+                .lines()
+                .anyMatch(
+                    l ->
+                        l.startsWith("portcullis_flows_total{")
+                            && l.contains("attachment=\"db\"")
+                            && l.contains("namespace=\"" + run.ns + "\"")));
     awaitStep(
         "event Created on db",
         forbidden,

@@ -37,7 +37,7 @@ final class ReconcilerWorld {
   static final String NS = "shop";
   private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-  final Ec2Simulator sim = DemoWorld.unthrottled();
+  final Ec2Simulator sim;
   final List<Event> events = new ArrayList<>();
   final List<SecurityGroup> statuses = new ArrayList<>();
   final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -47,12 +47,22 @@ final class ReconcilerWorld {
   final MapCache<ReachabilityCheck> checks = new MapCache<>();
 
   ReconcilerWorld() {
-    this(Shard.ALL);
+    this(DemoWorld.unthrottled(), Shard.ALL);
   }
 
   /** An operator of {@code shard}, which reads SecurityGroups outside its cache from it. */
   ReconcilerWorld(Shard shard) {
-    op =
+    this(DemoWorld.unthrottled(), shard);
+  }
+
+  /** An operator (started anew, say) on a simulator that already holds what it held. */
+  ReconcilerWorld(Ec2Simulator sim) {
+    this(sim, Shard.ALL);
+  }
+
+  private ReconcilerWorld(Ec2Simulator sim, Shard shard) {
+    this.sim = sim;
+    this.op =
         new OperatorContext(
             new EventRecorder(events::add, clock),
             statuses::add,

@@ -6,6 +6,8 @@ import dev.portcullis.api.v1alpha1.AttachedInstance;
 import dev.portcullis.api.v1alpha1.ConditionTypes;
 import dev.portcullis.api.v1alpha1.ConditionedStatus;
 import dev.portcullis.api.v1alpha1.DecidingRule;
+import dev.portcullis.api.v1alpha1.DenialSummary;
+import dev.portcullis.api.v1alpha1.DeniedFlow;
 import dev.portcullis.api.v1alpha1.DriftSummary;
 import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.ReachabilityCheckStatus;
@@ -73,6 +75,10 @@ class StatusDraftTest {
     }
     if (type == DriftSummary.class) {
       return new DriftSummary(which, 0, List.of(w));
+    }
+    if (type == DenialSummary.class) {
+      return new DenialSummary(
+          w, w, (long) which, List.of(new DeniedFlow(1L, "ingress", "tcp", 22, w, "x")));
     }
     if (type == DecidingRule.class) {
       return new DecidingRule("sg-" + w, w, w);

@@ -59,6 +59,13 @@ public class SecurityGroupStatus implements ConditionedStatus {
           + " applied as EC2 holds them; absent when there is nothing to say.")
   private List<String> warnings;
 
+  @JsonPropertyDescription(
+      "What the group's network interfaces have been rejecting, from VPC Flow Logs: the most"
+          + " frequent rejections of the last read that found any, with counts and reasons."
+          + " Written at most once per read of the flow logs; absent when the operator reads"
+          + " none, and once no rejection has been seen for 15 minutes.")
+  private DenialSummary denials;
+
   public SecurityGroupStatus() {}
 
   public String getGroupId() {
@@ -139,6 +146,14 @@ public class SecurityGroupStatus implements ConditionedStatus {
 
   public void setManagedRules(List<String> managedRules) {
     this.managedRules = managedRules;
+  }
+
+  public DenialSummary getDenials() {
+    return denials;
+  }
+
+  public void setDenials(DenialSummary denials) {
+    this.denials = denials;
   }
 
   public List<String> getWarnings() {

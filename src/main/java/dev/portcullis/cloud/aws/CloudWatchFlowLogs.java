@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
  * events from {@link #LOOKBACK} before the newest one seen so far, and drops those it has already
  * returned by their event ids, so that a record CloudWatch ingests late, with an older timestamp,
  * is still read once, and none is read twice. Ids older than the window are forgotten. The first
- * read starts at the time the source was made: what was logged before the operator started is not
- * counted.
+ * read looks back from the time the source was made as any read does; what was read is kept in
+ * memory only, so a new source (a restarted operator) reads the last {@link #LOOKBACK} again and
+ * nothing older.
  *
  * <p>Not thread-safe: one reader calls {@link #read()}.
  */

@@ -37,6 +37,7 @@ public final class FlowTally {
   private final Map<FlowKey, Counts> flows = new HashMap<>();
   private final Map<Skip, Long> skipped = new EnumMap<>(Skip.class);
   private final Map<Skip, Example> examples = new EnumMap<>(Skip.class);
+  private final Denials denials = new Denials();
 
   /** Parses, attributes and counts each line. */
   public static FlowTally of(Iterable<String> lines, FlowLogParser parser, Attributor attributor) {
@@ -60,6 +61,9 @@ public final class FlowTally {
       c.flows++;
       c.packets += p.record().packets();
       c.bytes += p.record().bytes();
+      if (!a.key().accepted()) {
+        denials.add(p.record(), a.key(), a.groupIds());
+      }
     } else {
       skip(line, a.skip(), a.detail());
     }
@@ -84,6 +88,11 @@ public final class FlowTally {
   /** The first line skipped for each reason. */
   public Map<Skip, Example> examples() {
     return Collections.unmodifiableMap(examples);
+  }
+
+  /** The rejected records by interface, for the groups' summaries. */
+  public Denials denials() {
+    return denials;
   }
 
   /** Records counted as flows, of every series. */

@@ -389,8 +389,6 @@ public final class OperatorCommand implements Callable<Integer> {
           return INVALID;
         }
       }
-      // The reconcilers, the drift scan and the flow-log reader may each hold a connection.
-      AwsCloud.keepConnections(threads + 2);
       AwsCloud aws = new AwsCloud(endpoint, null, awsMaxAttempts);
       cloudClients = aws;
       awsCloud = aws;

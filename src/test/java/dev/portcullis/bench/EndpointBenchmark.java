@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -42,7 +42,6 @@ public final class EndpointBenchmark {
   public static void main(String[] args) throws Exception {
     int groups = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    AwsCloud.keepConnections(threads);
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     URI external = args.length > 3 ? URI.create(args[3]) : null;
 
@@ -67,7 +66,7 @@ public final class EndpointBenchmark {
             .region(Region.of(REGION))
             .endpointOverride(uri)
             .credentialsProvider(creds)
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2))
             .build()) {
       String vpc = VPC;
       if (external != null) {

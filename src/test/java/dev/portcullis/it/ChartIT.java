@@ -281,7 +281,10 @@ class ChartIT {
     assertThat(kinds(objects)).contains("ServiceMonitor");
   }
 
-  /** The Deployment of release {@code release} in namespace ops, rendered with {@code args}. */
+  /**
+   * The operator's Deployment of release {@code release} in namespace ops, rendered with {@code
+   * args} (with the simulator in a Deployment of its own, there are two).
+   */
   private Deployment deployment(String release, String... args) {
     List<String> cmd =
         new java.util.ArrayList<>(
@@ -291,7 +294,14 @@ class ChartIT {
     return one(
         client
             .load(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-            .items(),
+            .items()
+            .stream()
+            .filter(
+                o ->
+                    o.getMetadata().getLabels() != null
+                        && "operator"
+                            .equals(o.getMetadata().getLabels().get("app.kubernetes.io/component")))
+            .toList(),
         Deployment.class);
   }
 

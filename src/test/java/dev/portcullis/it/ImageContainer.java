@@ -140,7 +140,8 @@ public final class ImageContainer implements AutoCloseable {
       args.addAll(jvmFlags);
       args.addAll(OPERATOR);
     } else {
-      args.add(image);
+      // the command replaces the image's default one, which is the same
+      args.addAll(List.of(image, "operator"));
     }
     args.addAll(
         List.of(

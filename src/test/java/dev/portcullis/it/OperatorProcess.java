@@ -34,37 +34,65 @@ final class OperatorProcess implements AutoCloseable {
     if (!Files.exists(kubeconfig)) {
       Files.writeString(kubeconfig, cluster.kubeconfigYaml());
     }
+    return start(kubeconfig, dir, name, namespace, ec2, List.of(), Map.of(), List.of(options));
+  }
+
+  /**
+   * Starts an operator through {@code kubeconfig}, with {@code jvm} options before its main class,
+   * {@code env} over the environment it is given (credentials "test", no AWS profile, no {@code
+   * PORTCULLIS_*} settings) and {@code options} after its own.
+   */
+  static OperatorProcess start(
+      Path kubeconfig,
+      Path dir,
+      String name,
+      String namespace,
+      URI ec2,
+      List<String> jvm,
+      Map<String, String> env,
+      List<String> options)
+      throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.portcullis.Main",
-                "operator",
-                "--cloud",
-                "aws",
-                "--aws-endpoint",
-                ec2.toString(),
-                "--namespaces",
-                namespace,
-                "--metrics-port",
-                "0"));
-    command.addAll(List.of(options));
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(jvm);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.portcullis.Main",
+            "operator",
+            "--cloud",
+            "aws",
+            "--aws-endpoint",
+            ec2.toString(),
+            "--namespaces",
+            namespace,
+            "--metrics-port",
+            "0"));
+    command.addAll(options);
+    // To a file: a pipe read while the process ends can lose its last lines.
     Path log = dir.resolve(name + ".log");
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("KUBECONFIG", kubeconfig.toString());
-    env.put("AWS_ACCESS_KEY_ID", "test");
-    env.put("AWS_SECRET_ACCESS_KEY", "test");
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.remove("AWS_PROFILE");
-    env.put("AWS_CONFIG_FILE", dir.resolve("aws-config").toString());
-    env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("aws-credentials").toString());
-    env.keySet().removeIf(k -> k.startsWith("PORTCULLIS_"));
-    return new OperatorProcess(pb.start(), log);
+    Map<String, String> environment = pb.environment();
+    environment.put("KUBECONFIG", kubeconfig.toString());
+    environment.put("AWS_ACCESS_KEY_ID", "test");
+    environment.put("AWS_SECRET_ACCESS_KEY", "test");
+    environment.put("AWS_EC2_METADATA_DISABLED", "true");
+    environment.remove("AWS_PROFILE");
+    environment.put("AWS_CONFIG_FILE", dir.resolve("aws-config").toString());
+    environment.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("aws-credentials").toString());
+    environment.keySet().removeIf(k -> k.startsWith("PORTCULLIS_"));
+    environment.putAll(env);
+    Process process = pb.start();
+    process.getOutputStream().close();
+    return new OperatorProcess(process, log);
+  }
+
+  /** The process, for its state and exit. */
+  Process process() {
+    return process;
   }
 
   /** Kills it with SIGKILL, as a node that dies or a pod past its grace period: no clean-up. */

@@ -84,54 +84,41 @@ public final class Replicas implements AutoCloseable {
   public final class Replica {
     public final String name;
     public final Process process;
-    private final Path output;
+    private final OperatorProcess operator;
 
     private Replica(String name) throws IOException {
       this.name = name;
-      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  java.toString(),
+      this.operator =
+          OperatorProcess.start(
+              kubeconfig,
+              home,
+              name,
+              ns,
+              endpoint.uri(),
+              List.of(
                   "-Xmx384m",
-                  "-Dorg.slf4j.simpleLogger.log.dev.portcullis.operator.Leadership=info",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "dev.portcullis.Main",
-                  "operator",
-                  "--cloud",
-                  "aws",
-                  "--aws-endpoint",
-                  endpoint.uri().toString(),
-                  "--namespaces",
-                  ns,
+                  "-Dorg.slf4j.simpleLogger.log.dev.portcullis.operator.Leadership=info"),
+              Map.of(
+                  "HOSTNAME",
+                  name,
+                  "AWS_ACCESS_KEY_ID",
+                  name,
+                  "AWS_SECRET_ACCESS_KEY",
+                  "secret-of-" + name,
+                  "AWS_REGION",
+                  REGION),
+              List.of(
                   "--resync",
                   "PT1M",
                   // every second, so that a replica standing by that scanned would show
                   "--drift-scan-interval",
                   "PT1S",
-                  "--metrics-port",
-                  "0",
                   "--leader-election",
                   "--leader-election-lease",
                   LEASE,
                   "--leader-election-namespace",
-                  leaseNs)
-              .redirectErrorStream(true);
-      Map<String, String> env = pb.environment();
-      env.put("KUBECONFIG", kubeconfig.toString());
-      env.put("HOSTNAME", name);
-      env.put("AWS_ACCESS_KEY_ID", name);
-      env.put("AWS_SECRET_ACCESS_KEY", "secret-of-" + name);
-      env.put("AWS_REGION", REGION);
-      env.remove("AWS_PROFILE");
-      env.put("AWS_CONFIG_FILE", home.resolve("aws-config").toString());
-      env.put("AWS_SHARED_CREDENTIALS_FILE", home.resolve("aws-credentials").toString());
-      env.put("AWS_EC2_METADATA_DISABLED", "true");
-      // To a file: a pipe read while the process ends can lose its last lines.
-      output = home.resolve(name + ".log");
-      pb.redirectOutput(output.toFile());
-      process = pb.start();
-      process.getOutputStream().close();
+                  leaseNs));
+      this.process = operator.process();
     }
 
     /** EC2 requests this replica has made so far, as the endpoint counted them. */
@@ -152,11 +139,7 @@ public final class Replicas implements AutoCloseable {
 
     /** What the operator printed so far. */
     public String log() {
-      try {
-        return Files.readString(output);
-      } catch (IOException e) {
-        return "(no output: " + e + ")";
-      }
+      return operator.output();
     }
 
     /** SIGKILL: the process ends at once, its Lease held until it expires. */
@@ -296,7 +279,7 @@ public final class Replicas implements AutoCloseable {
 
   @Override
   public void close() {
-    started.forEach(r -> ChildProcesses.stop(r.process));
+    started.forEach(r -> r.operator.close());
     endpoint.close();
   }
 }

@@ -37,7 +37,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
@@ -84,22 +83,6 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
 
   /** Attempts per request, the first included, unless a constructor says otherwise. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
-
-  /** The JDK's cap on idle connections it keeps open per host (its default is 5). */
-  static final String KEEP_ALIVE_CONNECTIONS = "http.maxConnections";
-
-  /**
-   * Keeps up to {@code connections} idle connections per endpoint open between requests, unless the
-   * JVM was told otherwise. The SDK's URL-connection client reuses the JDK's keep-alive cache,
-   * which holds 5 per host by default: with more reconciliations calling EC2 at once, every request
-   * beyond the fifth would open (and on AWS, handshake) a new connection. Call it before the first
-   * request: the JDK reads the setting once.
-   */
-  public static void keepConnections(int connections) {
-    if (System.getProperty(KEEP_ALIVE_CONNECTIONS) == null) {
-      System.setProperty(KEEP_ALIVE_CONNECTIONS, Integer.toString(Math.max(5, connections)));
-    }
-  }
 
   private final URI endpoint;
   private final Supplier<AwsCredentialsProvider> credentials;
@@ -170,7 +153,6 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
   private Ec2Client newClient(String region) {
     Ec2ClientBuilder b =
         Ec2Client.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
             .region(Region.of(region))
             .credentialsProvider(credentials.get())
             .overrideConfiguration(

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClientBuilder;
@@ -69,7 +68,6 @@ public final class CloudWatchFlowLogs implements FlowLogSource, AutoCloseable {
       LongSupplier now) {
     CloudWatchLogsClientBuilder b =
         CloudWatchLogsClient.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
             .region(Region.of(region))
             .credentialsProvider(
                 credentials == null ? DefaultCredentialsProvider.builder().build() : credentials);

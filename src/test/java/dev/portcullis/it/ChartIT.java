@@ -138,8 +138,9 @@ class ChartIT {
     assertRestricted(simPod);
     assertThat(simPod.getAutomountServiceAccountToken()).isFalse();
     Container s = simPod.getContainers().get(0);
-    assertThat(s.getCommand()).endsWith("dev.portcullis.Main", "simulator");
+    assertThat(s.getCommand()).as("the image's entrypoint, with its JVM flags").isEmpty();
     assertThat(s.getArgs())
+        .startsWith("simulator")
         .containsSubsequence("--world", "/etc/portcullis/world/world.yaml")
         .containsSubsequence("--listen", "0.0.0.0:8773", "--allow-non-loopback")
         .containsSubsequence("--throttling", "on");

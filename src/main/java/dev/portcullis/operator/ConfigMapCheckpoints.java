@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * the replica that leads (the only one that reads flow logs), with the ConfigMap's resource
  * version, so that a write on a version it did not read fails rather than overwrites.
  */
-final class ConfigMapCheckpoints implements FlowLogCheckpoints {
+public final class ConfigMapCheckpoints implements FlowLogCheckpoints {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigMapCheckpoints.class);
 
   private final KubernetesClient client;
@@ -32,7 +32,7 @@ final class ConfigMapCheckpoints implements FlowLogCheckpoints {
    * @param region the flow logs' region
    * @param logGroup their CloudWatch Logs group
    */
-  ConfigMapCheckpoints(
+  public ConfigMapCheckpoints(
       KubernetesClient client, String namespace, String name, String region, String logGroup) {
     this.client = client;
     this.namespace = namespace;
@@ -140,7 +140,9 @@ final class ConfigMapCheckpoints implements FlowLogCheckpoints {
           "Could not save the flow log checkpoint to {} ({}); trying again after the next read. A"
               + " restart before then counts again the records read since the last one saved",
           describe(),
-          e.getMessage());
+          e.getStatus() != null && e.getStatus().getMessage() != null
+              ? e.getStatus().getMessage()
+              : e.getMessage());
       return false;
     }
   }

@@ -90,14 +90,7 @@ class FlowLogsOnMotoIT {
             FlowLogFormat.DEFAULT.toString(),
             () -> System.currentTimeMillis() - 60_000,
             FlowLogCheckpoints.NONE)) {
-      FlowLogPump pump =
-          new FlowLogPump(
-              source,
-              FlowLogFixtures::estate,
-              List::of,
-              new FlowMeters(registry),
-              () -> {},
-              System::nanoTime);
+      FlowLogPump pump = pump(source, registry);
       String denied = line("eni-web", "198.51.100.7", "10.0.0.10", 22, 6, "REJECT");
       List<String> first = new ArrayList<>();
       first.addAll(times(7, denied));

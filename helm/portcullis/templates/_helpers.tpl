@@ -62,6 +62,12 @@ What the chart refuses beyond its schema, with a message naming the key.
 {{- if and (lt (float64 .Values.rateLimitShare) 1.0) (eq .Values.rateLimit "off") }}
 {{- fail "rateLimitShare: needs rateLimit on or a factor, not off" }}
 {{- end }}
+{{- if and .Values.flowLogs.logGroup (ne .Values.cloud "aws") }}
+{{- fail "flowLogs.logGroup: needs cloud=aws (the simulator serves no CloudWatch Logs)" }}
+{{- end }}
+{{- if and .Values.flowLogs.logGroup (not .Values.flowLogs.region) }}
+{{- fail "flowLogs.region: required with flowLogs.logGroup" }}
+{{- end }}
 {{- if and .Values.networkPolicy.enabled (not .Values.networkPolicy.apiServer.cidrs) }}
 {{- fail "networkPolicy.apiServer.cidrs: required with networkPolicy.enabled (the API server's addresses: kubectl get endpoints kubernetes)" }}
 {{- end }}
@@ -94,6 +100,11 @@ deletion is blocked has its status written with an update; a ReachabilityCheck h
 {{/* "true" when the operator runs the simulator in its own process, else empty. */}}
 {{- define "portcullis.simulatorInProcess" -}}
 {{- if and (eq .Values.cloud "simulator") .Values.simulator.inProcess }}true{{ end }}
+{{- end }}
+
+{{/* The ConfigMap of the flow log reader's checkpoint: one per release. */}}
+{{- define "portcullis.flowLogCheckpoint" -}}
+{{- printf "%s-flow-logs" (include "portcullis.fullname" .) | trunc 253 }}
 {{- end }}
 
 {{/* "true" when the simulator runs in a Deployment of its own, else empty. */}}

@@ -11,6 +11,12 @@ public interface FlowLogSource {
   /** The records logged since the previous read, oldest first. */
   List<String> read();
 
+  /**
+   * The records of the last read were counted: a source that keeps where it stands across restarts
+   * saves it now, so that a restart reads none of them again.
+   */
+  default void counted() {}
+
   /** The fields of the records, as a flow log's {@code LogFormat} or header line. */
   String format();
 

@@ -101,6 +101,7 @@ public final class FlowLogPump implements AutoCloseable {
     if (lines.isEmpty()) {
       FlowTally none = new FlowTally();
       denied.accept(none.denials());
+      source.counted();
       return none;
     }
     Collection<SecurityGroupAttachment> owners = attachments.get();
@@ -109,6 +110,7 @@ public final class FlowLogPump implements AutoCloseable {
         Attributor.of(state, owners(owners), PortLabels.of(namedPorts(state, owners)));
     FlowTally tally = FlowTally.of(lines, parser, attributor);
     meters.add(tally);
+    source.counted();
     denied.accept(tally.denials());
     logSkipped(tally);
     return tally;

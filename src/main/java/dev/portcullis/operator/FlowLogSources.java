@@ -4,6 +4,7 @@ import dev.portcullis.cloud.CloudPort;
 import dev.portcullis.cloud.FlowLogSource;
 import dev.portcullis.cloud.aws.AwsEstate;
 import dev.portcullis.cloud.aws.CloudWatchFlowLogs;
+import dev.portcullis.cloud.aws.FlowLogCheckpoints;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.engine.eval.Estate;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +38,7 @@ final class FlowLogSources {
    * each read that found records.
    *
    * @param endpoint CloudWatch Logs' endpoint, or null for the region's own
+   * @param checkpoints where the reader keeps its checkpoint across restarts
    * @param when whether to read at a given interval (while this replica leads)
    */
   static FlowLogPump cloudWatch(
@@ -45,12 +47,14 @@ final class FlowLogSources {
       String logGroup,
       String format,
       URI endpoint,
+      FlowLogCheckpoints checkpoints,
       OperatorContext op,
       MeterRegistry registry,
       Duration interval,
       BooleanSupplier when) {
     CloudWatchFlowLogs source =
-        CloudWatchFlowLogs.of(region, logGroup, endpoint, null, format, System::currentTimeMillis);
+        CloudWatchFlowLogs.of(
+            region, logGroup, endpoint, null, format, System::currentTimeMillis, checkpoints);
     return start(
         source, () -> AwsEstate.read(port, region), op, registry, () -> {}, interval, when);
   }

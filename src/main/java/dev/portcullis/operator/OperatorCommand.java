@@ -3,6 +3,7 @@ package dev.portcullis.operator;
 import dev.portcullis.cli.Commands;
 import dev.portcullis.cloud.RequestLimits;
 import dev.portcullis.cloud.aws.AwsCloud;
+import dev.portcullis.cloud.aws.FlowLogCheckpoints;
 import dev.portcullis.cloud.simulator.Ec2Simulator;
 import dev.portcullis.cloud.simulator.ThrottlingMode;
 import dev.portcullis.cloud.simulator.World;
@@ -147,6 +148,15 @@ public final class OperatorCommand implements Callable<Integer> {
               + " of its header line; EC2's default version 2 unless given"
               + " [PORTCULLIS_FLOW_LOG_FORMAT].")
   String flowLogFormat;
+
+  @Option(
+      names = "--flow-log-checkpoint",
+      defaultValue = "${env:PORTCULLIS_FLOW_LOG_CHECKPOINT}",
+      description =
+          "With --flow-log-group: the ConfigMap, in the Lease's namespace (the pod's own), where"
+              + " the reader's checkpoint is kept across restarts (default: the Lease's name"
+              + " followed by -flow-logs) [PORTCULLIS_FLOW_LOG_CHECKPOINT].")
+  String flowLogCheckpoint;
 
   @Option(
       names = "--drift-scan-interval",
@@ -333,6 +343,11 @@ public final class OperatorCommand implements Callable<Integer> {
         err.println("--flow-log-format: " + e.getMessage());
         return INVALID;
       }
+      if (flowLogCheckpoint != null && !LEASE_NAME.matcher(flowLogCheckpoint).matches()) {
+        err.println(
+            "--flow-log-checkpoint: \"" + flowLogCheckpoint + "\" is not a valid ConfigMap name");
+        return INVALID;
+      }
     }
     if (driftScanInterval.isNegative()) {
       err.println("--drift-scan-interval: must not be negative");
@@ -491,6 +506,7 @@ public final class OperatorCommand implements Callable<Integer> {
               flowLogGroup,
               flowLogFormat,
               null,
+              checkpoints(client, err),
               operator.context(),
               metrics.registry(),
               flowLogsInterval,
@@ -539,6 +555,24 @@ public final class OperatorCommand implements Callable<Integer> {
           client.close();
         });
     return 0;
+  }
+
+  /**
+   * The ConfigMap of the CloudWatch reader's checkpoint: in the Lease's namespace (else the pod's
+   * own, or the kubeconfig context's); without one, none is kept.
+   */
+  private FlowLogCheckpoints checkpoints(KubernetesClient client, PrintWriter err) {
+    String namespace = leaseNamespace != null ? leaseNamespace : client.getNamespace();
+    String name = flowLogCheckpoint != null ? flowLogCheckpoint : leaseName + "-flow-logs";
+    if (namespace == null) {
+      err.println(
+          "portcullis operator: no namespace for the flow log checkpoint (neither"
+              + " --leader-election-namespace nor the pod's or the kubeconfig's): what was read of "
+              + flowLogGroup
+              + " is kept in memory only");
+      return FlowLogCheckpoints.NONE;
+    }
+    return new ConfigMapCheckpoints(client, namespace, name, flowLogRegion, flowLogGroup);
   }
 
   /**

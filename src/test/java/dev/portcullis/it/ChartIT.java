@@ -282,6 +282,42 @@ class ChartIT {
     assertThat(kinds(objects)).contains("ServiceMonitor");
   }
 
+  @Test
+  void flowLogsGetTheirSettingsAndTheirCheckpointsConfigMapOnly() {
+    List<HasMetadata> without = helm.template(client, "ops", "--set", "cloud=aws");
+    assertThat(all(without, Role.class))
+        .as("no ConfigMap rule without flow logs")
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly("portcullis-leader-election");
+    List<HasMetadata> objects =
+        helm.template(
+            client,
+            "ops",
+            "--set",
+            "cloud=aws,flowLogs.logGroup=/vpc/flows,flowLogs.region=eu-west-1",
+            "--set",
+            "flowLogs.format=${version} ${interface-id}");
+    assertThat(env(one(objects, Deployment.class)))
+        .containsEntry("PORTCULLIS_FLOW_LOG_GROUP", "/vpc/flows")
+        .containsEntry("PORTCULLIS_FLOW_LOG_REGION", "eu-west-1")
+        .containsEntry("PORTCULLIS_FLOW_LOG_FORMAT", "${version} ${interface-id}")
+        .containsEntry("PORTCULLIS_FLOW_LOG_CHECKPOINT", "portcullis-flow-logs");
+    Role role =
+        all(objects, Role.class).stream()
+            .filter(r -> r.getMetadata().getName().equals("portcullis-flow-logs"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("ops");
+    assertNoWildcard(role.getRules());
+    assertThat(role.getRules())
+        .extracting(r -> r.getResources() + " " + r.getResourceNames() + " " + r.getVerbs())
+        .containsExactly(
+            "[configmaps] [portcullis-flow-logs] [get, update]", "[configmaps] [] [create]");
+    assertThat(all(objects, io.fabric8.kubernetes.api.model.rbac.RoleBinding.class))
+        .extracting(b -> b.getRoleRef().getName())
+        .contains("portcullis-flow-logs");
+  }
+
   /**
    * The operator's Deployment of release {@code release} in namespace ops, rendered with {@code
    * args} (with the simulator in a Deployment of its own, there are two).
@@ -402,7 +438,13 @@ class ChartIT {
             Map.entry("rateLimitShare=1.5", "rateLimitShare"),
             Map.entry("rateLimit=off,rateLimitShare=0.5", "rateLimitShare: needs rateLimit on"),
             Map.entry("leaderElection.leaseName=Not_A_Name", "leaseName"),
-            Map.entry("networkPolicy.enabled=true", "networkPolicy.apiServer.cidrs"));
+            Map.entry("networkPolicy.enabled=true", "networkPolicy.apiServer.cidrs"),
+            Map.entry(
+                "flowLogs.logGroup=/vpc/flows,flowLogs.region=eu-west-1",
+                "flowLogs.logGroup: needs cloud=aws"),
+            Map.entry("cloud=aws,flowLogs.logGroup=/vpc/flows", "flowLogs.region: required"),
+            Map.entry("flowLogs.logGroup=a b", "logGroup"),
+            Map.entry("flowLogs.region=Ireland", "region"));
     bad.forEach(
         (set, key) -> {
           Helm.Result r = helm.run("template", "portcullis", Helm.CHART.toString(), "--set", set);

@@ -1,15 +1,20 @@
 package dev.portcullis.it;
 
+import static dev.portcullis.it.ChartIT.all;
 import static dev.portcullis.it.OperatorRun.DB;
 import static dev.portcullis.it.OperatorRun.WEB;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.portcullis.api.v1alpha1.ReachabilityCheck;
 import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
+import dev.portcullis.cloud.aws.FlowLogCheckpoint;
+import dev.portcullis.operator.ConfigMapCheckpoints;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -19,6 +24,8 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -477,6 +485,109 @@ class RbacIT {
         "portcullis-it: %d runs without one rule each in %d s%n",
         all.size(), Duration.ofNanos(System.nanoTime() - start).toSeconds());
     assertThat(unneeded).as("rules no run needs").isEmpty();
+  }
+
+  /**
+   * With flow logs, the chart's Role on the checkpoint's ConfigMap lets the operator's store create
+   * it, read it back and update it, each of its verbs needed, and no other ConfigMap of the
+   * namespace readable or writable.
+   */
+  @Test
+  void theFlowLogCheckpointNeedsEachVerbOnItsConfigMapAndNoOther() throws Exception {
+    for (String without : List.of("", "get", "update", "create")) {
+      String home = cluster.newNamespace("rbac-checkpoint");
+      List<HasMetadata> objects =
+          chartRbac(
+              home,
+              "--set",
+              "fullnameOverride=" + home + ",watchNamespaces={" + home + "}",
+              "--set",
+              "cloud=aws,flowLogs.logGroup=/vpc/flows,flowLogs.region=eu-west-1");
+      Role role =
+          all(objects, Role.class).stream()
+              .filter(r -> r.getMetadata().getName().equals(home + "-flow-logs"))
+              .findFirst()
+              .orElseThrow();
+      for (PolicyRule r : role.getRules()) {
+        r.setVerbs(r.getVerbs().stream().filter(v -> !v.equals(without)).toList());
+      }
+      role.setRules(role.getRules().stream().filter(r -> !r.getVerbs().isEmpty()).toList());
+      create(objects, null);
+      admin
+          .configMaps()
+          .inNamespace(home)
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("other")
+                  .endMetadata()
+                  .addToData("k", "v")
+                  .build())
+          .create();
+      Path dir = Files.createTempDirectory("portcullis-rbac-");
+      try (KubernetesClient sa =
+          new KubernetesClientBuilder()
+              .withConfig(
+                  Config.fromKubeconfig(Files.readString(kubeconfig(dir, home, token(home, home)))))
+              .build()) {
+        ConfigMapCheckpoints store =
+            new ConfigMapCheckpoints(sa, home, home + "-flow-logs", "eu-west-1", "/vpc/flows");
+        FlowLogCheckpoint first = new FlowLogCheckpoint(1_000, Map.of("e1", 900L));
+        FlowLogCheckpoint second = new FlowLogCheckpoint(2_000, Map.of("e1", 900L, "e2", 2_000L));
+        Callable<Boolean> works =
+            () -> {
+              try {
+                return store.save(first)
+                    && store.load().equals(Optional.of(first))
+                    && store.save(second)
+                    && store.load().equals(Optional.of(second));
+              } catch (KubernetesClientException e) {
+                return false;
+              }
+            };
+        if (without.isEmpty()) {
+          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(works);
+          ConfigMapCheckpoints other =
+              new ConfigMapCheckpoints(sa, home, "other", "eu-west-1", "/vpc/flows");
+          assertThat(other.save(first)).as("another ConfigMap is not writable").isFalse();
+          assertThat(catchThrowableOfType(KubernetesClientException.class, other::load))
+              .as("another ConfigMap is not readable")
+              .isNotNull()
+              .extracting(KubernetesClientException::getCode)
+              .isEqualTo(403);
+        } else {
+          // Wait until the Role is in force, then the store must fail without the verb.
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () ->
+                      !sa
+                          .authorization()
+                          .v1()
+                          .selfSubjectRulesReview()
+                          .create(
+                              new io.fabric8.kubernetes.api.model.authorization.v1
+                                      .SelfSubjectRulesReviewBuilder()
+                                  .withNewSpec()
+                                  .withNamespace(home)
+                                  .endSpec()
+                                  .build())
+                          .getStatus()
+                          .getResourceRules()
+                          .stream()
+                          .filter(r -> r.getResources().contains("configmaps"))
+                          .toList()
+                          .isEmpty());
+          assertThat(works.call())
+              .as("the checkpoint without %s on its ConfigMap", without)
+              .isFalse();
+        }
+      } finally {
+        Files.deleteIfExists(dir.resolve("kubeconfig"));
+        Files.deleteIfExists(dir);
+      }
+    }
   }
 
   private void passes(Throwable failure, String what) {

@@ -4,12 +4,16 @@ import static dev.portcullis.engine.eval.flowlog.FlowLogFixtures.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.cloud.aws.CloudWatchFlowLogs;
+import dev.portcullis.cloud.aws.FlowLogCheckpoints;
 import dev.portcullis.cloud.aws.MotoServer;
 import dev.portcullis.engine.eval.flowlog.FlowLogFixtures;
 import dev.portcullis.engine.eval.flowlog.FlowLogFormat;
 import dev.portcullis.engine.eval.flowlog.FlowReason;
 import dev.portcullis.engine.eval.flowlog.FlowTally;
 import dev.portcullis.engine.eval.flowlog.Skip;
+import dev.portcullis.it.TestCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -59,12 +63,15 @@ class FlowLogsOnMotoIT {
   }
 
   private static void put(List<String> lines) {
-    long now = System.currentTimeMillis();
+    put(GROUP, System.currentTimeMillis(), lines);
+  }
+
+  private static void put(String group, long at, List<String> lines) {
     List<InputLogEvent> events = new ArrayList<>();
     for (String l : lines) {
-      events.add(InputLogEvent.builder().timestamp(now).message(l).build());
+      events.add(InputLogEvent.builder().timestamp(at).message(l).build());
     }
-    logs.putLogEvents(r -> r.logGroupName(GROUP).logStreamName(STREAM).logEvents(events));
+    logs.putLogEvents(r -> r.logGroupName(group).logStreamName(STREAM).logEvents(events));
   }
 
   private static List<String> times(int n, String line) {
@@ -81,15 +88,9 @@ class FlowLogsOnMotoIT {
             moto.endpoint(),
             MotoServer.CREDENTIALS,
             FlowLogFormat.DEFAULT.toString(),
-            () -> System.currentTimeMillis() - 60_000)) {
-      FlowLogPump pump =
-          new FlowLogPump(
-              source,
-              FlowLogFixtures::estate,
-              List::of,
-              new FlowMeters(registry),
-              () -> {},
-              System::nanoTime);
+            () -> System.currentTimeMillis() - 60_000,
+            FlowLogCheckpoints.NONE)) {
+      FlowLogPump pump = pump(source, registry);
       String denied = line("eni-web", "198.51.100.7", "10.0.0.10", 22, 6, "REJECT");
       List<String> first = new ArrayList<>();
       first.addAll(times(7, denied));
@@ -119,5 +120,82 @@ class FlowLogsOnMotoIT {
               "portcullis_flows_total{action=\"reject\",attachment=\"unmanaged\",direction=\"ingress\",namespace=\"\",port=\"22\",protocol=\"tcp\",reason=\"no_ingress_rule\"} 11.0")
           .contains("portcullis_flow_records_skipped_total{reason=\"malformed\"} 2.0");
     }
+  }
+
+  /**
+   * A reader stopped and another started (an operator's restart) with their checkpoint in a
+   * ConfigMap of the real API server: the records the first counted are not counted again, those
+   * logged while none ran (some timestamped before the last one the first read) are counted, each
+   * once; a read that finds nothing new writes nothing.
+   */
+  @Test
+  void acrossARestartEveryRecordIsCountedOnce() {
+    String group = "/vpc/flow-logs-restarts";
+    logs.createLogGroup(r -> r.logGroupName(group));
+    logs.createLogStream(r -> r.logGroupName(group).logStreamName(STREAM));
+    TestCluster cluster = TestCluster.shared();
+    KubernetesClient kube = cluster.client();
+    String ns = cluster.newNamespace("flow-checkpoint");
+    String name = "portcullis-flow-logs";
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    String denied = line("eni-web", "198.51.100.7", "10.0.0.10", 22, 6, "REJECT");
+    long start = System.currentTimeMillis();
+    put(group, start - 30_000, times(6, denied));
+
+    try (CloudWatchFlowLogs first = reader(group, kube, ns, name)) {
+      assertThat(pump(first, registry).pump().flowCount()).isEqualTo(6);
+    }
+    ConfigMap saved = kube.configMaps().inNamespace(ns).withName(name).get();
+    assertThat(saved.getData())
+        .containsOnlyKeys(ConfigMapCheckpoints.key(REGION, group))
+        .hasEntrySatisfying(
+            ConfigMapCheckpoints.key(REGION, group), text -> assertThat(text).contains(group));
+
+    // While no operator runs: records older than the newest one read, and newer ones.
+    put(group, start - 120_000, times(3, denied));
+    put(group, System.currentTimeMillis(), times(4, denied));
+
+    try (CloudWatchFlowLogs second = reader(group, kube, ns, name)) {
+      FlowLogPump pump = pump(second, registry);
+      assertThat(pump.pump().flowCount()).as("only what was logged while down").isEqualTo(7);
+      String version =
+          kube.configMaps().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion();
+      assertThat(pump.pump().flowCount()).as("nothing new").isZero();
+      assertThat(
+              kube.configMaps()
+                  .inNamespace(ns)
+                  .withName(name)
+                  .get()
+                  .getMetadata()
+                  .getResourceVersion())
+          .as("a read that changed nothing writes nothing")
+          .isEqualTo(version);
+    }
+    assertThat(registry.scrape())
+        .contains(
+            "portcullis_flows_total{action=\"reject\",attachment=\"unmanaged\",direction=\"ingress\",namespace=\"\",port=\"22\",protocol=\"tcp\",reason=\"no_ingress_rule\"} 13.0");
+  }
+
+  /** A reader of {@code group} that starts from now without a checkpoint, as the operator's. */
+  private static CloudWatchFlowLogs reader(
+      String group, KubernetesClient kube, String ns, String name) {
+    return CloudWatchFlowLogs.of(
+        REGION,
+        group,
+        moto.endpoint(),
+        MotoServer.CREDENTIALS,
+        FlowLogFormat.DEFAULT.toString(),
+        System::currentTimeMillis,
+        new ConfigMapCheckpoints(kube, ns, name, REGION, group));
+  }
+
+  private static FlowLogPump pump(CloudWatchFlowLogs source, PrometheusMeterRegistry registry) {
+    return new FlowLogPump(
+        source,
+        FlowLogFixtures::estate,
+        List::of,
+        new FlowMeters(registry),
+        () -> {},
+        System::nanoTime);
   }
 }

@@ -56,6 +56,26 @@ class OperatorCommandTest {
   }
 
   @Test
+  void refusesAFlowLogCheckpointThatCannotBeNamed() {
+    assertThat(
+            run(
+                "--cloud",
+                "aws",
+                "--flow-log-group",
+                "/vpc/flows",
+                "--flow-log-region",
+                "eu-west-1",
+                "--flow-log-checkpoint",
+                "Not_A_Name"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(
+            r ->
+                assertThat(r.err())
+                    .contains(
+                        "--flow-log-checkpoint: \"Not_A_Name\" is not a valid ConfigMap name"));
+  }
+
+  @Test
   void refusesALeaseThatCannotBeNamed() {
     String world = "src/test/resources/worlds/demo.yaml";
     assertThat(run("--world", world, "--leader-election", "--leader-election-lease", "Not_A_Name"))

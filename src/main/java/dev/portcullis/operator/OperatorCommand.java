@@ -150,6 +150,15 @@ public final class OperatorCommand implements Callable<Integer> {
   String flowLogFormat;
 
   @Option(
+      names = "--flow-log-endpoint",
+      defaultValue = "${env:PORTCULLIS_FLOW_LOG_ENDPOINT}",
+      description =
+          "With --flow-log-group: read the group from this CloudWatch Logs URL instead of the"
+              + " region's endpoint, for a VPC endpoint or a CloudWatch Logs-compatible emulator"
+              + " [PORTCULLIS_FLOW_LOG_ENDPOINT].")
+  String flowLogEndpoint;
+
+  @Option(
       names = "--flow-log-checkpoint",
       defaultValue = "${env:PORTCULLIS_FLOW_LOG_CHECKPOINT}",
       description =
@@ -332,6 +341,10 @@ public final class OperatorCommand implements Callable<Integer> {
       err.println("--flow-logs-interval: must be positive");
       return INVALID;
     }
+    if (blank(flowLogEndpoint) != null && blank(flowLogGroup) == null) {
+      err.println("--flow-log-endpoint: only with --flow-log-group");
+      return INVALID;
+    }
     if (flowLogGroup != null && !flowLogGroup.isBlank()) {
       if (!cloud.equals("aws") || flowLogRegion == null || flowLogRegion.isBlank()) {
         err.println("--flow-log-group: only with --cloud aws, and with --flow-log-region");
@@ -341,6 +354,10 @@ public final class OperatorCommand implements Callable<Integer> {
         FlowLogFormat.of(flowLogFormat);
       } catch (IllegalArgumentException e) {
         err.println("--flow-log-format: " + e.getMessage());
+        return INVALID;
+      }
+      if (blank(flowLogEndpoint) != null && url(flowLogEndpoint) == null) {
+        err.println("--flow-log-endpoint: \"" + flowLogEndpoint + "\" is not an http or https URL");
         return INVALID;
       }
       if (flowLogCheckpoint != null && !LEASE_NAME.matcher(flowLogCheckpoint).matches()) {
@@ -390,19 +407,10 @@ public final class OperatorCommand implements Callable<Integer> {
             "--quota-groups-per-interface: must be from 1 to " + Quotas.MAX_GROUPS_PER_INTERFACE);
         return INVALID;
       }
-      URI endpoint = null;
-      if (awsEndpoint != null && !awsEndpoint.isBlank()) {
-        try {
-          endpoint = new URI(awsEndpoint);
-        } catch (URISyntaxException e) {
-          endpoint = null;
-        }
-        if (endpoint == null
-            || endpoint.getHost() == null
-            || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
-          err.println("--aws-endpoint: \"" + awsEndpoint + "\" is not an http or https URL");
-          return INVALID;
-        }
+      URI endpoint = url(awsEndpoint);
+      if (blank(awsEndpoint) != null && endpoint == null) {
+        err.println("--aws-endpoint: \"" + awsEndpoint + "\" is not an http or https URL");
+        return INVALID;
       }
       AwsCloud aws = new AwsCloud(endpoint, null, awsMaxAttempts);
       cloudClients = aws;
@@ -505,7 +513,7 @@ public final class OperatorCommand implements Callable<Integer> {
               flowLogRegion,
               flowLogGroup,
               flowLogFormat,
-              null,
+              url(flowLogEndpoint),
               checkpoints(client, err),
               operator.context(),
               metrics.registry(),
@@ -561,6 +569,25 @@ public final class OperatorCommand implements Callable<Integer> {
    * The ConfigMap of the CloudWatch reader's checkpoint: in the Lease's namespace (else the pod's
    * own, or the kubeconfig context's); without one, none is kept.
    */
+  /** {@code text}, or null when it is null or blank. */
+  private static String blank(String text) {
+    return text == null || text.isBlank() ? null : text;
+  }
+
+  /** {@code text} as an http or https URL with a host; null when it is blank or not one. */
+  private static URI url(String text) {
+    if (blank(text) == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(text);
+      boolean web = "http".equals(u.getScheme()) || "https".equals(u.getScheme());
+      return web && u.getHost() != null ? u : null;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
   private FlowLogCheckpoints checkpoints(KubernetesClient client, PrintWriter err) {
     String namespace = leaseNamespace != null ? leaseNamespace : client.getNamespace();
     String name = flowLogCheckpoint != null ? flowLogCheckpoint : leaseName + "-flow-logs";

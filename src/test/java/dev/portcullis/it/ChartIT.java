@@ -296,9 +296,12 @@ class ChartIT {
             "--set",
             "cloud=aws,flowLogs.logGroup=/vpc/flows,flowLogs.region=eu-west-1",
             "--set",
-            "flowLogs.format=${version} ${interface-id}");
+            "flowLogs.format=${version} ${interface-id}",
+            "--set",
+            "flowLogs.endpoint=https://logs.eu-west-1.example:443");
     assertThat(env(one(objects, Deployment.class)))
         .containsEntry("PORTCULLIS_FLOW_LOG_GROUP", "/vpc/flows")
+        .containsEntry("PORTCULLIS_FLOW_LOG_ENDPOINT", "https://logs.eu-west-1.example:443")
         .containsEntry("PORTCULLIS_FLOW_LOG_REGION", "eu-west-1")
         .containsEntry("PORTCULLIS_FLOW_LOG_FORMAT", "${version} ${interface-id}")
         .containsEntry("PORTCULLIS_FLOW_LOG_CHECKPOINT", "portcullis-flow-logs");
@@ -444,7 +447,8 @@ class ChartIT {
                 "flowLogs.logGroup: needs cloud=aws"),
             Map.entry("cloud=aws,flowLogs.logGroup=/vpc/flows", "flowLogs.region: required"),
             Map.entry("flowLogs.logGroup=a b", "logGroup"),
-            Map.entry("flowLogs.region=Ireland", "region"));
+            Map.entry("flowLogs.region=Ireland", "region"),
+            Map.entry("flowLogs.endpoint=ftp://logs", "endpoint"));
     bad.forEach(
         (set, key) -> {
           Helm.Result r = helm.run("template", "portcullis", Helm.CHART.toString(), "--set", set);

@@ -55,24 +55,43 @@ class OperatorCommandTest {
         .satisfies(r -> assertThat(r.err()).contains("--serve-ec2").contains("host:port"));
   }
 
+  /** The operator on AWS reading a flow log group, with {@code option} set to {@code value}. */
+  private static Run withFlowLogs(String option, String value) {
+    return run(
+        "--cloud",
+        "aws",
+        "--flow-log-group",
+        "/vpc/flows",
+        "--flow-log-region",
+        "eu-west-1",
+        option,
+        value);
+  }
+
   @Test
   void refusesAFlowLogCheckpointThatCannotBeNamed() {
-    assertThat(
-            run(
-                "--cloud",
-                "aws",
-                "--flow-log-group",
-                "/vpc/flows",
-                "--flow-log-region",
-                "eu-west-1",
-                "--flow-log-checkpoint",
-                "Not_A_Name"))
+    assertThat(withFlowLogs("--flow-log-checkpoint", "Not_A_Name"))
         .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
         .satisfies(
             r ->
                 assertThat(r.err())
                     .contains(
                         "--flow-log-checkpoint: \"Not_A_Name\" is not a valid ConfigMap name"));
+  }
+
+  @Test
+  void refusesAFlowLogEndpointThatIsNoUrlOrHasNoGroup() {
+    assertThat(withFlowLogs("--flow-log-endpoint", "ftp://127.0.0.1:1"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(
+            r ->
+                assertThat(r.err())
+                    .contains(
+                        "--flow-log-endpoint: \"ftp://127.0.0.1:1\" is not an http or https URL"));
+    assertThat(run("--cloud", "aws", "--flow-log-endpoint", "http://127.0.0.1:5000"))
+        .satisfies(r -> assertThat(r.exit()).isEqualTo(2))
+        .satisfies(
+            r -> assertThat(r.err()).contains("--flow-log-endpoint: only with --flow-log-group"));
   }
 
   @Test

@@ -40,7 +40,8 @@ final class OperatorProcess implements AutoCloseable {
   /**
    * Starts an operator through {@code kubeconfig}, with {@code jvm} options before its main class,
    * {@code env} over the environment it is given (credentials "test", no AWS profile, no {@code
-   * PORTCULLIS_*} settings) and {@code options} after its own.
+   * PORTCULLIS_*} settings) and {@code options} after its own (no metrics server unless they give
+   * {@code --metrics-port}).
    */
   static OperatorProcess start(
       Path kubeconfig,
@@ -67,9 +68,10 @@ final class OperatorProcess implements AutoCloseable {
             "--aws-endpoint",
             ec2.toString(),
             "--namespaces",
-            namespace,
-            "--metrics-port",
-            "0"));
+            namespace));
+    if (!options.contains("--metrics-port")) {
+      command.addAll(List.of("--metrics-port", "0"));
+    }
     command.addAll(options);
     // To a file: a pipe read while the process ends can lose its last lines.
     Path log = dir.resolve(name + ".log");

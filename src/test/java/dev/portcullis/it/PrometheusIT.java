@@ -13,6 +13,7 @@ import dev.portcullis.api.v1alpha1.SecurityGroup;
 import dev.portcullis.api.v1alpha1.SecurityGroupAttachment;
 import dev.portcullis.cloud.CloudException;
 import dev.portcullis.cloud.CloudPort;
+import dev.portcullis.cloud.FlowLogSource;
 import dev.portcullis.cloud.ForwardingCloud;
 import dev.portcullis.cloud.SecurityGroupInfo;
 import dev.portcullis.cloud.aws.CloudWatchFlowLogs;
@@ -54,10 +55,11 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
  * Debian's Prometheus scrapes the operator's /metrics while the operator runs on the real API
  * server and the simulator (which throttles three requests in ten, as a busy account does). Drift
  * is made outside the operator under both policies, flow log records are put into moto's CloudWatch
- * Logs, and EC2 refuses one group's creation for longer than the operator's retries; Prometheus'
- * HTTP API then shows every metric of docs/metrics.md with its documented labels, the drift gauges
- * and counters exactly where the changes put them, the flows counted exactly as the records sent,
- * data for every dashboard panel and every alert, and the alerts firing.
+ * Logs and the simulator's traffic is read, and EC2 refuses one group's creation for longer than
+ * the operator's retries; Prometheus' HTTP API then shows every metric of docs/metrics.md with its
+ * documented labels, the drift gauges and counters exactly where the changes put them, the flows
+ * counted exactly as the records sent, data for every dashboard panel and every alert, and the
+ * alerts firing.
  */
 @ExtendWith(DiagnosticsOnFailure.class)
 class PrometheusIT {
@@ -164,6 +166,7 @@ class PrometheusIT {
       // checks are not judged while a group of their namespace is being reconciled: flaky last
       run.apply(SecurityGroup.class, SecurityGroupIT.sg("flaky", ssh));
       pumpFlows(run, metrics, prom, moto);
+      simulatorTraffic(run, metrics, prom);
 
       // EC2 refused flaky's creation past the retries: JOSDK counted the reconciliation as failed
       await()
@@ -478,6 +481,87 @@ class PrometheusIT {
                     .allMatch(f -> f.value() == 5.0 + 3 + 4 + 5));
   }
 
+  /** A flow log source that keeps count of the records it handed out, by their action. */
+  private static final class Recording implements FlowLogSource {
+    private final FlowLogSource source;
+    private final Map<String, Double> byAction = new LinkedHashMap<>();
+
+    Recording(FlowLogSource source) {
+      this.source = source;
+    }
+
+    @Override
+    public synchronized List<String> read() {
+      List<String> lines = source.read();
+      for (String line : lines) {
+        for (String field : line.split(" ")) {
+          if (field.equals("ACCEPT") || field.equals("REJECT")) {
+            byAction.merge(field.toLowerCase(java.util.Locale.ROOT), 1.0, Double::sum);
+          }
+        }
+      }
+      return lines;
+    }
+
+    synchronized Map<String, Double> byAction() {
+      return new LinkedHashMap<>(byAction);
+    }
+
+    @Override
+    public String format() {
+      return source.format();
+    }
+
+    @Override
+    public String describe() {
+      return source.describe();
+    }
+  }
+
+  /**
+   * The simulator's synthetic traffic (the demo world's {@code traffic:}), read as the operator on
+   * the simulator reads it, moving the traffic up to now before each read: Prometheus counts, by
+   * action, exactly the records the simulator generated, on top of those put into moto.
+   */
+  private static void simulatorTraffic(
+      OperatorRun run, MetricsServer metrics, PrometheusServer prom) {
+    assertThat(run.sim.world().traffic()).as("the demo world's traffic").isNotEmpty();
+    Recording generated = new Recording(run.sim.flowLogs());
+    FlowLogPump pump =
+        new FlowLogPump(
+                generated,
+                run.sim::estate,
+                run.operator().context().watchedAttachments(),
+                new FlowMeters(metrics.registry()),
+                run.sim::tick,
+                System::nanoTime)
+            .start(Duration.ofMillis(500), () -> true);
+    try {
+      await()
+          .atMost(30, SECONDS)
+          .pollInterval(250, MILLISECONDS)
+          .alias("the simulator's traffic, accepted and rejected, read")
+          .until(() -> generated.byAction().keySet().containsAll(List.of("accept", "reject")));
+    } finally {
+      pump.close();
+    }
+    System.out.println("the simulator's traffic: records by action " + generated.byAction());
+    // moto's records: 4 accepted, 3 + 5 + 5 rejected
+    await()
+        .atMost(30, SECONDS)
+        .pollInterval(250, MILLISECONDS)
+        .untilAsserted(
+            () -> {
+              Map<String, Double> expected = generated.byAction();
+              expected.merge("accept", 4.0, Double::sum);
+              expected.merge("reject", 13.0, Double::sum);
+              Map<String, Double> counted = new LinkedHashMap<>();
+              prom.query("sum by (action) (portcullis_flows_total)")
+                  .forEach(f -> counted.put(f.labels().get("action"), f.value()));
+              assertThat(counted).as("flows by action").isEqualTo(expected);
+            });
+  }
+
   /** Waits until {@code query} answers exactly {@code expected}: its labels' values, by value. */
   private static void awaitCounts(
       PrometheusServer prom, String query, Map<String, Double> expected) {
@@ -597,13 +681,20 @@ class PrometheusIT {
       if (m.labels().isEmpty()) {
         continue;
       }
+      // A label whose value is "" (documented for some) is no label to Prometheus: each series has
+      // no label but the documented ones, and all of them together have each of those.
+      Set<String> seen = new TreeSet<>();
       for (PrometheusServer.Sample s : series) {
         Set<String> labels = new TreeSet<>(s.labels().keySet());
         labels.removeAll(SCRAPE_LABELS);
-        if (!labels.equals(m.labels())) {
+        seen.addAll(labels);
+        if (!m.labels().containsAll(labels)) {
           problems.add(m.name() + ": labels " + labels + ", documented " + m.labels());
           break;
         }
+      }
+      if (!seen.equals(m.labels())) {
+        problems.add(m.name() + ": labels " + seen + " in all, documented " + m.labels());
       }
     }
     assertThat(missing).as("documented metrics Prometheus has no series of").isEmpty();

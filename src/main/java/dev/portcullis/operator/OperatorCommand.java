@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -492,6 +493,14 @@ public final class OperatorCommand implements Callable<Integer> {
       settings =
           settings.withLeaderElection(new LeaderElectionConfiguration(leaseName, leaseNamespace));
     }
+    if (awsCloud != null) {
+      // While the informers list, on a thread of its own: the first reconciliation then no
+      // longer pays for the SDK's first request (docs/benchmarks.md, "The AWS SDK warmed up").
+      AwsCloud cloud = awsCloud;
+      Thread warm = new Thread(() -> warmUp(cloud), "portcullis-sdk-warm-up");
+      warm.setDaemon(true);
+      warm.start();
+    }
     PortcullisOperator operator = PortcullisOperator.start(client, backend, settings, served);
     if (awsCloud != null) {
       // No request: a replica standing by is then as ready to call EC2 as the leader.
@@ -575,6 +584,16 @@ public final class OperatorCommand implements Callable<Integer> {
   }
 
   /** {@code text} as an http or https URL with a host; null when it is blank or not one. */
+  /** {@link AwsCloud#warmUp()}; a failure costs only the time it would have saved. */
+  private static void warmUp(AwsCloud cloud) {
+    try {
+      cloud.warmUp();
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(OperatorCommand.class)
+          .debug("the AWS SDK's warm-up failed; the first request pays for it", e);
+    }
+  }
+
   private static URI url(String text) {
     if (blank(text) == null) {
       return null;

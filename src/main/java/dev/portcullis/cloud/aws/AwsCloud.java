@@ -18,6 +18,7 @@ import dev.portcullis.engine.GroupPeer;
 import dev.portcullis.engine.Ip;
 import dev.portcullis.engine.Peer;
 import dev.portcullis.engine.PrefixListPeer;
+import dev.portcullis.engine.Protocol;
 import dev.portcullis.engine.Rule;
 import dev.portcullis.engine.RuleCounts;
 import dev.portcullis.engine.RuleKey;
@@ -33,10 +34,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
@@ -90,6 +94,9 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
   private final CallCounters calls = new CallCounters();
   private final int maxAttempts;
 
+  /** The HTTP client of every region's EC2 client, or null for the SDK's default (Apache's). */
+  private final SdkHttpClient http;
+
   /** AWS with the default credentials chain; {@code endpoint} null means EC2's own endpoints. */
   public AwsCloud(URI endpoint) {
     this(endpoint, null);
@@ -110,6 +117,11 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
    *     (1: no retry)
    */
   public AwsCloud(URI endpoint, AwsCredentialsProvider credentials, int maxAttempts) {
+    this(endpoint, credentials, maxAttempts, null);
+  }
+
+  private AwsCloud(
+      URI endpoint, AwsCredentialsProvider credentials, int maxAttempts, SdkHttpClient http) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
     }
@@ -119,6 +131,7 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
         credentials == null
             ? () -> DefaultCredentialsProvider.builder().build()
             : () -> credentials;
+    this.http = http;
   }
 
   /** The endpoint override, or null. */
@@ -143,6 +156,36 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
     client(region);
   }
 
+  /**
+   * Takes the SDK's first-request cost now instead of in the first reconciliation: a throwaway
+   * cloud, built as this one is (endpoint, retries) but signing with made-up credentials and
+   * answered from memory ({@link CannedEc2Http}), describes, creates, authorizes and reads rule ids
+   * once. That loads and links the client's classes, its endpoint rules, signer, marshallers and
+   * unmarshallers. Nothing leaves the process, and this cloud's call counters do not move.
+   *
+   * @return how many requests the throwaway cloud sent
+   */
+  public int warmUp() {
+    CannedEc2Http canned = new CannedEc2Http();
+    AwsCredentialsProvider made =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("warm-up", "warm-up"));
+    try (AwsCloud cloud = new AwsCloud(endpoint, made, 1, canned)) {
+      String region = "us-east-1";
+      cloud.describeSecurityGroups(region, GroupFilter.tags(Map.of("k", "v")), null, null);
+      String id =
+          cloud
+              .createSecurityGroup(region, "vpc-00000001", "warm-up", "warm-up", Map.of("k", "v"))
+              .groupId();
+      cloud.authorize(
+          region,
+          id,
+          Direction.INGRESS,
+          List.of(
+              new Rule(Direction.INGRESS, Protocol.TCP, 22, 22, new Cidr4(0xc0000200, 24), "ssh")));
+    }
+    return canned.answered();
+  }
+
   Ec2Client client(String region) {
     if (region == null || region.isBlank()) {
       throw new IllegalArgumentException("region is empty");
@@ -164,6 +207,9 @@ public final class AwsCloud implements CloudPort, AutoCloseable {
                         .addExecutionInterceptor(new CountingInterceptor(calls)));
     if (endpoint != null) {
       b.endpointOverride(endpoint);
+    }
+    if (http != null) {
+      b.httpClient(http);
     }
     return b.build();
   }

@@ -9,5 +9,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck disable=SC2046  # one argument per label
-mvn -B -q -DskipTests $(./scripts/image-labels.sh) "$@" pre-integration-test
+mvn -B -q -DskipTests -DskipITs $(./scripts/image-labels.sh) "$@" integration-test
 echo "image: $(pwd)/target/portcullis-image.tar ($(du -m target/portcullis-image.tar | cut -f1) MB)"

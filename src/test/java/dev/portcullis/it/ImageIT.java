@@ -38,6 +38,26 @@ class ImageIT {
     assertThat(userAndLabels[2]).as("org.opencontainers.image.revision").isNotBlank();
     assertThat(userAndLabels[3]).as("org.opencontainers.image.source").isNotBlank();
 
+    // The class-data archive made in the image (scripts/image-cds.sh) fits it: with -Xshare:on
+    // the JVM would refuse to start rather than start without it.
+    Podman.Result shared =
+        Podman.run(
+            120,
+            "run",
+            "--rm",
+            "--runtime",
+            "runc",
+            "--network",
+            "none",
+            "-e",
+            "JAVA_TOOL_OPTIONS=-Xshare:on -Xlog:class+load=info",
+            image,
+            "--version");
+    assertThat(shared.exitCode()).as(shared.output()).isZero();
+    assertThat(shared.output())
+        .as("classes mapped from the image's own archive, /app/cds/portcullis.jsa")
+        .contains("source: shared objects file (top)");
+
     // Its namespace and client; the operator is the container's, not one in this JVM.
     OperatorRun run = new OperatorRun("image");
     container = ImageContainer.start(image, run.cluster, run.ns, MEMORY_LIMIT, null);

@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * second (CreateTags from several threads, throttling off; 30 s of warm-up while the JIT compiles
  * client and server, then three measured rounds), and the paginated describe of every group of a
  * region of 10,000 (DescribeSecurityGroups, 1,000 a page; and the adapter's describe, which also
- * reads the rules' ids). Against another EC2 server with {@code -Dbench.args="URL"} (moto, say): it
- * then makes the groups through the SDK first.
+ * reads the rules' ids). With another EC2 server's URL (moto, say) it measures that server first,
+ * making the groups there through the SDK, and then the endpoint, in the same run.
  *
  * <pre>
  * mvn -B -q -Pbench test-compile exec:exec -Dbench.main=dev.portcullis.bench.EndpointBenchmark \
@@ -47,7 +47,16 @@ public final class EndpointBenchmark {
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     URI external = args.length > 3 ? URI.create(args[3]) : null;
+    if (external != null) {
+      // The other server first, then the endpoint with as many groups, in the same run.
+      System.out.println("== " + external);
+      measure(groups, threads, seconds, external);
+      System.out.println("== the simulator's endpoint");
+    }
+    measure(groups, threads, seconds, null);
+  }
 
+  private static void measure(int groups, int threads, int seconds, URI external) throws Exception {
     Ec2Simulator sim = null;
     Ec2Endpoint endpoint = null;
     URI uri = external;
